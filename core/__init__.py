@@ -1,0 +1,1 @@
+"""Shared foundations: settings, errors and coordinate helpers used by every layer."""

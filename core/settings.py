@@ -1,0 +1,67 @@
+"""The product's settings, in one place.
+
+Environment variables are read here and nowhere else.
+
+=========================  =============================  ===========================
+variable                   setting                        default
+=========================  =============================  ===========================
+``HULI_WORKSPACE``         :attr:`Settings.workspace`      ``~/.huli-zones``
+``HULI_METRIC_CRS``        :attr:`Settings.metric_crs`     ``EPSG:4548``
+``HULI_MAX_UPLOAD_MB``     :attr:`Settings.max_upload_mb`  ``200``
+``TIANDITU_TOKEN``         :attr:`Settings.tianditu_token` empty (basemap hidden)
+=========================  =============================  ===========================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Settings", "get_settings", "SQM_PER_MU", "GEOGRAPHIC_CRS"]
+
+#: One mu (亩) in square metres: 10000 / 15.
+SQM_PER_MU: float = 10000.0 / 15.0
+
+#: CRS in which geometry is stored and exported by default (lon/lat).
+GEOGRAPHIC_CRS: str = "EPSG:4326"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings.
+
+    Attributes
+    ----------
+    metric_crs
+        Projected CRS in which areas and distances are measured.  EPSG:4548 is
+        CGCS2000 / 3-degree Gauss-Kruger CM 117E, which covers Xiamen.
+    workspace
+        Folder for uploads, field mappings and saved scenarios.
+    max_upload_mb
+        Largest file accepted by an upload, in MB.
+    max_unpacked_mb
+        Largest total size an archive may unpack to, in MB (zip-bomb guard).
+    max_archive_members
+        Largest number of entries an archive may hold.
+    tianditu_token
+        Token for the Tianditu (天地图) basemap; empty hides that basemap.
+    """
+
+    metric_crs: str = "EPSG:4548"
+    workspace: Path = field(default_factory=lambda: Path.home() / ".huli-zones")
+    max_upload_mb: int = 200
+    max_unpacked_mb: int = 1024
+    max_archive_members: int = 2000
+    tianditu_token: str = ""
+
+
+def get_settings() -> Settings:
+    """Settings with the environment's overrides applied."""
+    env = os.environ
+    return Settings(
+        metric_crs=env.get("HULI_METRIC_CRS", "EPSG:4548"),
+        workspace=Path(env.get("HULI_WORKSPACE", str(Path.home() / ".huli-zones"))).expanduser(),
+        max_upload_mb=int(env.get("HULI_MAX_UPLOAD_MB", "200")),
+        tianditu_token=env.get("TIANDITU_TOKEN", ""),
+    )

@@ -1,0 +1,133 @@
+"""The canonical parcel schema: every reader maps into it, every writer maps out of it.
+
+Geometry is stored in lon/lat (EPSG:4326; CGCS2000 EPSG:4490 is treated as equal at
+map scale).  Areas and lengths are measured in the metric CRS from
+:mod:`core.settings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "FieldSpec",
+    "CANONICAL_FIELDS",
+    "DERIVED_FIELDS",
+    "FIELD_BY_NAME",
+    "LAND_USES",
+    "LAND_USE_ZH",
+    "ZONE_IDS",
+    "EXPIRY_STATUSES",
+    "EFFICIENCY_CLASSES",
+]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One attribute of the canonical or derived schema.
+
+    Attributes
+    ----------
+    name
+        Canonical field name (also the export name).
+    kind
+        ``"str"``, ``"int"``, ``"float"``, ``"date"``, ``"bool"`` or ``"category"``.
+    unit
+        Unit of measure, empty when none.
+    zh
+        Chinese label (used for UI and CSV/XLSX headers).
+    en
+        English label.
+    aliases
+        Input column names (case-insensitive) that map to this field.
+    """
+
+    name: str
+    kind: str
+    unit: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("parcel_id", "str", "", "宗地编号", "Parcel ID",
+              ("parcel_id", "宗地编号", "地块编号", "宗地号", "地块号", "宗地代码", "zdbh", "dkbh", "zddm", "id", "fid_parcel")),
+    FieldSpec("enterprise", "str", "", "权利人", "Enterprise",
+              ("enterprise", "权利人", "企业名称", "使用权人", "单位名称", "土地使用者", "qlr", "qymc", "company", "owner")),
+    FieldSpec("land_use", "category", "", "土地用途", "Land use",
+              ("land_use", "土地用途", "用途", "用地性质", "地类名称", "地类", "用地分类", "用地用海分类", "地类编码", "tdyt", "ydxz", "dlmc", "dlbm", "landuse")),
+    FieldSpec("planned_use", "category", "", "规划用途", "Planned use",
+              ("planned_use", "规划用途", "规划用地性质", "规划地类", "ghyt")),
+    FieldSpec("lease_start", "date", "", "出让日期", "Lease start",
+              ("lease_start", "出让日期", "起始日期", "供地日期", "使用期限起", "起始时间", "crrq", "qsrq")),
+    FieldSpec("lease_years", "int", "年", "出让年限", "Lease term",
+              ("lease_years", "出让年限", "使用年限", "土地使用年限", "crnx", "synx")),
+    FieldSpec("lease_end", "date", "", "终止日期", "Lease end",
+              ("lease_end", "终止日期", "到期日期", "使用期限止", "终止时间", "zzrq", "dqrq")),
+    FieldSpec("output_value", "float", "万元/年", "工业总产值", "Output value",
+              ("output_value", "产值", "工业总产值", "总产值", "年产值", "gyzcz", "output")),
+    FieldSpec("tax", "float", "万元/年", "实缴税金", "Tax paid",
+              ("tax", "税收", "实缴税金", "税收总额", "纳税额", "sjsj", "ss")),
+    FieldSpec("investment", "float", "万元", "固定资产投资", "Fixed investment",
+              ("investment", "投资总额", "固定资产投资", "总投资", "tzze", "gdzctz")),
+    FieldSpec("energy", "float", "吨标煤/年", "综合能耗", "Energy use",
+              ("energy", "综合能耗", "能耗", "zhnh")),
+    FieldSpec("rd_expense", "float", "万元/年", "研发经费", "R&D expense",
+              ("rd_expense", "研发经费", "研发投入", "研发费用", "yfjf")),
+    FieldSpec("revenue", "float", "万元/年", "营业收入", "Revenue",
+              ("revenue", "营业收入", "主营业务收入", "yysr", "zyywsr")),
+    FieldSpec("employees", "int", "人", "从业人员", "Employees",
+              ("employees", "从业人员", "职工人数", "从业人数", "员工人数", "cyry", "zgrs")),
+    FieldSpec("floor_area", "float", "m²", "建筑面积", "Floor area",
+              ("floor_area", "建筑面积", "总建筑面积", "jzmj")),
+    FieldSpec("declared_area", "float", "m²", "宗地面积", "Declared area",
+              ("declared_area", "宗地面积", "用地面积", "土地面积", "zdmj", "ydmj")),
+    FieldSpec("zone_id", "str", "", "功能区", "Functional zone",
+              ("zone_id", "功能区", "功能区编号", "gnq")),
+)
+
+DERIVED_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("area_m2", "float", "m²", "面积", "Area"),
+    FieldSpec("area_mu", "float", "亩", "面积（亩）", "Area (mu)"),
+    FieldSpec("far", "float", "", "容积率", "Floor area ratio"),
+    FieldSpec("remaining_years", "float", "年", "剩余年限", "Remaining years"),
+    FieldSpec("expiry_status", "category", "", "到期状态", "Expiry status"),
+    FieldSpec("output_per_mu", "float", "万元/亩", "亩均产值", "Output per mu"),
+    FieldSpec("tax_per_mu", "float", "万元/亩", "亩均税收", "Tax per mu"),
+    FieldSpec("investment_per_mu", "float", "万元/亩", "亩均投资", "Investment per mu"),
+    FieldSpec("energy_productivity", "float", "万元/吨标煤", "单位能耗产值", "Output per tce"),
+    FieldSpec("rd_ratio", "float", "", "研发投入占比", "R&D share of revenue"),
+    FieldSpec("labour_productivity", "float", "万元/人", "全员劳动生产率", "Output per employee"),
+    FieldSpec("efficiency_score", "float", "分", "亩均效益得分", "Efficiency score"),
+    FieldSpec("efficiency_class", "category", "", "效益分类", "Efficiency class"),
+    FieldSpec("efficiency_reason", "str", "", "未评价原因", "Why unrated"),
+    FieldSpec("low_efficiency", "bool", "", "低效用地", "Low-efficiency land"),
+    FieldSpec("price_tier", "str", "", "差别化价格", "Differentiated price tier"),
+    FieldSpec("converted_land", "bool", "", "已转商办", "Converted to commercial/office"),
+    FieldSpec("recommendation", "str", "", "建议代码", "Recommendation"),
+    FieldSpec("recommendation_zh", "str", "", "规划建议", "Recommendation (Chinese)"),
+    FieldSpec("recommendation_rule", "str", "", "触发规则", "Rule that fired"),
+    FieldSpec("height_limit_m", "float", "m", "净空限高", "Height limit"),
+    FieldSpec("buildable_floor_area_m2", "float", "m²", "可建建筑面积", "Buildable floor area"),
+)
+
+FIELD_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS}
+
+#: Land-use categories of the product, with Chinese labels.
+LAND_USE_ZH: dict[str, str] = {
+    "industrial": "工业用地",
+    "commercial_office": "商业商务用地",
+    "logistics": "物流仓储用地",
+    "residential": "居住用地",
+    "public_service": "公共管理与服务用地",
+    "transport": "交通运输用地",
+    "airport": "机场用地",
+    "green_open": "绿地与开敞空间",
+    "other": "其他用地",
+}
+LAND_USES: tuple[str, ...] = tuple(LAND_USE_ZH)
+
+ZONE_IDS: tuple[str, ...] = ("hq", "incubation", "demonstration")
+EXPIRY_STATUSES: tuple[str, ...] = ("expired", "within_5y", "within_10y", "beyond_10y", "unknown")
+EFFICIENCY_CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "unrated")
