@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up the project on a fresh machine.
+#
+#   scripts/setup.sh          runtime: .venv with requirements.txt (enough to run the app and CLI)
+#   scripts/setup.sh --test   also the test tools (requirements-dev.txt) and the system packages
+#                             the browser tests need: Debian's chromium and fonts-noto-cjk
+#
+# Idempotent: re-running only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  need=()
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+      echo "The browser tests need: ${need[*]} (Debian packages). Install them as root, then re-run." >&2
+      exit 1
+    fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+fi
