@@ -82,7 +82,7 @@ def gcj02_to_wgs84(
     return w_lon, w_lat
 
 
-def _transform_geometry(geoms: npt.ArrayLike, fn: "object") -> npt.NDArray[np.object_]:
+def _transform_geometry(geoms: npt.ArrayLike, fn: object) -> npt.NDArray[np.object_]:
     arr = np.asarray(geoms, dtype=object)
 
     def _xy(coords: Array) -> Array:
