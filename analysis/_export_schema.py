@@ -1,0 +1,191 @@
+"""The exported attribute schema: field meanings and the generator of ``docs/export-schema.md``.
+
+Field names, kinds, units and Chinese labels come from :mod:`parcels.schema`
+(the single source); this module adds what an export needs on top: the
+Shapefile short name (:mod:`analysis._shp_names`), a one-line meaning, and the
+columns of the zone layer.  Regenerate the document with::
+
+    python -m analysis._export_schema > docs/export-schema.md
+
+A test checks that the committed document equals :func:`schema_markdown`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from analysis._shp_names import shapefile_names
+from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS, EFFICIENCY_CLASSES, EXPIRY_STATUSES, FieldSpec
+
+__all__ = ["MEANINGS", "ZONE_FIELDS", "field_spec", "header", "schema_markdown"]
+
+#: Columns of the zone layer (geodata ``zones``), described like parcel fields.
+ZONE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("name_zh", "str", "", "功能区名称", "Zone name (Chinese)"),
+    FieldSpec("name_en", "str", "", "功能区英文名", "Zone name (English)"),
+    FieldSpec("carriers_zh", "str", "", "主要载体", "Main carriers (Chinese)"),
+    FieldSpec("carriers_en", "str", "", "主要载体（英文）", "Main carriers (English)"),
+    FieldSpec("policy_zh", "str", "", "规划指引", "Plan guidance (Chinese)"),
+    FieldSpec("policy_en", "str", "", "规划指引（英文）", "Plan guidance (English)"),
+)
+
+#: One-line meaning of every exported field, in English.
+MEANINGS: dict[str, str] = {
+    "parcel_id": "Unique parcel identifier (cadastral number).",
+    "enterprise": "Land-use right holder (enterprise name).",
+    "land_use": "Current land use, one of: industrial, commercial_office, logistics, residential, "
+    "public_service, transport, airport, green_open, other.",
+    "planned_use": "Land use in the plan (same codes as land_use); empty when unknown.",
+    "lease_start": "Date the land-use right was granted.",
+    "lease_years": "Lease term granted, in years.",
+    "lease_end": "Date the land-use right ends.",
+    "output_value": "Annual industrial output value.",
+    "tax": "Annual tax paid.",
+    "investment": "Fixed-asset investment (cumulative).",
+    "energy": "Annual comprehensive energy use, in tonnes of standard coal equivalent.",
+    "rd_expense": "Annual research and development expense.",
+    "revenue": "Annual operating revenue.",
+    "employees": "Number of employees.",
+    "floor_area": "Built floor area.",
+    "declared_area": "Parcel area as declared in the source register.",
+    "zone_id": "Functional zone: hq, incubation, demonstration, or empty when outside every zone.",
+    "area_m2": "Parcel area measured on the geometry in the metric CRS (EPSG:4548 by default).",
+    "area_mu": "area_m2 in mu (1 mu = 10000/15 m²).",
+    "far": "Floor area ratio: floor_area / area_m2.",
+    "remaining_years": "Years from the as-of date to lease_end (days / 365.25); negative when expired.",
+    "expiry_status": "Lease expiry class: " + ", ".join(EXPIRY_STATUSES) + ".",
+    "output_per_mu": "output_value / area_mu.",
+    "tax_per_mu": "tax / area_mu.",
+    "investment_per_mu": "investment / area_mu.",
+    "energy_productivity": "output_value / energy.",
+    "rd_ratio": "rd_expense / revenue.",
+    "labour_productivity": "output_value / employees.",
+    "efficiency_score": "Composite per-mu efficiency score of the evaluation profile.",
+    "efficiency_class": "Efficiency class from the score: " + ", ".join(EFFICIENCY_CLASSES) + ".",
+    "efficiency_reason": "Why the parcel is unrated (missing inputs); empty when rated.",
+    "low_efficiency": "True when the parcel counts as low-efficiency land under the profile.",
+    "price_tier": "Differentiated resource-price tier implied by the efficiency class.",
+    "converted_land": "True when industrial land has been converted to commercial/office use.",
+    "recommendation": "Recommendation code of the plan rules (e.g. reserve_industrial).",
+    "recommendation_zh": "The recommendation in Chinese.",
+    "recommendation_rule": "Identifier of the rule that produced the recommendation.",
+    "height_limit_m": "Permitted building height above ground under the scenario and year, in metres; "
+    "empty outside the airport's limitation surfaces.",
+    "buildable_floor_area_m2": "Floor area buildable on the parcel under the height limit.",
+    "name_zh": "Name of the functional zone in Chinese.",
+    "name_en": "Name of the functional zone in English.",
+    "carriers_zh": "Main carriers (projects, parks) of the zone, in Chinese.",
+    "carriers_en": "Main carriers of the zone, in English.",
+    "policy_zh": "The plan's guidance for the zone, in Chinese.",
+    "policy_en": "The plan's guidance for the zone, in English.",
+}
+
+_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS + ZONE_FIELDS}
+
+_KIND_TYPES = {
+    "str": ("String", "C (text)"),
+    "category": ("String", "C (text)"),
+    "int": ("Integer64", "N (integer)"),
+    "float": ("Real", "N (decimal)"),
+    "date": ("Date", "D (date)"),
+    "bool": ("Boolean", "L / N (0/1)"),
+}
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """The :class:`FieldSpec` of an exported column, or None when the column is not in the schema."""
+    return _BY_NAME.get(name)
+
+
+def header(name: str) -> str:
+    """Chinese column header with its unit, e.g. ``面积（亩）`` or ``工业总产值（万元/年）``.
+
+    Columns outside the schema keep their own name.
+    """
+    spec = _BY_NAME.get(name)
+    if spec is None:
+        return name
+    if spec.unit and spec.unit not in spec.zh:
+        return f"{spec.zh}（{spec.unit}）"
+    return spec.zh
+
+
+def _table(fields: tuple[FieldSpec, ...]) -> list[str]:
+    names = shapefile_names([f.name for f in fields])
+    rows = [
+        "| field | Shapefile name | type (GPKG) | unit | 中文名 | CSV/XLSX header | meaning |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in fields:
+        gpkg_type = _KIND_TYPES[f.kind][0]
+        rows.append(
+            f"| `{f.name}` | `{names[f.name]}` | {gpkg_type} | {f.unit or ''} | {f.zh} | {header(f.name)} | "
+            f"{MEANINGS[f.name]} |"
+        )
+    return rows
+
+
+def schema_markdown() -> str:
+    """The text of ``docs/export-schema.md``."""
+    lines = [
+        "# Export schema (导出字段说明)",
+        "",
+        "Generated by `python -m analysis._export_schema > docs/export-schema.md` from",
+        "`parcels/schema.py` (names, types, units, Chinese names) and `analysis/_export_schema.py`",
+        "(meanings); a test keeps this file equal to the generator's output.",
+        "",
+        "## Formats",
+        "",
+        "| format | file | CRS | notes |",
+        "|---|---|---|---|",
+        "| `geojson` | `.geojson` | always EPSG:4326 (RFC 7946) | counter-clockwise exterior rings, clockwise "
+        "holes; at most 7 decimals (about 1 cm; RFC 7946 recommends 6, i.e. about 10 cm, which is too "
+        "coarse for parcel boundaries); no `crs` member; dates `YYYY-MM-DD`; missing values `null`; "
+        "UTF-8 without `\\u` escapes; a `bbox` on the collection. Asking for another CRS is an error: "
+        "use `geojson-legacy`. |",
+        "| `geojson-legacy` | `.geojson` | any | pre-RFC GeoJSON (2008) with a `crs` member naming the CRS. |",
+        "| `gpkg` | `.gpkg` | any | one file, several layers; the CRS is the layer's srs; dates are Date "
+        "fields. Writing to an existing file adds or replaces the layer. |",
+        "| `shp` | `.zip` | any | `.shp .shx .dbf .prj .cpg` plus `field_names.csv` (field → Shapefile "
+        "name → Chinese name); `.cpg` says `UTF-8` (default) or `GBK`; names as in the tables below; "
+        "text longer than 254 bytes is cut (dBASE limit) — use GeoPackage for the full text. |",
+        "| `csv` | `.csv` | any (of the WKT) | UTF-8 with BOM (Excel opens Chinese); Chinese headers with "
+        "units; geometry as a `WKT` column (optional); dates `YYYY-MM-DD`; booleans `true`/`false`; "
+        "missing values empty. |",
+        "| `xlsx` | `.xlsx` | — | sheet 数据 with Chinese headers and units, dates as Excel dates; "
+        "sheet 字段说明 with this field dictionary. No geometry. |",
+        "| `tif` | `.tif` | any | rasters (height surface): cloud-optimised GeoTIFF, CRS, transform and "
+        "nodata in the file. |",
+        "| PostGIS | table per layer | any | `python -m analysis export --postgis URL [--schema S]`; "
+        "GiST index on the geometry. |",
+        "",
+        "Types in a Shapefile: text `C`, integers and decimals `N`, dates `D`, booleans as 0/1.",
+        "Missing values are never written as 0: they are null (GeoJSON `null`, empty CSV/XLSX cell, "
+        "dBASE blank).",
+        "",
+        "## Parcel fields (canonical, from the input layer)",
+        "",
+        *_table(CANONICAL_FIELDS),
+        "",
+        "## Parcel fields (derived by the analysis for the chosen as-of date, scenario and year)",
+        "",
+        *_table(DERIVED_FIELDS),
+        "",
+        "## Zone layer fields",
+        "",
+        "`zone_id` as above, plus:",
+        "",
+        *_table(ZONE_FIELDS),
+        "",
+        "## Other columns",
+        "",
+        "A column that is in none of the tables above (for example a scenario layer's own fields) keeps",
+        "its name and has no Chinese header; in a Shapefile its name is cut to 10 bytes and a clash gets",
+        "`_1`, `_2` … in column order. `field_names.csv` inside the zip always lists the map actually used.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - documentation generator
+    sys.stdout.write(schema_markdown())
