@@ -1,0 +1,48 @@
+"""Streamlit entry point: page router and shared frame.
+
+Run with ``.venv/bin/streamlit run app.py``.  Pages live in ``ui/pages/``; all labels
+come from ``ui/i18n.py``; Leaflet is served locally from ``static/vendor/``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from core.errors import PlanningError
+from ui import assets
+from ui.frame import current_lang, init_state, show_error, sidebar
+from ui.i18n import t
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@st.cache_resource(show_spinner=False)
+def _vendor_assets() -> int:
+    """Copy Leaflet into static/vendor once per server process."""
+    return len(assets.ensure_vendor_assets())
+
+
+st.set_page_config(page_title="湖里区三大产业功能区 · Huli zones", page_icon="🗺️", layout="wide")
+init_state()
+lang = current_lang()
+
+try:
+    _vendor_assets()
+except PlanningError as err:
+    show_error(err)
+
+pages = [
+    st.Page("ui/pages/overview.py", title=t("page.overview", lang), icon="🗺️", url_path="overview", default=True),
+    st.Page("ui/pages/parcels.py", title=t("page.parcels", lang), icon="🧱", url_path="parcels"),
+    st.Page("ui/pages/expiry.py", title=t("page.expiry", lang), icon="⏳", url_path="expiry"),
+    st.Page("ui/pages/efficiency.py", title=t("page.efficiency", lang), icon="📊", url_path="efficiency"),
+    st.Page("ui/pages/airport.py", title=t("page.airport", lang), icon="✈️", url_path="airport"),
+    st.Page("ui/pages/data.py", title=t("page.data", lang), icon="📁", url_path="data"),
+]
+navigation = st.navigation(pages)
+st.sidebar.title(t("app.title", lang))
+st.sidebar.caption(t("app.caption", lang))
+sidebar()
+navigation.run()

@@ -1,0 +1,177 @@
+"""The map builder: compact parcel payload, themes, escaping, basemaps."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from ui_support import HOSTILE, tiny_parcels, tiny_zones
+
+from core.gcj02 import wgs84_to_gcj02
+from ui import mapview
+
+
+def _decode(payload: dict) -> list[dict]:
+    """Restate the browser-side decoder in Python."""
+    q, (ox, oy), c = payload["q"], payload["o"], payload["c"]
+    feats = []
+    for i, pid in enumerate(payload["id"]):
+        polys = []
+        for j in range(payload["g"][i], payload["g"][i + 1]):
+            rings = []
+            for k in range(payload["p"][j], payload["p"][j + 1]):
+                ring, x, y = [], 0, 0
+                for v in range(payload["r"][k], payload["r"][k + 1]):
+                    if v == payload["r"][k]:
+                        x, y = c[2 * v], c[2 * v + 1]
+                    else:
+                        x, y = x + c[2 * v], y + c[2 * v + 1]
+                    ring.append((ox + x / q, oy + y / q))
+                ring.append(ring[0])
+                rings.append(ring)
+            polys.append(rings)
+        feats.append({"id": pid, "geom": shapely.MultiPolygon([(r[0], r[1:]) for r in polys]),
+                      "value": payload["tl"][payload["t"][i]], "fill": payload["pal"][payload["f"][i]]})
+    return feats
+
+
+def test_encode_round_trips_geometry_ids_values_and_fills() -> None:
+    hole = shapely.Polygon(
+        [(118.1, 24.5), (118.102, 24.5), (118.102, 24.502), (118.1, 24.502)],
+        [[(118.1005, 24.5005), (118.1010, 24.5005), (118.1010, 24.5010), (118.1005, 24.5010)]],
+    )
+    multi = shapely.MultiPolygon([shapely.box(118.11, 24.51, 118.111, 24.511), shapely.box(118.12, 24.51, 118.121, 24.5111)])
+    payload = mapview.encode_parcels(np.array([hole, multi], dtype=object), ["A", "B"], ["#111111", "#222222"],
+                                     ["工业用地", "商业"])
+    feats = _decode(json.loads(json.dumps(payload)))
+    assert [f["id"] for f in feats] == ["A", "B"]
+    assert [f["value"] for f in feats] == ["工业用地", "商业"]
+    assert [f["fill"] for f in feats] == ["#111111", "#222222"]
+    for got, want in zip(feats, [shapely.MultiPolygon([hole]), multi], strict=True):
+        assert got["geom"].equals_exact(want, tolerance=1.01e-6)
+
+
+def test_encode_empty() -> None:
+    payload = mapview.encode_parcels(np.array([], dtype=object), [], [], [])
+    assert payload["id"] == [] and payload["g"] == [0]
+
+
+def test_payload_is_small_per_parcel() -> None:
+    frame = tiny_parcels(100)
+    layer = next(c for c in mapview.parcel_group(frame, theme="land_use")[0]._children.values()
+                 if isinstance(c, mapview.ParcelLayer))
+    per_parcel = len(layer.payload.encode("utf-8")) / len(frame)
+    # a 4-vertex parcel: ids, one value index, one fill index, 4 delta-encoded vertices
+    assert per_parcel < 80
+
+
+@pytest.mark.parametrize("theme", mapview.THEMES)
+def test_every_theme_colours_every_parcel_and_has_a_legend(theme: str) -> None:
+    frame = tiny_parcels(10).assign(height_limit_m=np.linspace(10, 200, 10))
+    fill, value, legend = mapview.theme_style(frame, theme, lang="zh")
+    assert fill.index.equals(frame.index)
+    assert fill.str.fullmatch(r"#[0-9a-f]{6}").all()
+    assert value.notna().all()
+    assert {li.colour for li in legend} >= set(fill)
+
+
+def test_category_theme_uses_labels_and_marks_no_data() -> None:
+    frame = tiny_parcels(5)
+    fill, value, _ = mapview.theme_style(frame, "expiry_status", lang="en")
+    assert value.iloc[0] == "Expired"
+    assert value.iloc[4] == "Unknown" and fill.iloc[4] == "#c8c8c8"
+    missing = mapview.theme_style(frame.drop(columns="expiry_status"), "expiry_status", lang="zh")
+    assert set(missing[1]) == {"无数据"}
+
+
+def test_numeric_theme_bins_by_hand() -> None:
+    frame = tiny_parcels(4).assign(output_per_mu=[50.0, 100.0, 999.0, np.nan])
+    fill, value, legend = mapview.theme_style(frame, "output_per_mu", lang="zh")
+    # bins: [0,100) [100,300) [300,600) [600,1000) [1000,inf)
+    assert fill.iloc[0] == legend[0].colour
+    assert fill.iloc[1] == legend[1].colour
+    assert fill.iloc[2] == legend[3].colour
+    assert fill.iloc[3] == legend[-1].colour and value.iloc[3] == "无数据"
+    assert value.iloc[2] == "999 万元/亩"
+
+
+def test_unknown_theme_raises() -> None:
+    with pytest.raises(ValueError, match="theme must be one of"):
+        mapview.theme_style(tiny_parcels(2), "colour_of_roof")
+
+
+def test_map_script_carries_no_raw_markup_from_attributes() -> None:
+    frame = tiny_parcels(5).assign(parcel_id=lambda f: f["parcel_id"].where(f.index != 1, HOSTILE))
+    fmap = mapview.build_map(frame, theme="land_use", zones=tiny_zones())
+    page = fmap.get_root().render()
+    assert HOSTILE not in page
+    assert "<script>x</script>" not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    # labels and tooltips are built with textContent, never innerHTML
+    assert "innerHTML" not in page
+    assert "textContent" in page
+
+
+def test_only_tooltip_and_click_properties_are_sent() -> None:
+    fmap = mapview.build_map(tiny_parcels(3), theme="efficiency_class")
+    page = fmap.get_root().render()
+    assert "企业" not in page  # no enterprise names, no dates
+    assert "2000-01-01" not in page
+
+
+def test_legend_html_escapes() -> None:
+    html = mapview.legend_html([mapview.LegendItem("#123456", HOSTILE)], title="<b>t</b>")
+    assert HOSTILE not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;t&lt;/b&gt;" in html
+
+
+def test_selected_parcel_is_highlighted() -> None:
+    group, _ = mapview.parcel_group(tiny_parcels(3), theme="land_use", selected="T0001")
+    kinds = [type(c).__name__ for c in group._children.values()]
+    assert kinds == ["ParcelLayer", "VectorLayer"]
+    group, _ = mapview.parcel_group(tiny_parcels(3), theme="land_use", selected="nope")
+    assert [type(c).__name__ for c in group._children.values()] == ["ParcelLayer"]
+
+
+def test_amap_shifts_display_geometry_to_gcj02() -> None:
+    frame = tiny_parcels(1)
+    plain = _decode(json.loads(_payload(frame, "offline")))[0]["geom"]
+    shifted = _decode(json.loads(_payload(frame, "amap")))[0]["geom"]
+    x, y = frame.geometry.iloc[0].exterior.coords[0]
+    gx, gy = wgs84_to_gcj02(x, y)
+    assert shapely.Point(float(gx), float(gy)).distance(shapely.Point(shifted.geoms[0].exterior.coords[0])) < 2e-6
+    assert shapely.Point(x, y).distance(shapely.Point(plain.geoms[0].exterior.coords[0])) < 2e-6
+    # the offset in Xiamen is hundreds of metres
+    assert 0.002 < abs(float(gx) - x) + abs(float(gy) - y) < 0.02
+
+
+def _payload(frame: gpd.GeoDataFrame, basemap: str) -> str:
+    group, _ = mapview.parcel_group(frame, theme="land_use", basemap=basemap)
+    layer = next(c for c in group._children.values() if isinstance(c, mapview.ParcelLayer))
+    return layer.payload
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("", ("offline", "osm", "amap")), ("abc", ("offline", "osm", "tianditu", "amap"))],
+)
+def test_tianditu_needs_a_token(token: str, expected: tuple[str, ...]) -> None:
+    assert mapview.available_basemaps(tianditu_token=token) == expected
+
+
+def test_offline_map_has_no_tiles_and_online_maps_do() -> None:
+    offline = mapview.build_map(tiny_parcels(2)).get_root().render()
+    assert "L.tileLayer" not in offline
+    osm = mapview.build_map(tiny_parcels(2), basemap="osm").get_root().render()
+    assert re.search(r"L\.tileLayer\(\s*\"https://tile\.openstreetmap\.org", osm)
+    tdt = mapview.build_map(tiny_parcels(2), basemap="tianditu", tianditu_token="TOKEN123").get_root().render()
+    assert "tianditu.gov.cn" in tdt and "TOKEN123" in tdt
+
+
+def test_empty_frame_still_builds() -> None:
+    fmap = mapview.build_map(tiny_parcels(3).iloc[:0], zones=tiny_zones())
+    assert '"id":[]' in fmap.get_root().render()

@@ -1,0 +1,178 @@
+"""Cached data access for the pages: load and analyse once, never re-read on a rerun.
+
+Every function here is a thin ``st.cache_data`` wrapper keyed on cheap, hashable
+inputs: the dataset id, a stamp that changes when the stored file changes, and the
+analysis parameters as plain values (ISO date, the profile as JSON text).  The
+analysis itself lives in ``analysis/``, ``zones/`` and ``parcels/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import json
+import logging
+from types import ModuleType
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from pyogrio.errors import DataLayerError
+
+import geodata
+from core.errors import PlanningError
+from core.settings import SQM_PER_MU, get_settings
+from ui import workspace
+
+__all__ = [
+    "optional_module",
+    "reference_layer",
+    "zones_layer",
+    "dataset_stamp",
+    "raw_parcels",
+    "analysed_parcels",
+    "current_dataset",
+    "current_frame",
+    "summary",
+    "default_profile_dict",
+    "profile_json",
+    "area_mu",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """Import ``name`` if it exists in the project (None when it does not exist yet).
+
+    Errors raised while importing an existing module are not hidden.
+    """
+    try:
+        spec = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        return None
+    if spec is None:
+        return None
+    return importlib.import_module(name)
+
+
+@st.cache_data(show_spinner=False)
+def reference_layer(name: str) -> gpd.GeoDataFrame | None:
+    """An embedded reference layer (district, context, zones, airport, runway), or None."""
+    try:
+        return geodata.read_layer(name)
+    except (PlanningError, DataLayerError) as err:
+        logger.warning("reference layer %s not available: %s", name, err)
+        return None
+
+
+def zones_layer() -> gpd.GeoDataFrame:
+    """The functional zones (an empty layer when none is available)."""
+    zones = reference_layer("zones")
+    if zones is None:
+        return gpd.GeoDataFrame({"zone_id": pd.Series([], dtype="str")}, geometry=[], crs="EPSG:4326")
+    return zones
+
+
+def dataset_stamp(dataset_id: str) -> float:
+    """Changes whenever the stored data of ``dataset_id`` change (file mtime)."""
+    if dataset_id == workspace.EMBEDDED:
+        try:
+            return geodata.get_path("huli").stat().st_mtime
+        except (PlanningError, OSError):
+            return 0.0
+    path = workspace.parcels_path(dataset_id)
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def raw_parcels(dataset_id: str, stamp: float) -> gpd.GeoDataFrame:
+    """Canonical parcels of a dataset (embedded layer or stored upload)."""
+    del stamp  # part of the cache key only
+    if dataset_id == workspace.EMBEDDED:
+        return geodata.read_layer("parcels")
+    return workspace.load_parcels(dataset_id)
+
+
+def _fallback_analysis(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    area = frame.geometry.to_crs(get_settings().metric_crs).area
+    out["area_m2"] = area.to_numpy()
+    out["area_mu"] = (area / SQM_PER_MU).to_numpy()
+    return out
+
+
+def default_profile_dict() -> dict[str, Any] | None:
+    """The default efficiency profile as a plain dict (None without the module)."""
+    eff = optional_module("analysis.efficiency")
+    if eff is None:
+        return None
+    profile = eff.default_profile()
+    to_dict = getattr(eff, "profile_to_dict", None)
+    if to_dict is not None:
+        return to_dict(profile)
+    return None
+
+
+def profile_json(profile: dict[str, Any] | None) -> str:
+    """Canonical JSON text of a profile dict (a cache key)."""
+    return json.dumps(profile, sort_keys=True, ensure_ascii=False, default=str) if profile else ""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "") -> gpd.GeoDataFrame:
+    """Parcels with every derived field, for one dataset, as-of date and profile.
+
+    Parameters
+    ----------
+    dataset_id, stamp
+        Dataset and its change stamp (:func:`dataset_stamp`).
+    as_of
+        ISO date of the evaluation.
+    profile
+        Efficiency profile as JSON text (:func:`profile_json`); "" for the default.
+    """
+    frame = raw_parcels(dataset_id, stamp)
+    pipeline = optional_module("analysis.pipeline")
+    if pipeline is None:
+        logger.info("analysis.pipeline not available; showing areas only")
+        return _fallback_analysis(frame)
+    kwargs: dict[str, Any] = {"as_of": dt.date.fromisoformat(as_of)}
+    if profile:
+        eff = importlib.import_module("analysis.efficiency")
+        kwargs["profile"] = eff.profile_from_dict(json.loads(profile))
+    return pipeline.analyse(frame, zones_layer(), **kwargs)
+
+
+def current_dataset() -> str:
+    """Id of the dataset the app shows (persisted in the workspace)."""
+    return workspace.active_dataset()
+
+
+def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tuple[str, gpd.GeoDataFrame]:
+    """The analysed frame of the current dataset: ``(dataset_id, frame)``."""
+    ds = current_dataset()
+    return ds, analysed_parcels(ds, dataset_stamp(ds), as_of.isoformat(), profile_json(profile))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _summary(dataset_id: str, stamp: float, as_of: str, profile: str) -> dict[str, Any] | None:
+    pipeline = optional_module("analysis.pipeline")
+    if pipeline is None or not hasattr(pipeline, "summarise"):
+        return None
+    frame = analysed_parcels(dataset_id, stamp, as_of, profile)
+    return pipeline.summarise(frame, as_of=dt.date.fromisoformat(as_of))
+
+
+def summary(dataset_id: str, as_of: dt.date, profile: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """``analysis.pipeline.summarise`` of the analysed frame (None without it)."""
+    return _summary(dataset_id, dataset_stamp(dataset_id), as_of.isoformat(), profile_json(profile))
+
+
+def area_mu(frame: pd.DataFrame) -> pd.Series:
+    """Parcel areas in mu (from ``area_mu``, else computed in the metric CRS)."""
+    if "area_mu" in frame.columns:
+        return pd.to_numeric(frame["area_mu"], errors="coerce")
+    return _fallback_analysis(frame)["area_mu"]

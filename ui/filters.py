@@ -1,0 +1,149 @@
+"""Filtering and formatting of the parcel table (plain functions, no Streamlit)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from parcels.schema import FIELD_BY_NAME
+from ui.i18n import category_label, field_label, field_unit, t
+
+__all__ = [
+    "filter_parcels",
+    "format_value",
+    "detail_rows",
+    "display_table",
+    "to_csv_bytes",
+    "to_geojson_bytes",
+]
+
+
+def filter_parcels(
+    frame: gpd.GeoDataFrame,
+    *,
+    zones: Sequence[str] | None = None,
+    uses: Sequence[str] | None = None,
+    expiry: Sequence[str] | None = None,
+    classes: Sequence[str] | None = None,
+    area_mu: tuple[float, float] | None = None,
+    text: str = "",
+) -> gpd.GeoDataFrame:
+    """Rows of ``frame`` matching every given criterion (None or empty: no criterion).
+
+    Parameters
+    ----------
+    zones, uses, expiry, classes
+        Allowed values of ``zone_id``, ``land_use``, ``expiry_status``,
+        ``efficiency_class`` (a column that is absent does not filter).
+    area_mu
+        Inclusive (low, high) range of ``area_mu``.
+    text
+        Case-insensitive substring of ``parcel_id`` or ``enterprise`` (literal, not a regex).
+    """
+    keep = pd.Series(True, index=frame.index)
+    for column, allowed in (("zone_id", zones), ("land_use", uses), ("expiry_status", expiry),
+                            ("efficiency_class", classes)):
+        if allowed and column in frame.columns:
+            keep &= frame[column].astype("string").fillna("").isin([str(a) for a in allowed]).to_numpy()
+    if area_mu is not None and "area_mu" in frame.columns:
+        a = pd.to_numeric(frame["area_mu"], errors="coerce")
+        keep &= ((a >= area_mu[0]) & (a <= area_mu[1])).fillna(False).to_numpy()
+    needle = text.strip().casefold()
+    if needle:
+        hit = pd.Series(False, index=frame.index)
+        for column in ("parcel_id", "enterprise"):
+            if column in frame.columns:
+                hit |= (
+                    frame[column].astype("string").fillna("").str.casefold().str.contains(needle, regex=False)
+                ).to_numpy()
+        keep &= hit
+    return frame[keep.to_numpy()]
+
+
+def format_value(field: str, value: object, lang: str = "zh") -> str:
+    """A field value as display text with its unit ("—" when missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return "—"
+    if isinstance(value, float) and math.isnan(value):
+        return "—"
+    spec = FIELD_BY_NAME.get(field)
+    kind = spec.kind if spec else ""
+    unit = field_unit(field)
+    if field in ("land_use", "planned_use", "expiry_status", "efficiency_class", "zone_id"):
+        return category_label(field, value, lang)
+    if isinstance(value, (bool, np.bool_)):
+        return t("yes", lang) if value else t("no", lang)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if kind == "float" or isinstance(value, (float, np.floating)):
+        v = float(value)
+        if field == "rd_ratio":
+            return f"{v * 100:.1f} %"
+        text = f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
+        return f"{text} {unit}".strip()
+    if kind == "int" or isinstance(value, (int, np.integer)):
+        return f"{int(value):,} {unit}".strip()
+    return str(value)
+
+
+def detail_rows(row: pd.Series, lang: str = "zh") -> pd.DataFrame:
+    """Every field of one parcel as a two-column (field, value) table of text."""
+    names = [c for c in row.index if c != "geometry"]
+    return pd.DataFrame(
+        {
+            t("detail.field", lang): [field_label(c, lang) for c in names],
+            t("detail.value", lang): [format_value(c, row[c], lang) for c in names],
+        }
+    )
+
+
+_TABLE_COLUMNS = (
+    "parcel_id", "enterprise", "zone_id", "land_use", "area_mu", "expiry_status", "remaining_years",
+    "output_per_mu", "efficiency_class", "recommendation_zh",
+)
+
+
+def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] = _TABLE_COLUMNS) -> pd.DataFrame:
+    """A compact, labelled table of parcels (categories as labels, no geometry)."""
+    cols = [c for c in columns if c in frame.columns]
+    out = pd.DataFrame(index=frame.index)
+    for c in cols:
+        s = frame[c]
+        if c in ("zone_id", "land_use", "expiry_status", "efficiency_class"):
+            s = s.map(lambda v, c=c: category_label(c, v, lang) if isinstance(v, str) else "—")
+        elif c in ("area_mu", "remaining_years", "output_per_mu"):
+            s = pd.to_numeric(s, errors="coerce").round(2)
+        unit = field_unit(c)
+        label = field_label(c, lang) + (f"（{unit}）" if unit and c not in ("area_mu",) else "")
+        if c == "area_mu":
+            label = field_label(c, lang)
+        out[label] = s.to_numpy()
+    return out.reset_index(drop=True)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+    for c in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """Attributes and WKT geometry as CSV, UTF-8 with BOM (opens correctly in Excel)."""
+    out = _plain(frame)
+    if "geometry" in frame.columns:
+        out["wkt"] = frame.geometry.to_wkt(rounding_precision=7).to_numpy()
+    return out.to_csv(index=False).encode("utf-8-sig")
+
+
+def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
+    """RFC 7946 GeoJSON (EPSG:4326, dates as ISO text, missing as null)."""
+    gdf = gpd.GeoDataFrame(_plain(frame), geometry=frame.geometry.to_crs("EPSG:4326").to_numpy(), crs="EPSG:4326")
+    text = gdf.to_json(na="null", drop_id=True, ensure_ascii=False)
+    return json.dumps(json.loads(text), ensure_ascii=False).encode("utf-8")

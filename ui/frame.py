@@ -1,0 +1,145 @@
+"""The shared frame of every page: sidebar (written once), errors, notices, map widget."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from core.errors import PlanningError
+from ui import state, workspace
+from ui.i18n import LANGS, t
+from ui.mapview import BASEMAPS, LegendItem, available_basemaps, legend_html
+
+__all__ = [
+    "current_lang",
+    "current_basemap",
+    "current_as_of",
+    "init_state",
+    "sidebar",
+    "show_error",
+    "guard",
+    "data_notice",
+    "show_map",
+    "show_legend",
+    "base_path",
+]
+
+logger = logging.getLogger(__name__)
+
+_LANG_NAMES = {"zh": "中文", "en": "English"}
+
+
+def init_state() -> None:
+    """Default values of the shared widgets (set once per session)."""
+    st.session_state.setdefault(state.LANG, "zh")
+    st.session_state.setdefault(state.BASEMAP, "offline")
+    st.session_state.setdefault(state.AS_OF, dt.date.today())
+
+
+def current_lang() -> str:
+    """The UI language ("zh" or "en")."""
+    lang = st.session_state.get(state.LANG, "zh")
+    return lang if lang in LANGS else "zh"
+
+
+def current_basemap() -> str:
+    """The chosen basemap (falls back to the offline one)."""
+    b = st.session_state.get(state.BASEMAP, "offline")
+    return b if b in available_basemaps() else "offline"
+
+
+def current_as_of() -> dt.date:
+    """The evaluation date."""
+    value = st.session_state.get(state.AS_OF)
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def base_path() -> str:
+    """Streamlit's ``server.baseUrlPath`` (for local asset links)."""
+    return str(st.get_option("server.baseUrlPath") or "")
+
+
+def sidebar() -> None:
+    """The sidebar shared by all pages: language, basemap, as-of date, dataset."""
+    lang = current_lang()
+    with st.sidebar:
+        st.radio(
+            t("lang.label", lang),
+            LANGS,
+            format_func=lambda code: _LANG_NAMES[code],
+            key=state.LANG,
+            horizontal=True,
+        )
+        options = [b for b in BASEMAPS if b in available_basemaps()]
+        if st.session_state.get(state.BASEMAP) not in options:
+            st.session_state[state.BASEMAP] = "offline"
+        st.selectbox(
+            t("basemap.label", lang), options, format_func=lambda b: t(f"basemap.{b}", lang), key=state.BASEMAP
+        )
+        if st.session_state.get(state.BASEMAP) == "amap":
+            st.caption(t("basemap.amap_note", lang))
+        st.date_input(t("asof.label", lang), key=state.AS_OF)
+        ds = workspace.active_dataset()
+        if ds == workspace.EMBEDDED:
+            st.caption(f"{t('dataset.label', lang)}：{t('dataset.embedded', lang)}")
+        else:
+            name = workspace.read_options(ds).get("filename", ds)
+            st.caption(f"{t('dataset.label', lang)}：{name}")
+
+
+def show_error(err: PlanningError) -> None:
+    """Show a product error in both languages (never a traceback)."""
+    st.error(f"**{t('error.title', 'zh')} / {t('error.title', 'en')}**\n\n{err.message_zh}\n\n{err.message_en}")
+
+
+@contextlib.contextmanager
+def guard() -> Iterator[None]:
+    """Run a block of page code; a :class:`PlanningError` is shown, not raised."""
+    try:
+        yield
+    except PlanningError as err:
+        logger.info("shown to the user: %s", err)
+        show_error(err)
+
+
+def data_notice(dataset_id: str, lang: str) -> None:
+    """Say plainly which data are shown (the embedded ones are illustrative)."""
+    if dataset_id == workspace.EMBEDDED:
+        st.info(t("demo.notice", lang), icon="ℹ️")
+    else:
+        name = workspace.read_options(dataset_id).get("filename", dataset_id)
+        st.caption(t("uploaded.notice", lang, name=name))
+
+
+def show_map(
+    fmap: folium.Map,
+    *,
+    key: str,
+    height: int = 560,
+    returned_objects: Sequence[str] = (),
+    feature_group: folium.FeatureGroup | None = None,
+    layer_control: folium.LayerControl | None = None,
+) -> dict[str, Any]:
+    """Show a map with streamlit-folium; only ``returned_objects`` trigger a rerun."""
+    result = st_folium(
+        fmap,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(returned_objects),
+        feature_group_to_add=feature_group,
+        layer_control=layer_control,
+    )
+    return result or {}
+
+
+def show_legend(items: Sequence[LegendItem], *, title: str) -> None:
+    """Legend of the active theme, as escaped HTML."""
+    st.markdown(legend_html(items, title=title), unsafe_allow_html=True)

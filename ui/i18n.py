@@ -1,0 +1,232 @@
+"""Every label the app shows, in Chinese (first) and English.
+
+``t(key, lang)`` looks a label up; ``t(key, lang, n=3)`` formats it.  Category labels
+(land uses, expiry statuses, efficiency classes, zones) and field labels come from
+the canonical schema where it has them, so the app and the exports agree.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from parcels.schema import FIELD_BY_NAME, LAND_USE_ZH
+
+__all__ = [
+    "LANGS",
+    "TEXT",
+    "t",
+    "field_label",
+    "field_unit",
+    "land_use_label",
+    "expiry_label",
+    "class_label",
+    "zone_label",
+    "category_label",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Supported languages, default first.
+LANGS: tuple[str, ...] = ("zh", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # frame
+    "app.title": ("湖里区三大产业功能区空间规划", "Huli three-zone spatial planning"),
+    "app.caption": ("厦门市湖里区 · 汽车智能网联产业功能区", "Huli District, Xiamen · ICV industry zones"),
+    "lang.label": ("语言 / Language", "语言 / Language"),
+    "demo.notice": (
+        "示意数据：内置地块为生成的示意数据（区界为真实轮廓，功能区为大致位置），不代表真实宗地信息。",
+        "Illustrative data (示意数据): the embedded parcels are generated (the district outline is real, "
+        "zone outlines are approximate); they do not describe real land parcels.",
+    ),
+    "uploaded.notice": ("当前数据：上传的图层 {name}", "Current data: uploaded layer {name}"),
+    "dataset.label": ("数据集", "Dataset"),
+    "dataset.embedded": ("内置示意数据", "Embedded illustrative data"),
+    "asof.label": ("评价基准日", "As-of date"),
+    "basemap.label": ("底图", "Basemap"),
+    "basemap.offline": ("离线底图（无瓦片）", "Offline (no tiles)"),
+    "basemap.osm": ("OpenStreetMap", "OpenStreetMap"),
+    "basemap.tianditu": ("天地图", "Tianditu"),
+    "basemap.amap": ("高德地图（GCJ-02）", "AMap / Gaode (GCJ-02)"),
+    "basemap.amap_note": (
+        "高德底图使用 GCJ-02 坐标：地图上的数据已临时偏移以便叠加，分析与导出仍使用 WGS84。",
+        "AMap tiles are in GCJ-02: the data are shifted for display only; analysis and exports stay in WGS84.",
+    ),
+    "error.title": ("出错了", "Something went wrong"),
+    # pages
+    "page.overview": ("总览", "Overview"),
+    "page.parcels": ("地块", "Parcels"),
+    "page.expiry": ("到期与用途", "Expiry & use"),
+    "page.efficiency": ("亩均效益", "Efficiency per mu"),
+    "page.airport": ("机场搬迁情景", "Airport scenarios"),
+    "page.data": ("数据", "Data"),
+    # map
+    "map.zones": ("三大功能区", "Functional zones"),
+    "map.district": ("湖里区界", "Huli district boundary"),
+    "map.context": ("周边陆域", "Surrounding land"),
+    "map.parcels": ("地块", "Parcels"),
+    "map.selected": ("选中地块", "Selected parcel"),
+    "map.legend": ("图例", "Legend"),
+    "map.click_hint": ("点击地图上的地块查看详情。", "Click a parcel on the map for its details."),
+    # themes
+    "theme.label": ("专题", "Theme"),
+    "theme.land_use": ("土地用途", "Land use"),
+    "theme.expiry_status": ("到期状态", "Expiry status"),
+    "theme.efficiency_class": ("效益分类", "Efficiency class"),
+    "theme.output_per_mu": ("亩均产值", "Output per mu"),
+    "theme.height_limit_m": ("净空限高", "Height limit"),
+    "nodata": ("无数据", "No data"),
+    # KPIs
+    "kpi.parcels": ("地块数", "Parcels"),
+    "kpi.area": ("总面积", "Total area"),
+    "kpi.expiring": ("10年内到期面积", "Area expiring within 10 years"),
+    "kpi.low_eff": ("低效用地面积", "Low-efficiency area"),
+    "kpi.output": ("产业产值（年）", "Cluster output (per year)"),
+    "kpi.target": ("规划目标 {target} 亿元", "Plan target {target} 亿元 (100 M yuan)"),
+    "kpi.class_mix": ("效益分类构成", "Efficiency class mix"),
+    "kpi.by_zone": ("分功能区统计", "By functional zone"),
+    "kpi.pending": ("该指标待分析模块提供。", "This figure awaits the analysis module."),
+    # filters
+    "filter.header": ("筛选", "Filters"),
+    "filter.zone": ("功能区", "Functional zone"),
+    "filter.use": ("土地用途", "Land use"),
+    "filter.expiry": ("到期状态", "Expiry status"),
+    "filter.class": ("效益分类", "Efficiency class"),
+    "filter.area": ("面积范围（亩）", "Area range (mu)"),
+    "filter.search": ("搜索编号或权利人", "Search ID or enterprise"),
+    "filter.count": ("筛选结果：{n} / {total} 宗地块", "Filtered: {n} of {total} parcels"),
+    "zone.none": ("功能区外", "Outside the zones"),
+    # detail
+    "detail.header": ("地块详情", "Parcel details"),
+    "detail.none": ("尚未选择地块。", "No parcel selected."),
+    "detail.missing": ("地块 {pid} 不在当前筛选结果中。", "Parcel {pid} is not in the current selection."),
+    "detail.field": ("字段", "Field"),
+    "detail.value": ("值", "Value"),
+    "detail.recommendation": ("规划建议", "Recommendation"),
+    "detail.rule": ("触发规则", "Rule that fired"),
+    "table.header": ("地块列表", "Parcel table"),
+    "download.csv": ("下载 CSV（筛选结果）", "Download CSV (filtered)"),
+    "download.geojson": ("下载 GeoJSON（筛选结果）", "Download GeoJSON (filtered)"),
+    # generic
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "unit.mu": ("亩", "mu"),
+    "unit.wan": ("万元", "10k yuan"),
+    "unit.yi": ("亿元", "100 M yuan"),
+    "unit.m": ("米", "m"),
+    "unit.year": ("年", "years"),
+    "count.parcels": ("{n} 宗", "{n} parcels"),
+    "pending.page": (
+        "该页面依赖的分析模块尚未就绪：{what}",
+        "The analysis this page relies on is not available yet: {what}",
+    ),
+}
+
+_LAND_USE_EN: dict[str, str] = {
+    "industrial": "Industrial",
+    "commercial_office": "Commercial & office",
+    "logistics": "Logistics & warehousing",
+    "residential": "Residential",
+    "public_service": "Public services",
+    "transport": "Transport",
+    "airport": "Airport",
+    "green_open": "Green & open space",
+    "other": "Other",
+}
+
+_EXPIRY: dict[str, tuple[str, str]] = {
+    "expired": ("已到期", "Expired"),
+    "within_5y": ("5年内到期", "Expires within 5 years"),
+    "within_10y": ("5–10年内到期", "Expires in 5–10 years"),
+    "beyond_10y": ("10年以上", "More than 10 years left"),
+    "unknown": ("年限不明", "Unknown"),
+}
+
+_CLASSES: dict[str, tuple[str, str]] = {
+    "A": ("A 类 优先发展", "A · develop first"),
+    "B": ("B 类 提升发展", "B · upgrade"),
+    "C": ("C 类 调控帮扶", "C · regulate and assist"),
+    "D": ("D 类 倒逼整治", "D · enforce improvement"),
+    "unrated": ("未评价", "Unrated"),
+}
+
+_ZONES: dict[str, tuple[str, str]] = {
+    "hq": ("汽车电子总部经济区", "Automotive-electronics HQ zone"),
+    "incubation": ("智能网联系统产业孵化区", "ICV-systems incubation zone"),
+    "demonstration": ("智能网联汽车场景示范区", "ICV scenario demonstration zone"),
+    "": ("功能区外", "Outside the zones"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str = "zh", **fmt: object) -> str:
+    """The label ``key`` in ``lang``, formatted with ``fmt`` when given.
+
+    An unknown key is returned as itself (and logged), so a missing label shows up
+    on screen instead of breaking the page.
+    """
+    pair = TEXT.get(key)
+    if pair is None:
+        logger.warning("no label for %r", key)
+        return key
+    text = _pick(pair, lang)
+    return text.format(**fmt) if fmt else text
+
+
+def field_label(name: str, lang: str = "zh") -> str:
+    """Label of a canonical or derived field (schema label, else the name)."""
+    spec = FIELD_BY_NAME.get(name)
+    if spec is None:
+        return name
+    return spec.en if lang == "en" else spec.zh
+
+
+def field_unit(name: str) -> str:
+    """Unit of a field from the schema ("" when none or unknown)."""
+    spec = FIELD_BY_NAME.get(name)
+    return spec.unit if spec is not None else ""
+
+
+def land_use_label(code: object, lang: str = "zh") -> str:
+    """Label of a land-use category."""
+    key = str(code)
+    if lang == "en":
+        return _LAND_USE_EN.get(key, key)
+    return LAND_USE_ZH.get(key, key)
+
+
+def expiry_label(status: object, lang: str = "zh") -> str:
+    """Label of an expiry status."""
+    pair = _EXPIRY.get(str(status))
+    return _pick(pair, lang) if pair else str(status)
+
+
+def class_label(cls: object, lang: str = "zh") -> str:
+    """Label of an efficiency class."""
+    pair = _CLASSES.get(str(cls))
+    return _pick(pair, lang) if pair else str(cls)
+
+
+def zone_label(zone_id: object, lang: str = "zh") -> str:
+    """Label of a functional zone id ("" is outside every zone)."""
+    key = "" if zone_id is None or zone_id != zone_id else str(zone_id)  # NaN-safe
+    pair = _ZONES.get(key)
+    return _pick(pair, lang) if pair else key
+
+
+_CATEGORY_LABELLERS = {
+    "land_use": land_use_label,
+    "planned_use": land_use_label,
+    "expiry_status": expiry_label,
+    "efficiency_class": class_label,
+    "zone_id": zone_label,
+}
+
+
+def category_label(field: str, value: object, lang: str = "zh") -> str:
+    """Label of ``value`` of a categorical ``field`` (the value itself otherwise)."""
+    fn = _CATEGORY_LABELLERS.get(field)
+    return fn(value, lang) if fn else str(value)

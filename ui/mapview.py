@@ -1,0 +1,655 @@
+"""Build the folium maps of the app, as plain functions testable without Streamlit.
+
+The parcel layer is sent to the browser in a compact columnar form (ids, a value
+table, a colour palette and delta-encoded integer coordinates at 1e-6 degree, about
+0.1 m) and turned into GeoJSON features by a few lines of JavaScript, so a map of a
+thousand parcels weighs about a hundred kilobytes.  Colours are computed in Python and
+carried as one ``fill`` property per feature; a tiny style function reads it (no
+per-feature style lookup table).  Tooltips and labels are built with ``textContent``,
+never ``innerHTML``, so attribute values cannot inject markup; values that end up in
+HTML elsewhere (the legend) are escaped with :func:`html.escape`.
+
+The default basemap needs no tile server: the district outline, the surrounding land
+and the functional zones are drawn as vectors on a light background.  OpenStreetMap,
+Tianditu (天地图, only with a token) and AMap/Gaode (高德, GCJ-02: every layer is shifted
+to GCJ-02 for display on that basemap only) are optional.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import orjson
+import pandas as pd
+import shapely
+from branca.element import Element
+from folium.map import Layer
+from jinja2 import Template
+
+from core.gcj02 import geometry_wgs84_to_gcj02, wgs84_to_gcj02
+from core.settings import get_settings
+from ui import assets
+from ui.i18n import category_label, t
+
+__all__ = [
+    "THEMES",
+    "BASEMAPS",
+    "ZONE_COLOURS",
+    "LegendItem",
+    "available_basemaps",
+    "theme_style",
+    "encode_parcels",
+    "ParcelLayer",
+    "VectorLayer",
+    "build_base_map",
+    "parcel_group",
+    "build_map",
+    "legend_html",
+    "to_json_script",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Thematic colourings of the parcel layer.
+THEMES: tuple[str, ...] = ("land_use", "expiry_status", "efficiency_class", "output_per_mu", "height_limit_m")
+#: Basemaps, offline default first.
+BASEMAPS: tuple[str, ...] = ("offline", "osm", "tianditu", "amap")
+
+#: Outline colour of each functional zone.
+ZONE_COLOURS: dict[str, str] = {"hq": "#1f5fa8", "incubation": "#d9730d", "demonstration": "#2e8b57"}
+
+_NODATA = "#c8c8c8"
+_BACKGROUND = "#eaf1f6"  # sea / outside, light
+_LAND = "#fbfaf5"
+
+_CATEGORY_COLOURS: dict[str, dict[str, str]] = {
+    "land_use": {
+        "industrial": "#8c6bb1",
+        "commercial_office": "#e34a33",
+        "logistics": "#b07a3b",
+        "residential": "#f2c94c",
+        "public_service": "#4f81bd",
+        "transport": "#7f7f7f",
+        "airport": "#5b6f8a",
+        "green_open": "#5aae61",
+        "other": "#bdbdbd",
+    },
+    "expiry_status": {
+        "expired": "#b2182b",
+        "within_5y": "#ef8a62",
+        "within_10y": "#fddbc7",
+        "beyond_10y": "#67a9cf",
+        "unknown": _NODATA,
+    },
+    "efficiency_class": {
+        "A": "#1a9850",
+        "B": "#a6d96a",
+        "C": "#fdae61",
+        "D": "#d73027",
+        "unrated": _NODATA,
+    },
+}
+
+# Numeric themes: upper bin edges (inclusive lower, exclusive upper) and colours.
+_NUMERIC_BINS: dict[str, tuple[tuple[float, ...], tuple[str, ...], str]] = {
+    "output_per_mu": (
+        (100.0, 300.0, 600.0, 1000.0, np.inf),
+        ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),
+        "万元/亩",
+    ),
+    "height_limit_m": (
+        (30.0, 50.0, 80.0, 120.0, np.inf),
+        ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4"),
+        "m",
+    ),
+}
+
+_QUANT = 1_000_000  # coordinates as integer micro-degrees (~0.1 m)
+_SIMPLIFY_DEG = 0.5 / 111_000.0  # display-only simplification, about 0.5 m
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    """One entry of a map legend."""
+
+    colour: str
+    label: str
+
+
+def available_basemaps(*, tianditu_token: str | None = None) -> tuple[str, ...]:
+    """Basemaps the user may choose (Tianditu only when a token is configured)."""
+    token = get_settings().tianditu_token if tianditu_token is None else tianditu_token
+    return tuple(b for b in BASEMAPS if b != "tianditu" or token)
+
+
+def _fmt_number(value: float) -> str:
+    if not np.isfinite(value):
+        return "∞"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def theme_style(frame: pd.DataFrame, theme: str, *, lang: str = "zh") -> tuple[pd.Series, pd.Series, list[LegendItem]]:
+    """Colour and display value of every parcel for ``theme``, and the legend.
+
+    Parameters
+    ----------
+    frame
+        Parcel frame; a missing theme column colours every parcel "no data".
+    theme
+        One of :data:`THEMES`.
+    lang
+        Label language.
+
+    Returns
+    -------
+    fill : Series of str
+        Hex colour per parcel, aligned to ``frame.index``.
+    value : Series of str
+        Display value per parcel (label or number with unit).
+    legend : list of LegendItem
+    """
+    if theme not in THEMES:
+        raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
+    nodata = t("nodata", lang)
+    n = len(frame)
+    if theme in _CATEGORY_COLOURS:
+        palette = _CATEGORY_COLOURS[theme]
+        if theme in frame.columns:
+            raw = frame[theme].astype("string").fillna("")
+        else:
+            raw = pd.Series([""] * n, index=frame.index, dtype="string")
+        fill = raw.map(palette).fillna(_NODATA).astype(str)
+        codes, uniques = pd.factorize(raw)
+        labels = np.array([category_label(theme, u, lang) if u else nodata for u in uniques] + [nodata], dtype=object)
+        value = pd.Series(labels[codes], index=frame.index, dtype=object)
+        legend = [LegendItem(c, category_label(theme, k, lang)) for k, c in palette.items()]
+        if (fill == _NODATA).any() and not any(li.colour == _NODATA for li in legend):
+            legend.append(LegendItem(_NODATA, nodata))
+        return fill, value, legend
+    edges, colours, unit = _NUMERIC_BINS[theme]
+    if theme in frame.columns:
+        x = pd.to_numeric(frame[theme], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+    else:
+        x = np.full(n, np.nan)
+    finite = np.isfinite(x)
+    idx = np.searchsorted(np.asarray(edges), np.where(finite, x, 0.0), side="right")
+    idx = np.clip(idx, 0, len(colours) - 1)
+    fill_arr = np.where(finite, np.asarray(colours, dtype=object)[idx], _NODATA)
+    value_arr = np.array(
+        [f"{_fmt_number(v)} {unit}" if ok else nodata for v, ok in zip(x, finite, strict=True)], dtype=object
+    )
+    legend = []
+    lower = 0.0
+    for upper, colour in zip(edges, colours, strict=True):
+        label = f"≥ {_fmt_number(lower)} {unit}" if not np.isfinite(upper) else f"{_fmt_number(lower)}–{_fmt_number(upper)} {unit}"
+        legend.append(LegendItem(colour, label))
+        lower = upper
+    legend.append(LegendItem(_NODATA, nodata))
+    return (
+        pd.Series(fill_arr, index=frame.index, dtype=object),
+        pd.Series(value_arr, index=frame.index, dtype=object),
+        legend,
+    )
+
+
+def _display_geometry(geoms: np.ndarray, *, gcj02: bool) -> np.ndarray:
+    out = shapely.simplify(geoms, _SIMPLIFY_DEG, preserve_topology=True)
+    if gcj02:
+        out = geometry_wgs84_to_gcj02(out)
+    return np.asarray(out, dtype=object)
+
+
+def encode_parcels(
+    geometry: Sequence[object] | np.ndarray,
+    ids: Sequence[str],
+    fill: Sequence[str],
+    value: Sequence[str],
+) -> dict[str, object]:
+    """Compact, JSON-ready form of a parcel layer (decoded by :class:`ParcelLayer`).
+
+    Parameters
+    ----------
+    geometry
+        Polygons/MultiPolygons in display lon/lat.
+    ids, fill, value
+        Parcel id, fill colour and display value per geometry.
+
+    Returns
+    -------
+    dict
+        ``o`` origin (lon, lat), ``q`` quantisation, ``id`` ids, ``t`` value index into
+        ``tl``, ``f`` fill index into ``pal``, ``r``/``p``/``g`` ring/polygon/geometry
+        offsets and ``c`` the flat delta-encoded integer coordinates (rings unclosed).
+    """
+    geoms = np.asarray(geometry, dtype=object)
+    n = len(geoms)
+    value_codes, value_table = pd.factorize(pd.Series(list(value), dtype=object))
+    fill_codes, palette = pd.factorize(pd.Series(list(fill), dtype=object))
+    out: dict[str, object] = {
+        "q": _QUANT,
+        "id": [str(i) for i in ids],
+        "t": value_codes.tolist(),
+        "tl": [str(v) for v in value_table],
+        "f": fill_codes.tolist(),
+        "pal": [str(c) for c in palette],
+    }
+    if n == 0:
+        out.update(o=[0, 0], r=[0], p=[0], g=[0], c=[])
+        return out
+    multi = np.array(
+        [g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]) for g in geoms], dtype=object
+    )
+    _, coords, (ring_off, poly_off, geom_off) = shapely.to_ragged_array(multi)
+    x0 = float(np.floor(coords[:, 0].min() * 100) / 100)
+    y0 = float(np.floor(coords[:, 1].min() * 100) / 100)
+    q = np.rint((coords - [x0, y0]) * _QUANT).astype(np.int64)
+    # drop each ring's closing vertex (Leaflet closes rings itself)
+    starts, ends = ring_off[:-1], ring_off[1:]
+    keep = np.ones(len(q), dtype=bool)
+    keep[ends - 1] = False
+    new_len = (ends - starts) - 1
+    new_off = np.concatenate([[0], np.cumsum(new_len)])
+    q = q[keep]
+    delta = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    first = new_off[:-1][new_len > 0]
+    delta[first] = q[first]
+    out.update(
+        o=[x0, y0],
+        r=new_off.tolist(),
+        p=poly_off.tolist(),
+        g=geom_off.tolist(),
+        c=delta.ravel().tolist(),
+    )
+    return out
+
+
+def to_json_script(obj: object) -> str:
+    """JSON text safe to embed in a ``<script>`` (``<``, ``>``, ``&`` escaped)."""
+    text = orjson.dumps(obj).decode("utf-8")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+class ParcelLayer(Layer):
+    """The parcel layer: compact data, canvas-rendered, one ``fill`` per feature.
+
+    The tooltip shows the parcel id and the theme value; clicking a parcel makes
+    streamlit-folium return the feature (``last_active_drawing``) with properties
+    ``parcel_id``, ``value`` and ``fill``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var d = {{ this.payload }};
+            var q = d.q, ox = d.o[0], oy = d.o[1], c = d.c, feats = [];
+            for (var i = 0; i < d.id.length; i++) {
+                var polys = [];
+                for (var j = d.g[i]; j < d.g[i + 1]; j++) {
+                    var rings = [];
+                    for (var k = d.p[j]; k < d.p[j + 1]; k++) {
+                        var ring = [], x = 0, y = 0;
+                        for (var v = d.r[k]; v < d.r[k + 1]; v++) {
+                            if (v === d.r[k]) { x = c[2 * v]; y = c[2 * v + 1]; }
+                            else { x += c[2 * v]; y += c[2 * v + 1]; }
+                            ring.push([ox + x / q, oy + y / q]);
+                        }
+                        if (ring.length) { ring.push(ring[0]); }
+                        rings.push(ring);
+                    }
+                    polys.push(rings);
+                }
+                feats.push({type: "Feature",
+                            geometry: {type: "MultiPolygon", coordinates: polys},
+                            properties: {parcel_id: d.id[i], value: d.tl[d.t[i]], fill: d.pal[d.f[i]]}});
+            }
+            var label = {{ this.label }};
+            var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {
+                style: function (f) {
+                    return {fillColor: f.properties.fill, fillOpacity: 0.78, color: "#4d4d4d",
+                            weight: 0.6, opacity: 0.9};
+                }
+            });
+            layer.bindTooltip(function (l) {
+                var p = l.feature.properties, el = document.createElement("div");
+                var b = document.createElement("b");
+                b.textContent = p.parcel_id;
+                el.appendChild(b);
+                el.appendChild(document.createElement("br"));
+                el.appendChild(document.createTextNode(label + "：" + p.value));
+                return el;
+            }, {sticky: true});
+            layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
+            layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict[str, object], *, label: str, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ParcelLayer"
+        self.payload = to_json_script(payload)
+        self.label = to_json_script(label)
+
+
+class VectorLayer(Layer):
+    """A static vector layer (zones, district, context, highlights) from GeoJSON.
+
+    Style is one Leaflet path-style object for all features, optionally overridden
+    per feature by a ``stroke``/``fill`` property.  ``label_property`` adds a
+    permanent centred label built with ``textContent``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var base = {{ this.style }};
+            var labelProp = {{ this.label_property }};
+            var layer = L.geoJSON({{ this.data }}, {
+                interactive: {{ this.interactive }},
+                style: function (f) {
+                    var s = Object.assign({}, base);
+                    if (f.properties && f.properties.stroke) { s.color = f.properties.stroke; }
+                    if (f.properties && f.properties.fill) { s.fillColor = f.properties.fill; }
+                    return s;
+                }
+            });
+            if (labelProp) {
+                layer.eachLayer(function (l) {
+                    var text = l.feature.properties[labelProp];
+                    if (!text) { return; }
+                    var el = document.createElement("span");
+                    el.textContent = text;
+                    l.bindTooltip(el, {permanent: true, direction: "center", className: "huli-label",
+                                       interactive: false});
+                });
+            }
+            return layer;
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, object],
+        *,
+        name: str,
+        style: dict[str, object],
+        interactive: bool = False,
+        label_property: str | None = None,
+        control: bool = True,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=control, show=show)
+        self._name = "VectorLayer"
+        self.data = to_json_script(data)
+        self.style = to_json_script(style)
+        self.interactive = "true" if interactive else "false"
+        self.label_property = to_json_script(label_property)
+
+
+def _feature_collection(
+    frame: gpd.GeoDataFrame | None, properties: dict[str, Sequence[object]] | None = None, *, gcj02: bool
+) -> dict[str, object]:
+    if frame is None or len(frame) == 0:
+        return {"type": "FeatureCollection", "features": []}
+    geoms = _display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj02)
+    geoms = shapely.set_precision(geoms, 1e-6)
+    props = properties or {}
+    feats = []
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            continue
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(geom),
+                "properties": {k: ("" if v[i] is None else str(v[i])) for k, v in props.items()},
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def _tile_layer(basemap: str, *, lang: str, tianditu_token: str) -> list[folium.TileLayer]:
+    if basemap == "osm":
+        return [folium.TileLayer("OpenStreetMap", name=t("basemap.osm", lang), control=False)]
+    if basemap == "tianditu":
+        if not tianditu_token:
+            return []
+        tpl = "https://t{s}.tianditu.gov.cn/DataServer?T=%s&x={x}&y={y}&l={z}&tk=" + tianditu_token
+        attr = "&copy; 天地图 Tianditu"
+        return [
+            folium.TileLayer(tpl % "vec_w", attr=attr, name=t("basemap.tianditu", lang), subdomains="01234567",
+                             max_zoom=18, control=False),
+            folium.TileLayer(tpl % "cva_w", attr=attr, name="注记", subdomains="01234567", max_zoom=18,
+                             overlay=True, control=False),
+        ]
+    if basemap == "amap":
+        return [
+            folium.TileLayer(
+                "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+                attr="&copy; 高德地图 AMap",
+                name=t("basemap.amap", lang),
+                subdomains="1234",
+                max_zoom=18,
+                control=False,
+            )
+        ]
+    return []
+
+
+def _bounds(frames: Sequence[gpd.GeoDataFrame | None]) -> list[list[float]] | None:
+    boxes = [f.to_crs("EPSG:4326").total_bounds for f in frames if f is not None and len(f)]
+    if not boxes:
+        return None
+    b = np.vstack(boxes)
+    return [[float(b[:, 1].min()), float(b[:, 0].min())], [float(b[:, 3].max()), float(b[:, 2].max())]]
+
+
+def build_base_map(
+    *,
+    lang: str = "zh",
+    basemap: str = "offline",
+    zones: gpd.GeoDataFrame | None = None,
+    district: gpd.GeoDataFrame | None = None,
+    context: gpd.GeoDataFrame | None = None,
+    fit: gpd.GeoDataFrame | None = None,
+    tianditu_token: str | None = None,
+    base_path: str = "",
+) -> folium.Map:
+    """The map frame: background or tiles, context, district outline and zones.
+
+    The result is already localized (:func:`ui.assets.localize`).  Add parcel
+    layers to it (or pass them to streamlit-folium's ``feature_group_to_add``) and
+    finish with :class:`folium.LayerControl`.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"basemap must be one of {BASEMAPS}, got {basemap!r}")
+    token = get_settings().tianditu_token if tianditu_token is None else tianditu_token
+    gcj = basemap == "amap"
+    fmap = folium.Map(
+        location=[24.51, 118.12],
+        zoom_start=13,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        max_zoom=19,
+    )
+    for tile in _tile_layer(basemap, lang=lang, tianditu_token=token):
+        tile.add_to(fmap)
+    if basemap == "offline":
+        fmap.get_root().header.add_child(
+            Element(f"<style>.leaflet-container {{ background: {_BACKGROUND}; }}</style>"), name="huli_background"
+        )
+    fmap.get_root().header.add_child(
+        Element(
+            "<style>.huli-label { background: rgba(255,255,255,0.8); border: none; box-shadow: none;"
+            " font-weight: 600; color: #333; font-size: 12px; }"
+            " .huli-label::before { display: none; }</style>"
+        ),
+        name="huli_label_css",
+    )
+    if context is not None and len(context) and basemap == "offline":
+        VectorLayer(
+            _feature_collection(context, gcj02=gcj),
+            name=t("map.context", lang),
+            style={"color": "#b9b4a6", "weight": 0.8, "fillColor": _LAND, "fillOpacity": 1.0},
+            control=False,
+        ).add_to(fmap)
+    if district is not None and len(district):
+        VectorLayer(
+            _feature_collection(district, gcj02=gcj),
+            name=t("map.district", lang),
+            style={"color": "#555555", "weight": 2, "dashArray": "6 4",
+                   "fillColor": "#ffffff", "fillOpacity": 0.55 if basemap == "offline" else 0.0},
+        ).add_to(fmap)
+    if zones is not None and len(zones):
+        ids = zones["zone_id"].astype(str).tolist() if "zone_id" in zones.columns else [""] * len(zones)
+        name_col = "name_en" if lang == "en" else "name_zh"
+        names = (
+            zones[name_col].astype(str).tolist()
+            if name_col in zones.columns
+            else [category_label("zone_id", z, lang) for z in ids]
+        )
+        VectorLayer(
+            _feature_collection(
+                zones,
+                {"label": names, "stroke": [ZONE_COLOURS.get(z, "#333333") for z in ids],
+                 "fill": [ZONE_COLOURS.get(z, "#333333") for z in ids]},
+                gcj02=gcj,
+            ),
+            name=t("map.zones", lang),
+            style={"weight": 3, "fillOpacity": 0.08, "opacity": 0.95},
+            label_property="label",
+        ).add_to(fmap)
+    bounds = _bounds([fit, district, zones])
+    if bounds is not None:
+        if gcj:
+            lon, lat = wgs84_to_gcj02([bounds[0][1], bounds[1][1]], [bounds[0][0], bounds[1][0]])
+            bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
+        fmap.fit_bounds(bounds)
+    assets.localize(fmap, base_path=base_path)
+    return fmap
+
+
+def parcel_group(
+    frame: gpd.GeoDataFrame,
+    *,
+    theme: str,
+    lang: str = "zh",
+    basemap: str = "offline",
+    selected: str | None = None,
+) -> tuple[folium.FeatureGroup, list[LegendItem]]:
+    """The parcel layer (and the selected parcel's highlight) as one feature group.
+
+    Returns
+    -------
+    group : folium.FeatureGroup
+        Ready for ``build_base_map(...).add_child`` or streamlit-folium's
+        ``feature_group_to_add``.
+    legend : list of LegendItem
+        Legend of ``theme``.
+    """
+    gcj = basemap == "amap"
+    group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
+    fill, value, legend = theme_style(frame, theme, lang=lang)
+    if len(frame):
+        geoms = _display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj)
+        ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        payload = encode_parcels(
+            geoms[ok],
+            frame["parcel_id"].astype(str).to_numpy()[ok],
+            fill.to_numpy()[ok],
+            value.to_numpy()[ok],
+        )
+    else:
+        payload = encode_parcels(np.array([], dtype=object), [], [], [])
+    ParcelLayer(payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang)).add_to(group)
+    if selected is not None and len(frame):
+        hit = frame[frame["parcel_id"].astype(str) == str(selected)]
+        if len(hit):
+            VectorLayer(
+                _feature_collection(hit[["geometry"]], gcj02=gcj),
+                name=t("map.selected", lang),
+                style={"color": "#00bcd4", "weight": 4, "fillOpacity": 0.0},
+                control=False,
+            ).add_to(group)
+    return group, legend
+
+
+def build_map(
+    frame: gpd.GeoDataFrame,
+    *,
+    theme: str = "land_use",
+    lang: str = "zh",
+    basemap: str = "offline",
+    zones: gpd.GeoDataFrame | None = None,
+    district: gpd.GeoDataFrame | None = None,
+    context: gpd.GeoDataFrame | None = None,
+    selected: str | None = None,
+    overlays: Sequence[Layer] = (),
+    tianditu_token: str | None = None,
+    base_path: str = "",
+) -> folium.Map:
+    """One complete, offline-safe map of parcels over the zones.
+
+    Parameters
+    ----------
+    frame
+        Parcel frame (EPSG:4326, with ``parcel_id``; theme columns optional).
+    theme
+        One of :data:`THEMES`.
+    lang
+        ``"zh"`` or ``"en"``.
+    basemap
+        One of :data:`BASEMAPS`; ``"amap"`` shifts every layer to GCJ-02.
+    zones, district, context
+        Reference layers drawn under the parcels.
+    selected
+        Parcel id to highlight.
+    overlays
+        Extra layers (e.g. a height raster) added above the parcels.
+    tianditu_token
+        Overrides the configured Tianditu token.
+    base_path
+        Streamlit's ``server.baseUrlPath`` for the local asset links.
+    """
+    fmap = build_base_map(
+        lang=lang, basemap=basemap, zones=zones, district=district, context=context, fit=frame,
+        tianditu_token=tianditu_token, base_path=base_path,
+    )
+    group, _ = parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected)
+    group.add_to(fmap)
+    for layer in overlays:
+        layer.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    assets.localize(fmap, base_path=base_path)
+    return fmap
+
+
+def legend_html(items: Sequence[LegendItem], *, title: str) -> str:
+    """The legend as small, escaped HTML for ``st.markdown(..., unsafe_allow_html=True)``."""
+    rows = "".join(
+        '<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0;">'
+        f'<span style="display:inline-block;width:14px;height:14px;background:{html.escape(i.colour)};'
+        'border:1px solid #666;margin-right:5px;"></span>'
+        f"{html.escape(i.label)}</span>"
+        for i in items
+    )
+    return f'<div class="huli-legend"><b>{html.escape(title)}</b><br/>{rows}</div>'

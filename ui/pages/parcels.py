@@ -1,0 +1,148 @@
+"""地块 Parcels: themed map, filters, click for details, table and downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import geopandas as gpd
+import streamlit as st
+
+from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
+from ui import data, state
+from ui.filters import detail_rows, display_table, filter_parcels, to_csv_bytes, to_geojson_bytes
+from ui.frame import (
+    base_path,
+    current_as_of,
+    current_basemap,
+    current_lang,
+    data_notice,
+    guard,
+    show_legend,
+    show_map,
+)
+from ui.i18n import category_label, t
+from ui.mapview import THEMES, build_base_map, parcel_group
+
+__all__ = ["render", "clicked_parcel"]
+
+
+def clicked_parcel(result: dict[str, Any]) -> str | None:
+    """Parcel id of the feature streamlit-folium reports as clicked, if any."""
+    drawing = result.get("last_active_drawing") if result else None
+    if not isinstance(drawing, dict):
+        return None
+    props = drawing.get("properties") or {}
+    pid = props.get("parcel_id")
+    return str(pid) if pid is not None else None
+
+
+def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
+    st.subheader(t("filter.header", lang))
+    c1, c2, c3, c4 = st.columns(4)
+    zones = c1.multiselect(
+        t("filter.zone", lang), [*ZONE_IDS, ""], format_func=lambda z: category_label("zone_id", z, lang),
+        key=state.FILTER_ZONES,
+    )
+    uses = c2.multiselect(
+        t("filter.use", lang), LAND_USES, format_func=lambda u: category_label("land_use", u, lang),
+        key=state.FILTER_USES,
+    )
+    expiry = c3.multiselect(
+        t("filter.expiry", lang), EXPIRY_STATUSES, format_func=lambda s: category_label("expiry_status", s, lang),
+        key=state.FILTER_EXPIRY, disabled="expiry_status" not in frame.columns,
+    )
+    classes = c4.multiselect(
+        t("filter.class", lang), EFFICIENCY_CLASSES,
+        format_func=lambda c: category_label("efficiency_class", c, lang),
+        key=state.FILTER_CLASSES, disabled="efficiency_class" not in frame.columns,
+    )
+    c5, c6 = st.columns([2, 2])
+    area = data.area_mu(frame)
+    top = float(max(1.0, round(float(area.max(skipna=True) if len(area) else 1.0) + 1.0)))
+    rng = st.session_state.get(state.FILTER_AREA)
+    if not (isinstance(rng, (tuple, list)) and len(rng) == 2 and rng[1] <= top):
+        st.session_state[state.FILTER_AREA] = (0.0, top)
+    area_range = c5.slider(t("filter.area", lang), 0.0, top, step=0.5, key=state.FILTER_AREA)
+    text = c6.text_input(t("filter.search", lang), key=state.FILTER_TEXT)
+    full_range = area_range[0] <= 0.0 and area_range[1] >= top
+    return filter_parcels(
+        frame.assign(area_mu=area.to_numpy()) if "area_mu" not in frame.columns else frame,
+        zones=zones, uses=uses, expiry=expiry, classes=classes,
+        area_mu=None if full_range else (float(area_range[0]), float(area_range[1])), text=text,
+    )
+
+
+def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
+    st.subheader(t("detail.header", lang))
+    if pid is None:
+        st.caption(t("detail.none", lang))
+        st.caption(t("map.click_hint", lang))
+        return
+    hit = frame[frame["parcel_id"].astype(str) == pid]
+    if hit.empty:
+        st.warning(t("detail.missing", lang, pid=pid))
+        return
+    row = hit.iloc[0]
+    st.code(str(row["parcel_id"]), language=None)
+    if "recommendation_zh" in row.index or "recommendation" in row.index:
+        rec = row.get("recommendation_zh") if lang == "zh" else row.get("recommendation")
+        st.text(f"{t('detail.recommendation', lang)}：{rec if isinstance(rec, str) else '—'}")
+    if "recommendation_rule" in row.index:
+        rule = row.get("recommendation_rule")
+        st.text(f"{t('detail.rule', lang)}：{rule if isinstance(rule, str) else '—'}")
+    st.dataframe(detail_rows(row, lang), hide_index=True, width="stretch", height=420)
+
+
+def render() -> None:
+    """Draw the page."""
+    lang = current_lang()
+    st.title(t("page.parcels", lang))
+    with guard():
+        dataset_id, frame = data.current_frame(current_as_of())
+        data_notice(dataset_id, lang)
+        filtered = _filters(frame, lang)
+        st.caption(t("filter.count", lang, n=f"{len(filtered):,}", total=f"{len(frame):,}"))
+        theme = st.radio(
+            t("theme.label", lang), THEMES, format_func=lambda th: t(f"theme.{th}", lang), key=state.THEME,
+            horizontal=True,
+        )
+        basemap = current_basemap()
+        left, right = st.columns([3, 2])
+        with left:
+            base = build_base_map(
+                lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
+                district=data.reference_layer("district"), context=data.reference_layer("context"),
+                fit=frame, base_path=base_path(),
+            )
+            group, legend = parcel_group(
+                filtered, theme=theme, lang=lang, basemap=basemap, selected=st.session_state.get(state.SELECTED)
+            )
+            result = show_map(
+                base, key=f"{state.MAP_PARCELS}_{basemap}", height=560,
+                returned_objects=("last_object_clicked", "last_active_drawing"),
+                feature_group=group, layer_control=folium.LayerControl(collapsed=True),
+            )
+            show_legend(legend, title=t(f"theme.{theme}", lang))
+        pid = clicked_parcel(result)
+        if pid is not None and pid != st.session_state.get(state.SELECTED):
+            st.session_state[state.SELECTED] = pid
+            st.rerun()
+        with right:
+            _detail(frame, st.session_state.get(state.SELECTED), lang)
+        st.subheader(t("table.header", lang))
+        st.dataframe(display_table(filtered, lang), hide_index=True, width="stretch", height=320)
+        c1, c2 = st.columns(2)
+        stem = f"parcels_{dataset_id}"
+        c1.download_button(
+            t("download.csv", lang), data=lambda: to_csv_bytes(filtered), file_name=f"{stem}.csv",
+            mime="text/csv", on_click="ignore",
+        )
+        c2.download_button(
+            t("download.geojson", lang), data=lambda: to_geojson_bytes(filtered), file_name=f"{stem}.geojson",
+            mime="application/geo+json", on_click="ignore",
+        )
+
+
+if __name__ == "__main__":
+    render()

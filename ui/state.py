@@ -1,0 +1,53 @@
+"""Session-state keys of the app, in one place (no string literals scattered in pages)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "LANG",
+    "BASEMAP",
+    "AS_OF",
+    "THEME",
+    "SELECTED",
+    "FILTER_ZONES",
+    "FILTER_USES",
+    "FILTER_EXPIRY",
+    "FILTER_CLASSES",
+    "FILTER_AREA",
+    "FILTER_TEXT",
+    "MAP_PARCELS",
+    "MAP_OVERVIEW",
+    "SCENARIO_A",
+    "SCENARIO_B",
+    "SCENARIO_YEAR",
+    "CUSTOM_YEAR",
+    "PROFILE_OVERRIDES",
+    "UPLOAD",
+    "UPLOAD_CRS",
+    "UPLOAD_ENCODING",
+    "UPLOAD_LAYER",
+    "DATASET_CHOICE",
+]
+
+LANG = "lang"
+BASEMAP = "basemap"
+AS_OF = "as_of"
+THEME = "parcels_theme"
+SELECTED = "selected_parcel"
+FILTER_ZONES = "filter_zones"
+FILTER_USES = "filter_uses"
+FILTER_EXPIRY = "filter_expiry"
+FILTER_CLASSES = "filter_classes"
+FILTER_AREA = "filter_area"
+FILTER_TEXT = "filter_text"
+MAP_PARCELS = "map_parcels"
+MAP_OVERVIEW = "map_overview"
+SCENARIO_A = "scenario_a"
+SCENARIO_B = "scenario_b"
+SCENARIO_YEAR = "scenario_year"
+CUSTOM_YEAR = "scenario_custom_year"
+PROFILE_OVERRIDES = "profile_overrides"
+UPLOAD = "upload_file"
+UPLOAD_CRS = "upload_crs"
+UPLOAD_ENCODING = "upload_encoding"
+UPLOAD_LAYER = "upload_layer"
+DATASET_CHOICE = "dataset_choice"

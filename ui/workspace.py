@@ -1,0 +1,231 @@
+"""The app's persistent workspace: uploaded layers, field mappings, the active dataset.
+
+Everything lives under ``core.settings.get_settings().workspace`` and is written
+atomically (temporary file in the same folder + :func:`os.replace`), so a browser
+refresh or a restart loses nothing and a failed write never leaves half a file.  The
+embedded data are never written.
+
+Layout::
+
+    <workspace>/
+        active.json                    {"dataset": "embedded" | "<upload id>"}
+        uploads/<id>/source/<name>     the file as uploaded
+        uploads/<id>/options.json      crs, encoding, layer, field_map, filename
+        uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
+        uploads/<id>/report.csv        validation report
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from core.errors import InputFileError
+from core.settings import get_settings
+
+__all__ = [
+    "EMBEDDED",
+    "workspace_dir",
+    "atomic_write",
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "read_json",
+    "upload_id",
+    "upload_dir",
+    "store_source",
+    "source_path",
+    "read_options",
+    "write_options",
+    "save_parcels",
+    "parcels_path",
+    "load_parcels",
+    "save_report",
+    "load_report",
+    "list_uploads",
+    "active_dataset",
+    "set_active_dataset",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Id of the embedded illustrative dataset.
+EMBEDDED = "embedded"
+
+_ID_RE = re.compile(r"^[0-9a-f]{16}$")
+_SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def workspace_dir() -> Path:
+    """The workspace folder (created if missing)."""
+    root = get_settings().workspace
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def atomic_write(path: Path, writer: Callable[[Path], None]) -> Path:
+    """Write ``path`` by calling ``writer(tmp)`` on a temporary sibling, then renaming it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def atomic_write_json(path: Path, obj: Any) -> Path:
+    """Write ``obj`` as UTF-8 JSON to ``path`` atomically."""
+    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: Path, default: Any = None) -> Any:
+    """Read a JSON file; ``default`` when it is missing or unreadable (logged)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return default
+    except (OSError, ValueError) as err:
+        logger.warning("ignoring unreadable %s: %s", path, err)
+        return default
+
+
+def upload_id(data: bytes, filename: str) -> str:
+    """Stable id of an uploaded file (content and name)."""
+    h = hashlib.sha256(data)
+    h.update(filename.encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def upload_dir(dataset_id: str) -> Path:
+    """Folder of one upload; raises for an id that is not an upload id."""
+    if not _ID_RE.match(dataset_id):
+        raise InputFileError(
+            f"Unknown dataset id {dataset_id!r}: expected 16 hex digits or {EMBEDDED!r}.",
+            f"未知的数据集编号 {dataset_id!r}：应为16位十六进制或 {EMBEDDED!r}。",
+        )
+    return workspace_dir() / "uploads" / dataset_id
+
+
+def _safe_filename(name: str) -> str:
+    base = Path(name).name or "upload"
+    return _SAFE_NAME.sub("_", base)[:120] or "upload"
+
+
+def store_source(data: bytes, filename: str) -> str:
+    """Keep an uploaded file in the workspace; returns its upload id."""
+    uid = upload_id(data, filename)
+    folder = upload_dir(uid) / "source"
+    target = folder / _safe_filename(filename)
+    if not target.exists():
+        atomic_write_bytes(target, data)
+    return uid
+
+
+def source_path(dataset_id: str) -> Path | None:
+    """The uploaded file of ``dataset_id``, or None."""
+    folder = upload_dir(dataset_id) / "source"
+    files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith("."))
+    return files[0] if files else None
+
+
+def read_options(dataset_id: str) -> dict[str, Any]:
+    """Reading options (crs, encoding, layer, field_map, filename) of an upload."""
+    return read_json(upload_dir(dataset_id) / "options.json", {}) or {}
+
+
+def write_options(dataset_id: str, options: dict[str, Any]) -> None:
+    """Persist the reading options of an upload."""
+    atomic_write_json(upload_dir(dataset_id) / "options.json", options)
+
+
+def parcels_path(dataset_id: str) -> Path:
+    """Where the canonical parcels of an upload are kept."""
+    return upload_dir(dataset_id) / "parcels.parquet"
+
+
+def save_parcels(dataset_id: str, frame: gpd.GeoDataFrame) -> Path:
+    """Store the canonical parcels of an upload (GeoParquet, atomic)."""
+    return atomic_write(parcels_path(dataset_id), lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def load_parcels(dataset_id: str) -> gpd.GeoDataFrame:
+    """Read the canonical parcels of an upload."""
+    path = parcels_path(dataset_id)
+    if not path.exists():
+        raise InputFileError(
+            f"The uploaded dataset {dataset_id} has no usable parcels in {path}. Upload it again.",
+            f"上传的数据集 {dataset_id} 在 {path} 中没有可用地块，请重新上传。",
+        )
+    return gpd.read_parquet(path)
+
+
+def save_report(dataset_id: str, report: pd.DataFrame) -> Path:
+    """Store an upload's validation report as CSV (UTF-8 with BOM)."""
+    text = report.to_csv(index=False)
+    return atomic_write(
+        upload_dir(dataset_id) / "report.csv", lambda tmp: tmp.write_text(text, encoding="utf-8-sig")
+    )
+
+
+def load_report(dataset_id: str) -> pd.DataFrame | None:
+    """The stored validation report of an upload, or None."""
+    path = upload_dir(dataset_id) / "report.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def list_uploads() -> list[dict[str, Any]]:
+    """Usable uploads, newest first: ``{"id", "filename", "saved"}``."""
+    root = workspace_dir() / "uploads"
+    out = []
+    if not root.exists():
+        return out
+    for folder in root.iterdir():
+        if folder.is_dir() and _ID_RE.match(folder.name) and (folder / "parcels.parquet").exists():
+            opts = read_options(folder.name)
+            out.append(
+                {
+                    "id": folder.name,
+                    "filename": opts.get("filename", folder.name),
+                    "saved": (folder / "parcels.parquet").stat().st_mtime,
+                }
+            )
+    return sorted(out, key=lambda d: d["saved"], reverse=True)
+
+
+def active_dataset() -> str:
+    """The dataset the app shows: an usable upload id, else :data:`EMBEDDED`."""
+    state = read_json(workspace_dir() / "active.json", {}) or {}
+    ds = str(state.get("dataset", EMBEDDED))
+    if ds != EMBEDDED and (not _ID_RE.match(ds) or not parcels_path(ds).exists()):
+        logger.warning("active dataset %s is not usable; showing the embedded data", ds)
+        return EMBEDDED
+    return ds
+
+
+def set_active_dataset(dataset_id: str) -> None:
+    """Make ``dataset_id`` the dataset shown (persisted)."""
+    if dataset_id != EMBEDDED:
+        upload_dir(dataset_id)  # validates the id
+    atomic_write_json(workspace_dir() / "active.json", {"dataset": dataset_id})
