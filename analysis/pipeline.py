@@ -1,0 +1,154 @@
+"""The land analysis in one call: canonical parcels + zones in, analysed parcels out.
+
+:func:`analyse` adds every derived field of :data:`parcels.schema.DERIVED_FIELDS` to a
+canonical parcel frame, in this order:
+
+1. ``area_m2``, ``area_mu`` — measured in ``settings.metric_crs`` (EPSG:4548);
+2. ``zone_id`` — largest-overlap zone (:func:`zones.assign.assign_zones`; a declared zone
+   is kept only for parcels overlapping no zone);
+3. ``lease_end`` completed from ``lease_start + lease_years`` where missing;
+   ``remaining_years``, ``expiry_status`` (:mod:`analysis.expiry`);
+4. ``far``, ``converted_land`` (:mod:`analysis.landuse`);
+5. indicators, ``efficiency_score``, ``efficiency_class``, ``efficiency_reason``,
+   ``low_efficiency``, ``price_tier`` (:mod:`analysis.efficiency`);
+6. ``recommendation``, ``recommendation_zh``, ``recommendation_rule``
+   (:mod:`analysis.recommend`);
+7. ``height_limit_m``, ``buildable_floor_area_m2`` — NaN here; the airport scenario model
+   fills them for a chosen scenario and year.
+
+Everything is vectorised (no per-row ``apply``); the input is never modified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analysis.efficiency import EfficiencyProfile, rate_efficiency
+from analysis.expiry import effective_lease_end, expiry_status, remaining_years, resolve_as_of
+from analysis.landuse import converted_land, floor_area_ratio
+from analysis.recommend import DemonstrationAdvice, recommend
+from analysis.summary import summarise
+from core.errors import CRSError, SchemaError
+from core.settings import GEOGRAPHIC_CRS, SQM_PER_MU, get_settings
+from parcels.measure import parcel_areas_m2
+from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS
+from zones.assign import assign_zones_detailed
+
+__all__ = ["analyse", "summarise", "OUTPUT_COLUMNS"]
+
+log = logging.getLogger(__name__)
+
+#: Attribute columns of the analysed frame, in order (geometry last).
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS + DERIVED_FIELDS)
+
+_EMPTY_BY_KIND = {"str": "", "category": "", "date": pd.NaT, "int": pd.NA, "float": np.nan}
+_DTYPE_BY_KIND = {"str": "str", "category": "str", "date": "datetime64[ms]", "int": "Int64", "float": "float64"}
+
+
+def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy with every canonical column present (missing ones filled as missing), in EPSG:4326."""
+    if not isinstance(parcels, gpd.GeoDataFrame):
+        raise SchemaError(
+            f"analyse() needs a GeoDataFrame of parcels, received {type(parcels).__name__}; "
+            "read the layer with parcels.read.read_parcels",
+            f"analyse() 需要宗地 GeoDataFrame，收到 {type(parcels).__name__}；请用 parcels.read.read_parcels 读取",
+        )
+    if parcels.crs is None:
+        raise CRSError(
+            "the parcel frame has no CRS; read it with parcels.read.read_parcels or set one with set_crs()",
+            "宗地数据没有坐标系；请用 parcels.read.read_parcels 读取或用 set_crs() 设置",
+        )
+    frame = parcels.to_crs(GEOGRAPHIC_CRS) if not parcels.crs.equals(GEOGRAPHIC_CRS) else parcels.copy()
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
+    for spec in CANONICAL_FIELDS:
+        if spec.name not in frame.columns:
+            frame[spec.name] = pd.Series(_EMPTY_BY_KIND[spec.kind], index=frame.index, dtype=_DTYPE_BY_KIND[spec.kind])
+        elif spec.kind == "date":
+            frame[spec.name] = pd.to_datetime(frame[spec.name]).astype("datetime64[ms]")
+        elif spec.kind in ("str", "category"):
+            frame[spec.name] = frame[spec.name].fillna("").astype("str")
+    return frame
+
+
+def analyse(
+    parcels: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    as_of: dt.date | str | None = None,
+    profile: EfficiencyProfile | None = None,
+    demonstration: DemonstrationAdvice | None = None,
+    metric_crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Canonical parcels plus every derived field.
+
+    Parameters
+    ----------
+    parcels
+        Canonical parcel frame (see :mod:`parcels.schema`); missing canonical columns are
+        treated as missing data.
+    zones
+        Zone layer with ``zone_id`` (see :func:`zones.load_zones`).
+    as_of
+        Reference date for remaining years and expiry; default today.
+    profile
+        Efficiency evaluation profile; default ``analysis/profiles/default.yaml``.
+    demonstration
+        Advice for demonstration-zone parcels from the airport scenario; None gives the
+        neutral ``demonstration_pending`` recommendation.
+    metric_crs
+        Projected CRS for areas; default ``settings.metric_crs``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, columns :data:`OUTPUT_COLUMNS` then ``geometry``, same index as
+        ``parcels``.
+
+    Raises
+    ------
+    CRSError
+        Either layer has no CRS.
+    SchemaError
+        ``parcels`` is not a GeoDataFrame or ``zones`` lacks ``zone_id``.
+    """
+    ref = resolve_as_of(as_of)
+    crs = metric_crs or get_settings().metric_crs
+    frame = _canonical(parcels)
+    log.info("analysing %d parcels as of %s", len(frame), ref)
+
+    frame["area_m2"] = parcel_areas_m2(frame, metric_crs=crs)
+    frame["area_mu"] = frame["area_m2"] / SQM_PER_MU
+
+    assignment = assign_zones_detailed(frame, zones, metric_crs=crs)
+    frame["zone_id"] = assignment.zone_id
+
+    frame["lease_end"] = effective_lease_end(frame)
+    frame["remaining_years"] = remaining_years(frame, as_of=ref)
+    frame["expiry_status"] = expiry_status(frame, as_of=ref)
+
+    frame["far"] = floor_area_ratio(frame)
+    frame["converted_land"] = converted_land(frame)
+
+    rated = rate_efficiency(frame, profile=profile)
+    for col in rated.columns:
+        frame[col] = rated[col]
+
+    recs = recommend(frame, demonstration=demonstration)
+    for col in recs.columns:
+        frame[col] = recs[col]
+
+    frame["height_limit_m"] = np.nan
+    frame["buildable_floor_area_m2"] = np.nan
+
+    out = frame[[*OUTPUT_COLUMNS, "geometry"]]
+    out.attrs = {
+        "as_of": ref.isoformat(),
+        "zone_disagreements": assignment.disagreements,
+    }
+    return out
