@@ -823,7 +823,10 @@ def export_postgis(
     from sqlalchemy import exc as sa_exc
 
     try:
-        engine = sqlalchemy.create_engine(url)
+        parsed = sqlalchemy.engine.make_url(url)
+        if parsed.drivername in ("postgresql", "postgres"):  # SQLAlchemy 2.1 would pick psycopg 3
+            parsed = parsed.set(drivername="postgresql+psycopg2")
+        engine = sqlalchemy.create_engine(parsed)
     except sa_exc.ArgumentError as err:
         raise ConfigError(
             "Not a database URL: give postgresql://user:password@host:port/database.",
@@ -838,7 +841,14 @@ def export_postgis(
             conn.execute(sqlalchemy.text(f"CREATE SCHEMA IF NOT EXISTS {quoted_schema}"))
         for name, frame in layers.items():
             table = _sql_frame(_in_crs(frame, crs))
+            empties = {c: np.flatnonzero((table[c] == "").to_numpy()) for c in table.columns
+                       if c != table.geometry.name and table[c].dtype == object}
+            empties = {c: rows for c, rows in empties.items() if len(rows)}
+            if empties:
+                table = table.assign(**{_ROW: np.arange(len(table))})
             table.to_postgis(name, engine, schema=schema, if_exists="replace", index=False)
+            if empties:
+                _restore_empty_text(engine, schema, name, empties)
             _ensure_spatial_index(engine, schema, name, table.geometry.name)
             written[name] = len(table)
             log.info("wrote %d rows to %s.%s at %s", len(table), schema, name, shown)
@@ -856,6 +866,24 @@ def export_postgis(
     finally:
         engine.dispose()
     return written
+
+
+_ROW = "_export_row"
+
+
+def _restore_empty_text(engine: Any, schema: str, table: str, empties: Mapping[str, np.ndarray]) -> None:
+    """Put back empty strings that geopandas' COPY (CSV) turned into NULL, then drop the row key."""
+    import sqlalchemy
+
+    prep = engine.dialect.identifier_preparer
+    target = f"{prep.quote(schema)}.{prep.quote(table)}"
+    with engine.begin() as conn:
+        for column, rows in empties.items():
+            conn.execute(
+                sqlalchemy.text(f"UPDATE {target} SET {prep.quote(column)} = '' WHERE {_ROW} = ANY(:rows)"),
+                {"rows": rows.tolist()},
+            )
+        conn.execute(sqlalchemy.text(f"ALTER TABLE {target} DROP COLUMN {_ROW}"))
 
 
 def _ensure_spatial_index(engine: Any, schema: str, table: str, column: str) -> None:

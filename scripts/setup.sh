@@ -3,7 +3,8 @@
 #
 #   scripts/setup.sh          runtime: .venv with requirements.txt (enough to run the app and CLI)
 #   scripts/setup.sh --test   also the test tools (requirements-dev.txt) and the system packages
-#                             the browser tests need: Debian's chromium and fonts-noto-cjk
+#                             the tests need: Debian's chromium and fonts-noto-cjk (browser tests),
+#                             postgresql and postgresql-postgis (PostGIS export round trip)
 #
 # Idempotent: re-running only installs what is missing.
 set -euo pipefail
@@ -19,9 +20,11 @@ if [ "${1:-}" = "--test" ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+  compgen -G "/usr/share/postgresql/*/extension/postgis.control" >/dev/null || need+=(postgresql-postgis)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
-      echo "The browser tests need: ${need[*]} (Debian packages). Install them as root, then re-run." >&2
+      echo "The tests need: ${need[*]} (Debian packages). Install them as root, then re-run." >&2
       exit 1
     fi
     $sudo apt-get update -qq
