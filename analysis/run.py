@@ -1,0 +1,218 @@
+"""The ``run`` command's work: read the inputs, analyse, and write the result files.
+
+:func:`run_analysis` reads a parcel layer (or the embedded data) and a zone layer,
+analyses them (:func:`analysis.pipeline.analyse`) and returns every frame the command
+writes, as a :class:`RunResult`; :func:`write_outputs` writes them:
+
+=================  ==============================================================
+file               content
+=================  ==============================================================
+parcels.geojson    canonical + derived fields per parcel, RFC 7946
+zones.geojson      the zones with their summaries (:func:`zones.zone_summary`)
+                   as properties, RFC 7946
+summary.json       district and per-zone key figures (:func:`analysis.summary.summarise`)
+validation.json    the ingest report of the parcel layer
+=================  ==============================================================
+
+A scenario step (airport heights) can add per-parcel height fields to
+``RunResult.parcels`` and extra files (``height_limit.tif``) before writing; this module
+keeps reading, analysing and writing apart for that reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from analysis.efficiency import EfficiencyProfile
+from analysis.expiry import resolve_as_of
+from analysis.export import export_layer
+from analysis.pipeline import analyse
+from analysis.recommend import DemonstrationAdvice
+from analysis.summary import jsonable, summarise
+from core.errors import InputFileError
+from zones.definitions import load_zones
+from zones.summary import zone_summary
+
+__all__ = ["RunResult", "run_analysis", "zones_with_summary", "write_outputs", "OUTPUT_FILES"]
+
+log = logging.getLogger(__name__)
+
+#: Files written by :func:`write_outputs`.
+OUTPUT_FILES: tuple[str, ...] = ("parcels.geojson", "zones.geojson", "summary.json", "validation.json")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything ``python -m analysis run`` writes.
+
+    Attributes
+    ----------
+    parcels
+        Analysed parcels (canonical + derived fields), EPSG:4326.
+    zones
+        Zone layer with the per-zone summary columns, EPSG:4326.
+    summary
+        JSON-able district and per-zone key figures.
+    validation
+        JSON-able ingest report of the parcel layer.
+    as_of
+        The as-of date used.
+    extras
+        Additional JSON-able sections a scenario step may add to ``summary.json``.
+    """
+
+    parcels: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    summary: dict[str, Any]
+    validation: dict[str, Any]
+    as_of: dt.date
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def with_parcels(self, parcels: gpd.GeoDataFrame) -> RunResult:
+        """A copy with ``parcels`` replaced (e.g. after adding height fields)."""
+        return replace(self, parcels=parcels)
+
+
+def _read_parcels(path: str | Path | None) -> tuple[gpd.GeoDataFrame, dict[str, Any], bool]:
+    """Parcels and their ingest report (as a dict); the flag says the data are embedded."""
+    from parcels.read import read_parcels  # deferred: pulls in the readers only when running
+
+    if path is None:
+        import geodata
+
+        source: Path = geodata.get_path("huli")
+        result = read_parcels(source, layer="parcels")
+        embedded = True
+    else:
+        source = Path(path)
+        if not source.exists():
+            raise InputFileError(
+                f"parcel layer {str(source)!r} does not exist; give an existing file or omit --parcels "
+                "to use the embedded data",
+                f"宗地图层 {str(source)!r} 不存在；请给出存在的文件，或不指定 --parcels 以使用内置数据",
+            )
+        result = read_parcels(source)
+        embedded = False
+    report = result.report.to_dict() if hasattr(result.report, "to_dict") else {}
+    return result.frame, jsonable(report), embedded
+
+
+def zones_with_summary(zones: gpd.GeoDataFrame, parcels: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The zone layer with each zone's summary row (:func:`zones.zone_summary`) joined on.
+
+    Parameters
+    ----------
+    zones
+        Normalised zone layer (``zone_id`` + geometry).
+    parcels
+        Analysed parcels.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``zones`` columns, then the summary columns (names from the summary win).
+    """
+    summary = zone_summary(parcels).drop(columns=["name_zh", "name_en"])
+    merged = zones.merge(summary, on="zone_id", how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=zones.crs)
+
+
+def run_analysis(
+    parcels_path: str | Path | None = None,
+    zones_path: str | Path | None = None,
+    *,
+    as_of: dt.date | str | None = None,
+    profile: EfficiencyProfile | None = None,
+    demonstration: DemonstrationAdvice | None = None,
+) -> RunResult:
+    """Read, analyse and summarise; nothing is written.
+
+    Parameters
+    ----------
+    parcels_path
+        Parcel layer (any format :func:`parcels.read.read_parcels` reads); None for the
+        embedded Huli data.
+    zones_path
+        Zone layer; None for the embedded three zones.
+    as_of
+        Reference date; default today.
+    profile
+        Efficiency profile; default the shipped one.
+    demonstration
+        Demonstration-zone advice from the airport scenario; None for the neutral rule.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    PlanningError
+        Any input problem (missing file, no CRS, unusable layer, bad date).
+    """
+    ref = resolve_as_of(as_of)
+    frame, validation, embedded = _read_parcels(parcels_path)
+    zones = load_zones(zones_path)
+    analysed = analyse(frame, zones, as_of=ref, profile=profile, demonstration=demonstration)
+    summary = summarise(analysed, as_of=ref)
+    summary["data"] = {
+        "parcels": "embedded illustrative data (示意数据, not real cadastre)" if embedded else str(parcels_path),
+        "zones": "embedded zones" if zones_path is None else str(zones_path),
+        "zone_disagreements": int(analysed.attrs.get("zone_disagreements", 0)),
+    }
+    return RunResult(
+        parcels=analysed,
+        zones=zones_with_summary(zones, analysed),
+        summary=summary,
+        validation=validation,
+        as_of=ref,
+    )
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
+    """Write :data:`OUTPUT_FILES` into ``out_dir`` (created when missing).
+
+    Parameters
+    ----------
+    result
+        Output of :func:`run_analysis` (possibly extended by a scenario step).
+    out_dir
+        Output folder.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputFileError(
+            f"cannot create the output folder {str(out)!r}: {err.strerror}; choose a writable --out folder",
+            f"无法创建输出文件夹 {str(out)!r}：{err.strerror}；请指定可写的 --out 文件夹",
+        ) from err
+    written = [
+        export_layer(result.parcels, out / "parcels.geojson", fmt="geojson"),
+        export_layer(result.zones, out / "zones.geojson", fmt="geojson"),
+    ]
+    summary = {**result.summary, **result.extras}
+    for name, data in (("summary.json", summary), ("validation.json", result.validation)):
+        _write_json(out / name, data)
+        written.append(out / name)
+    log.info("wrote %s", ", ".join(p.name for p in written))
+    return written
