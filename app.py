@@ -34,12 +34,12 @@ except PlanningError as err:
     show_error(err)
 
 pages = [
-    st.Page("ui/pages/overview.py", title=t("page.overview", lang), icon="🗺️", url_path="overview", default=True),
-    st.Page("ui/pages/parcels.py", title=t("page.parcels", lang), icon="🧱", url_path="parcels"),
-    st.Page("ui/pages/expiry.py", title=t("page.expiry", lang), icon="⏳", url_path="expiry"),
-    st.Page("ui/pages/efficiency.py", title=t("page.efficiency", lang), icon="📊", url_path="efficiency"),
-    st.Page("ui/pages/airport.py", title=t("page.airport", lang), icon="✈️", url_path="airport"),
-    st.Page("ui/pages/data.py", title=t("page.data", lang), icon="📁", url_path="data"),
+    st.Page("ui/pages/overview.py", title=t("page.overview", lang), icon=":material/map:", default=True),
+    st.Page("ui/pages/parcels.py", title=t("page.parcels", lang), icon=":material/grid_view:", url_path="parcels"),
+    st.Page("ui/pages/expiry.py", title=t("page.expiry", lang), icon=":material/hourglass_bottom:", url_path="expiry"),
+    st.Page("ui/pages/efficiency.py", title=t("page.efficiency", lang), icon=":material/bar_chart:", url_path="efficiency"),
+    st.Page("ui/pages/airport.py", title=t("page.airport", lang), icon=":material/flight:", url_path="airport"),
+    st.Page("ui/pages/data.py", title=t("page.data", lang), icon=":material/folder_open:", url_path="data"),
 ]
 navigation = st.navigation(pages)
 st.sidebar.title(t("app.title", lang))

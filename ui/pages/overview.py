@@ -44,24 +44,38 @@ def _class_mix(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
 
 
 def _zone_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per-zone figures (zones.summary when available, else counts and areas)."""
+    mu = t("unit.mu", lang)
     summary_mod = data.optional_module("zones.summary")
-    if summary_mod is not None:
-        table = summary_mod.zone_summary(frame)
-        if "zone_id" in table.columns:
-            table = table.assign(zone_id=table["zone_id"].map(lambda z: zone_label(z, lang)))
-        elif table.index.name == "zone_id":
-            table.index = [zone_label(z, lang) for z in table.index]
-        return table
-    area = data.area_mu(frame)
-    zone = frame["zone_id"].astype("string").fillna("") if "zone_id" in frame.columns else pd.Series("", index=frame.index)
-    g = pd.DataFrame({"zone": zone.to_numpy(), "area": area.to_numpy()}).groupby("zone")
-    return pd.DataFrame(
+    if summary_mod is None:
+        area = data.area_mu(frame)
+        zone = frame["zone_id"].astype("string").fillna("") if "zone_id" in frame.columns else pd.Series("", index=frame.index)
+        g = pd.DataFrame({"zone": zone.to_numpy(), "area": area.to_numpy()}).groupby("zone")
+        return pd.DataFrame(
+            {
+                t("filter.zone", lang): [zone_label(z, lang) for z in g.size().index],
+                t("kpi.parcels", lang): g.size().to_numpy(),
+                f"{t('kpi.area', lang)}（{mu}）": g["area"].sum().round(1).to_numpy(),
+            }
+        )
+    table = summary_mod.zone_summary(frame)
+    expiring = sum(
+        table.get(f"area_mu_{s}", 0.0) for s in ("expired", "within_5y", "within_10y")
+    )
+    out = pd.DataFrame(
         {
-            t("filter.zone", lang): [zone_label(z, lang) for z in g.size().index],
-            t("kpi.parcels", lang): g.size().to_numpy(),
-            f"{t('kpi.area', lang)}（{t('unit.mu', lang)}）": g["area"].sum().round(1).to_numpy(),
+            t("filter.zone", lang): table["name_en" if lang == "en" else "name_zh"].to_numpy(),
+            t("kpi.parcels", lang): table["parcel_count"].to_numpy(),
+            f"{t('kpi.area', lang)}（{mu}）": table["area_mu"].round(1).to_numpy(),
+            f"{t('kpi.expiring', lang)}（{mu}）": pd.Series(expiring).round(1).to_numpy(),
+            f"{t('kpi.low_eff', lang)}（{mu}）": table["low_efficiency_area_mu"].round(1).to_numpy(),
+            f"{t('kpi.output', lang)}（{t('unit.wan', lang)}）": table["output_value"].round(0).to_numpy(),
+            f"{t('theme.output_per_mu', lang)}（{t('unit.wan', lang)}/{mu}）": table["output_per_mu_overall"]
+            .round(1)
+            .to_numpy(),
         }
     )
+    return out
 
 
 def render() -> None:
