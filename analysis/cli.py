@@ -39,7 +39,37 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    raise PlanningError("validate is not available yet", "validate 命令尚未实现")
+    """Print the validation report; 0 when the layer is usable, 2 when not. Writes nothing."""
+    from core.errors import InputFileError
+    from parcels.read import read_parcels
+
+    try:
+        result = read_parcels(
+            args.path,
+            layer=args.layer,
+            crs=args.crs,
+            encoding=args.encoding,
+            gcj02=bool(getattr(args, "gcj02", False)),
+        )
+    except OSError as err:  # permission denied, a folder given as PATH ...
+        raise InputFileError(
+            f"{args.path} cannot be opened: {err.strerror or err}.", f"无法打开 {args.path}：{err.strerror or err}。"
+        ) from err
+    report = result.report
+    print(f"文件 / file: {args.path}")
+    print(
+        f"格式 / format: {result.source_format}"
+        + (f"  图层 / layer: {result.layer}" if result.layer else "")
+        + f"  坐标系 / CRS: {result.source_crs}"
+        + (f"  编码 / encoding: {result.encoding}" if result.encoding else "")
+    )
+    print(report.render_text())
+    if report.usable:
+        return 0
+    reasons = report.fatal or (report.issues[-1:] if report.issues else ())
+    for issue in reasons:
+        print(f"不可用 / unusable: {issue.message_zh} / {issue.message_en}", file=sys.stderr)
+    return 2
 
 
 # --- run ------------------------------------------------------------------------------------
