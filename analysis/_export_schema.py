@@ -105,7 +105,7 @@ def header(name: str) -> str:
     spec = _BY_NAME.get(name)
     if spec is None:
         return name
-    if spec.unit and spec.unit not in spec.zh:
+    if spec.unit and not spec.zh.endswith(f"（{spec.unit}）"):
         return f"{spec.zh}（{spec.unit}）"
     return spec.zh
 

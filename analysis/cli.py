@@ -104,6 +104,72 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export ---------------------------------------------------------------------------------
+
+_EXPORT_LAYERS = ("zones", "parcels", "released_land", "test_roads", "height_limit")
+_EXPORT_FORMATS = ("geojson", "geojson-legacy", "gpkg", "shp", "csv", "xlsx", "tif")
+
+
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export a layer for the city GIS (GeoJSON, GeoPackage, Shapefile, CSV, XLSX, GeoTIFF) or to PostGIS",
+        description="Field schema: docs/export-schema.md. geojson is RFC 7946 (always EPSG:4326); "
+        "geojson-legacy carries a crs member for any CRS.",
+    )
+    p.add_argument("--layer", choices=(*_EXPORT_LAYERS, "all"),
+                   help="layer to export; 'all' (gpkg or --postgis) writes zones, parcels and the scenario layers")
+    p.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="output format (shp writes a .zip)")
+    p.add_argument("--crs", help="output CRS: EPSG:4326 (default), EPSG:4490, EPSG:4548, any EPSG code or WKT")
+    p.add_argument("--scenario", help="on_schedule, delayed, or a scenario YAML file (with --year)")
+    p.add_argument("--year", type=int, help="scenario year, e.g. 2030")
+    p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the land analysis (default: today)")
+    p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
+    p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
+    p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")
+    p.add_argument("--out", help="output file (.geojson, .gpkg, .zip, .csv, .xlsx, .tif)")
+    p.add_argument("--postgis", metavar="URL", help="write to PostGIS instead: postgresql://user:pass@host:port/db")
+    p.add_argument("--schema", default="public", help="PostGIS schema (default: public)")
+    p.set_defaults(handler=_cmd_export)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from analysis._export_layers import SCENARIO_LAYERS, LayerRequest, build_layers
+    from analysis.export import RasterLayer, export_layer, export_layers, export_postgis
+    from core.errors import ConfigError
+
+    request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of)
+    every = ("zones", "parcels", *(SCENARIO_LAYERS if args.scenario else ()))
+    if args.postgis:
+        names = every if args.layer in (None, "all") else (args.layer,)
+        if "height_limit" in names:
+            raise ConfigError("The height raster is not written to PostGIS; export it with --format tif.",
+                              "限高栅格不写入 PostGIS；请用 --format tif 导出。")
+        built = build_layers(names, request)
+        written = export_postgis({k: v for k, v in built.items() if not isinstance(v, RasterLayer)},
+                                 args.postgis, schema=args.schema, crs=args.crs)
+        for table, rows in written.items():
+            print(f"wrote {rows} rows to {args.schema}.{table}")
+        return 0
+    if not (args.layer and args.fmt and args.out):
+        raise ConfigError("export needs --layer, --format and --out (or --postgis URL).",
+                          "export 需要 --layer、--format 和 --out（或 --postgis 数据库地址）。")
+    if args.layer == "all":
+        if args.fmt != "gpkg":
+            raise ConfigError("--layer all needs --format gpkg (one file, several layers).",
+                              "--layer all 需要 --format gpkg（一个文件含多个图层）。")
+        built = build_layers(every, request)
+        path = export_layers(built, args.out, crs=args.crs)  # type: ignore[arg-type]
+        print(f"wrote {path} (layers: {', '.join(built)})")
+        return 0
+    data = build_layers((args.layer,), request)[args.layer]
+    path = export_layer(data, args.out, fmt=args.fmt, crs=args.crs, layer=args.layer, encoding=args.encoding,
+                        wkt=args.wkt)
+    size = "raster" if isinstance(data, RasterLayer) else f"{len(data)} features"
+    print(f"wrote {path} ({args.layer}, {size}, {args.fmt})")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -117,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_validate(sub)
     _add_run(sub)
+    _add_export(sub)
     return parser
 
 

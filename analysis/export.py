@@ -313,6 +313,14 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMAL
     """
     gdf = _in_crs(frame, "EPSG:4326")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
+    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
+    if invalid.any():
+        log.warning("%d invalid geometries made valid for RFC 7946 output", int(invalid.sum()))
+        geoms = geoms.copy()
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
+    # snap to the 10^-decimals grid keeping polygons valid (collapsed slivers drop out), then
+    # round the stored doubles so that they print with at most ``decimals`` decimals
+    geoms = shapely.set_precision(geoms, 10.0**-decimals)
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     texts = shapely.to_geojson(geoms)
