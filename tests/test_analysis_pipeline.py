@@ -218,3 +218,39 @@ def test_messy_layer_every_figure_checked_independently(tmp_path: Path, fmt: str
     assert out.loc["HL-002", "recommendation"] == "reserve_industrial"  # lease ended 2026-03-01
     assert out.loc["HL-003", "recommendation"] == "building_economy"
     assert out.loc["HL-004", "efficiency_reason"] == "not industrial land"
+
+
+# --- the embedded data ------------------------------------------------------------------------
+
+
+def test_embedded_named_firms_are_reserve_industrial() -> None:
+    import geodata
+    from zones.definitions import load_zones
+
+    out = analyse(geodata.read_layer("parcels"), load_zones(), as_of=AS_OF)
+    for firm in ("金鹭特种", "夏顺铝箔", "民兴工业", "信华塑胶"):
+        rows = out[out["enterprise"].str.contains(firm, regex=False)]
+        assert len(rows) >= 1, firm
+        assert (rows["zone_id"] == "incubation").all(), firm
+        assert (rows["recommendation"] == "reserve_industrial").all(), firm
+        assert rows["recommendation_rule"].str.startswith("R1: ").all()
+
+
+def test_generated_parcels_every_parcel_gets_every_field() -> None:
+    from geodata.generate import generate_parcels
+    from zones.definitions import load_zones
+
+    parcels = generate_parcels(3000, seed=11)
+    out = analyse(parcels, load_zones(), as_of=AS_OF)
+    assert len(out) == 3000
+    assert out["expiry_status"].isin(["expired", "within_5y", "within_10y", "beyond_10y", "unknown"]).all()
+    assert out["efficiency_class"].isin(["A", "B", "C", "D", "unrated"]).all()
+    assert (out["recommendation"] != "").all()
+    unrated = out["efficiency_class"] == "unrated"
+    assert (out.loc[unrated, "efficiency_reason"] != "").all()
+    assert out.loc[unrated, "efficiency_score"].isna().all()
+    assert (out.loc[~unrated, "efficiency_reason"] == "").all()
+    s = summarise(out, as_of=AS_OF)
+    zone_area = sum(z["area_mu"] for z in s["zones"].values()) + s["outside"]["area_mu"]
+    assert zone_area == pytest.approx(s["district"]["area_mu"])
+    assert s["district"]["area_mu"] == pytest.approx(out["area_mu"].sum())

@@ -163,3 +163,14 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (out / "parcels.geojson").is_file()
+
+
+def test_embedded_data_when_no_parcels_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "embedded"
+    assert main(["run", "--as-of", "2025-06-30", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["district"]["parcel_count"] > 0
+    assert "示意数据" in summary["data"]["parcels"]
+    doc = json.loads((out / "parcels.geojson").read_text(encoding="utf-8"))
+    names = {f["properties"]["enterprise"]: f["properties"]["recommendation"] for f in doc["features"]}
+    assert names["金鹭特种"] == "reserve_industrial"

@@ -96,3 +96,10 @@ def test_unknown_zone_value() -> None:
     with pytest.raises(SchemaError, match="port"):
         normalise_zones(frame)
 
+
+
+def test_embedded_zones() -> None:
+    zones = load_zones()
+    assert zones["zone_id"].tolist() == list(ZONE_IDS)
+    assert zones.crs.to_epsg() == 4326
+    assert zones.geometry.is_valid.all()
