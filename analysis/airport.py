@@ -1,0 +1,541 @@
+"""Gaoqi airport's obstacle limitation surfaces (净空限高) as a height surface.
+
+The surfaces follow ICAO Annex 14 Volume I, Table 4-1, for a code 4 precision approach
+runway; the dimensions are data (``analysis/config/ols_annex14.yaml``, loaded by
+:func:`load_ols_params`), never constants in the code.
+
+Geometry, in a metric CRS, in the runway frame (``u`` along the centreline from the
+runway midpoint, ``v`` across it, ``L`` the runway length):
+
+* runway strip: ``|u| <= L/2 + 60``, ``|v| <= 150``; permitted height 0 m.
+* inner horizontal: 45 m within 4,000 m of the segment joining the two strip ends
+  (a racetrack: circles around both strip ends joined by tangents).
+* conical: 45 m + 5 % × (distance − 4,000 m), up to 145 m (i.e. to 6,000 m).
+* approach (both ends): ``s = |u| − L/2`` is the distance beyond the nearer threshold;
+  the inner edge lies 60 m beyond the threshold and is 300 m wide; the sides diverge
+  15 % each; the height rises 2 % for 3,000 m, 2.5 % for 3,600 m, then stays level to
+  15,000 m from the inner edge.
+* transitional: 14.3 % up and out from the strip edges and from the approach sides, up
+  to the inner horizontal height, the slope measured across the centreline.
+
+The permitted height at a point is the lowest surface over it, in metres above the
+aerodrome elevation; NaN where no surface applies (no cap).
+
+Functions here are pure except :func:`write_height_geotiff` and
+:func:`cached_height_surface`, which write files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import rasterio
+import rasterio.shutil
+from affine import Affine
+from numpy.typing import ArrayLike, NDArray
+from rasterio.io import MemoryFile
+from shapely.geometry import LineString
+
+from analysis import _yamlconfig as cfg
+from core.errors import ConfigError, CRSError, SchemaError
+from core.settings import get_settings
+
+__all__ = [
+    "NODATA",
+    "Runway",
+    "OLSParams",
+    "HeightRaster",
+    "load_ols_params",
+    "permitted_height",
+    "height_surface_raster",
+    "write_height_geotiff",
+    "read_height_geotiff",
+    "cached_height_surface",
+    "surface_cache_key",
+]
+
+log = logging.getLogger(__name__)
+
+#: Nodata value written to GeoTIFFs (arrays in memory use NaN).
+NODATA: float = -9999.0
+
+_DEFAULT_OLS = cfg.CONFIG_DIR / "ols_annex14.yaml"
+_ROW_BLOCK = 256  # rows evaluated at once when building a raster (bounds memory use)
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Runway:
+    """A runway centreline between its two thresholds, in a metric CRS.
+
+    Attributes
+    ----------
+    start, end
+        ``(x, y)`` of the two thresholds (taken at the runway ends) in ``crs``.
+    elevation_m
+        Aerodrome elevation, metres above sea level.
+    crs
+        The metric CRS of ``start`` and ``end``.
+    designator
+        Runway designator, e.g. ``"05/23"``.
+    """
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    elevation_m: float = 0.0
+    crs: str = "EPSG:4548"
+    designator: str = ""
+
+    @property
+    def length_m(self) -> float:
+        """Distance between the thresholds."""
+        return math.hypot(self.end[0] - self.start[0], self.end[1] - self.start[1])
+
+    @property
+    def midpoint(self) -> tuple[float, float]:
+        """Centre of the runway."""
+        return ((self.start[0] + self.end[0]) / 2.0, (self.start[1] + self.end[1]) / 2.0)
+
+    @property
+    def axis(self) -> tuple[float, float]:
+        """Unit vector from ``start`` to ``end``."""
+        n = self.length_m
+        return ((self.end[0] - self.start[0]) / n, (self.end[1] - self.start[1]) / n)
+
+    def to_local(self, x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """``(u, v)``: along-axis offset from the midpoint and signed offset across it."""
+        mx, my = self.midpoint
+        ax, ay = self.axis
+        dx = np.asarray(x, dtype=np.float64) - mx
+        dy = np.asarray(y, dtype=np.float64) - my
+        return dx * ax + dy * ay, dy * ax - dx * ay
+
+    def to_crs(self, crs: str) -> Runway:
+        """The same runway with its thresholds transformed to ``crs``."""
+        if pyproj.CRS.from_user_input(crs) == pyproj.CRS.from_user_input(self.crs):
+            return self
+        tr = pyproj.Transformer.from_crs(self.crs, crs, always_xy=True)
+        xs, ys = tr.transform([self.start[0], self.end[0]], [self.start[1], self.end[1]])
+        return Runway((float(xs[0]), float(ys[0])), (float(xs[1]), float(ys[1])),
+                      self.elevation_m, str(crs), self.designator)
+
+    def line(self) -> LineString:
+        """The centreline as a shapely line in :attr:`crs`."""
+        return LineString([self.start, self.end])
+
+    @classmethod
+    def from_layer(cls, layer: gpd.GeoDataFrame, *, crs: str | None = None) -> Runway:
+        """Build from a runway layer (one LineString with ``elevation_m``).
+
+        Parameters
+        ----------
+        layer
+            GeoDataFrame with exactly one LineString, e.g. ``geodata.read_layer("runway")``.
+            Its two end vertices are taken as the thresholds.
+        crs
+            Metric CRS to work in; default ``get_settings().metric_crs``.
+        """
+        if layer.crs is None:
+            raise CRSError(
+                "The runway layer has no CRS. Set one (e.g. EPSG:4326) before use.",
+                "跑道图层没有坐标参考系，请先设置（如 EPSG:4326）。",
+            )
+        if len(layer) != 1 or layer.geometry.iloc[0].geom_type != "LineString":
+            raise SchemaError(
+                f"The runway layer must hold exactly one LineString; got {len(layer)} feature(s) "
+                f"of type {sorted(set(layer.geom_type))}.",
+                f"跑道图层必须且只能包含一条线（LineString），实际为 {len(layer)} 个要素，"
+                f"类型 {sorted(set(layer.geom_type))}。",
+            )
+        crs = crs or get_settings().metric_crs
+        geom = layer.to_crs(crs).geometry.iloc[0]
+        coords = np.asarray(geom.coords)
+        row = layer.iloc[0]
+        elevation = float(row["elevation_m"]) if "elevation_m" in layer.columns else 0.0
+        designator = str(row["designator"]) if "designator" in layer.columns else ""
+        return cls((float(coords[0, 0]), float(coords[0, 1])), (float(coords[-1, 0]), float(coords[-1, 1])),
+                   elevation, str(crs), designator)
+
+    @classmethod
+    def from_reference_point(
+        cls,
+        lon: float,
+        lat: float,
+        *,
+        length_m: float,
+        true_bearing_deg: float,
+        elevation_m: float,
+        crs: str | None = None,
+        designator: str = "",
+    ) -> Runway:
+        """A runway centred on a reference point, with a length and a true bearing.
+
+        The thresholds are found on the WGS84 ellipsoid (``pyproj.Geod``) at half the
+        length either side of the point, then projected to ``crs``.
+        """
+        geod = pyproj.Geod(ellps="WGS84")
+        lon2, lat2, _ = geod.fwd([lon, lon], [lat, lat], [true_bearing_deg + 180.0, true_bearing_deg],
+                                 [length_m / 2.0, length_m / 2.0])
+        crs = crs or get_settings().metric_crs
+        tr = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        xs, ys = tr.transform(lon2, lat2)
+        return cls((float(xs[0]), float(ys[0])), (float(xs[1]), float(ys[1])), elevation_m, str(crs), designator)
+
+
+@dataclass(frozen=True)
+class OLSParams:
+    """Dimensions and slopes of the obstacle limitation surfaces (see the YAML file).
+
+    Heights are metres above the aerodrome elevation, lengths metres, slopes fractions.
+    """
+
+    inner_horizontal_height_m: float
+    inner_horizontal_radius_m: float
+    conical_slope: float
+    conical_height_m: float
+    approach_inner_edge_width_m: float
+    approach_distance_from_threshold_m: float
+    approach_divergence: float
+    approach_sections: tuple[tuple[float, float], ...]
+    approach_total_length_m: float
+    transitional_slope: float
+    strip_half_width_m: float
+    strip_beyond_runway_end_m: float
+    source: str = ""
+    edition: str = ""
+
+    @property
+    def conical_outer_distance_m(self) -> float:
+        """Distance from the strip-end segment where the conical surface ends."""
+        return self.inner_horizontal_radius_m + self.conical_height_m / self.conical_slope
+
+
+_OLS_KEYS = ("source", "edition", "notes", "inner_horizontal", "conical", "approach", "transitional", "strip")
+
+
+def load_ols_params(path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None) -> OLSParams:
+    """Read obstacle-limitation-surface parameters from YAML.
+
+    Parameters
+    ----------
+    path
+        YAML file; default the Annex 14 code 4 precision approach file shipped with the
+        package (``analysis/config/ols_annex14.yaml``).
+    overrides
+        Nested mapping merged over the file, e.g. ``{"approach": {"inner_edge_width_m": 280}}``.
+
+    Raises
+    ------
+    ConfigError
+        Unknown or missing keys, or values out of range.
+    """
+    data = cfg.read_yaml(path or _DEFAULT_OLS, what_en="Obstacle limitation surface", what_zh="净空限制面参数")
+    if overrides:
+        data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+        for key, val in overrides.items():
+            if isinstance(val, Mapping) and isinstance(data.get(key), dict):
+                data[key].update(val)
+            else:
+                data[key] = val
+    return _parse_ols(data)
+
+
+def _parse_ols(data: Mapping[str, Any]) -> OLSParams:
+    where = "OLS parameters"
+    cfg.check_keys(data, where=where, valid=_OLS_KEYS,
+                   required=("inner_horizontal", "conical", "approach", "transitional", "strip"))
+    ih = cfg.mapping(data["inner_horizontal"], where="inner_horizontal")
+    cfg.check_keys(ih, where="inner_horizontal", valid=("height_m", "radius_m"), required=("height_m", "radius_m"))
+    co = cfg.mapping(data["conical"], where="conical")
+    cfg.check_keys(co, where="conical", valid=("slope", "height_m"), required=("slope", "height_m"))
+    ap = cfg.mapping(data["approach"], where="approach")
+    ap_keys = ("inner_edge_width_m", "distance_from_threshold_m", "divergence", "sections", "total_length_m")
+    cfg.check_keys(ap, where="approach", valid=ap_keys, required=ap_keys)
+    tr = cfg.mapping(data["transitional"], where="transitional")
+    cfg.check_keys(tr, where="transitional", valid=("slope",), required=("slope",))
+    st = cfg.mapping(data["strip"], where="strip")
+    cfg.check_keys(st, where="strip", valid=("half_width_m", "beyond_runway_end_m"),
+                   required=("half_width_m", "beyond_runway_end_m"))
+    sections = []
+    for i, sec in enumerate(cfg.sequence(ap["sections"], where="approach.sections")):
+        w = f"approach.sections[{i}]"
+        sec = cfg.mapping(sec, where=w)
+        cfg.check_keys(sec, where=w, valid=("length_m", "slope"), required=("length_m", "slope"))
+        sections.append((cfg.number(sec["length_m"], where=f"{w}.length_m", minimum=0, strict_minimum=True),
+                         cfg.number(sec["slope"], where=f"{w}.slope", minimum=0)))
+    total = cfg.number(ap["total_length_m"], where="approach.total_length_m", minimum=0, strict_minimum=True)
+    if sum(s[0] for s in sections) > total:
+        raise ConfigError(
+            f"approach.sections are {sum(s[0] for s in sections):g} m long in all, more than "
+            f"approach.total_length_m = {total:g} m. Shorten the sections or raise the total.",
+            f"approach.sections 总长 {sum(s[0] for s in sections):g} 米，超过 approach.total_length_m = "
+            f"{total:g} 米，请缩短分段或加大总长。",
+        )
+    return OLSParams(
+        inner_horizontal_height_m=cfg.number(ih["height_m"], where="inner_horizontal.height_m", minimum=0),
+        inner_horizontal_radius_m=cfg.number(ih["radius_m"], where="inner_horizontal.radius_m", minimum=0,
+                                             strict_minimum=True),
+        conical_slope=cfg.number(co["slope"], where="conical.slope", minimum=0, strict_minimum=True),
+        conical_height_m=cfg.number(co["height_m"], where="conical.height_m", minimum=0),
+        approach_inner_edge_width_m=cfg.number(ap["inner_edge_width_m"], where="approach.inner_edge_width_m",
+                                               minimum=0, strict_minimum=True),
+        approach_distance_from_threshold_m=cfg.number(ap["distance_from_threshold_m"],
+                                                      where="approach.distance_from_threshold_m", minimum=0),
+        approach_divergence=cfg.number(ap["divergence"], where="approach.divergence", minimum=0),
+        approach_sections=tuple(sections),
+        approach_total_length_m=total,
+        transitional_slope=cfg.number(tr["slope"], where="transitional.slope", minimum=0, strict_minimum=True),
+        strip_half_width_m=cfg.number(st["half_width_m"], where="strip.half_width_m", minimum=0),
+        strip_beyond_runway_end_m=cfg.number(st["beyond_runway_end_m"], where="strip.beyond_runway_end_m",
+                                             minimum=0),
+        source=str(data.get("source", "")).strip(),
+        edition=str(data.get("edition", "")).strip(),
+    )
+
+
+# --- the surface --------------------------------------------------------------------------------
+
+
+def _approach_height(a: NDArray[np.float64], params: OLSParams) -> NDArray[np.float64]:
+    """Approach-surface height at distance ``a`` from the inner edge (sections, then level)."""
+    xp = [0.0]
+    fp = [0.0]
+    for length, slope in params.approach_sections:
+        xp.append(xp[-1] + length)
+        fp.append(fp[-1] + length * slope)
+    xp.append(max(params.approach_total_length_m, xp[-1] + 1e-9))
+    fp.append(fp[-1])
+    return np.interp(a, xp, fp)
+
+
+def permitted_height(x: ArrayLike, y: ArrayLike, *, runway: Runway, params: OLSParams) -> NDArray[np.float64]:
+    """Lowest obstacle limitation surface over each point.
+
+    Parameters
+    ----------
+    x, y
+        Coordinates in ``runway.crs`` (metres); any broadcastable shapes.
+    runway
+        Thresholds and aerodrome elevation.
+    params
+        Surface dimensions, see :func:`load_ols_params`.
+
+    Returns
+    -------
+    Permitted height in metres above the aerodrome elevation; NaN where no surface
+    applies (outside the conical and approach surfaces).
+    """
+    u, v = runway.to_local(x, y)
+    u, v = np.broadcast_arrays(u, v)
+    au, av = np.abs(u), np.abs(v)
+    half = runway.length_m / 2.0
+    strip_half_len = half + params.strip_beyond_runway_end_m
+    ih = params.inner_horizontal_height_m
+    radius = params.inner_horizontal_radius_m
+    inf = np.inf
+
+    # racetrack distance: to the segment between the strip ends
+    d = np.hypot(np.maximum(au - strip_half_len, 0.0), av)
+    h = np.where(d <= radius, ih, inf)
+    conical = ih + (d - radius) * params.conical_slope
+    h = np.where((d > radius) & (d <= params.conical_outer_distance_m), np.minimum(h, conical), h)
+
+    # runway strip and the transitional surface along its sides
+    along_strip = au <= strip_half_len
+    h = np.where(along_strip & (av <= params.strip_half_width_m), 0.0, h)
+    t_strip = (av - params.strip_half_width_m) * params.transitional_slope
+    h = np.where(along_strip & (av > params.strip_half_width_m) & (t_strip <= ih), np.minimum(h, t_strip), h)
+
+    # approach surfaces beyond each threshold, and the transitional surface along their sides
+    a = au - half - params.approach_distance_from_threshold_m
+    in_length = (a >= 0.0) & (a <= params.approach_total_length_m)
+    half_width = params.approach_inner_edge_width_m / 2.0 + params.approach_divergence * np.maximum(a, 0.0)
+    h_app = _approach_height(a, params)
+    inside = in_length & (av <= half_width)
+    h = np.where(inside, np.minimum(h, h_app), h)
+    t_app = h_app + (av - half_width) * params.transitional_slope
+    beside = in_length & (av > half_width) & (h_app < ih) & (t_app <= ih)
+    h = np.where(beside, np.minimum(h, t_app), h)
+
+    return np.where(np.isfinite(h), h, np.nan)
+
+
+# --- raster -------------------------------------------------------------------------------------
+
+
+class HeightRaster(NamedTuple):
+    """A permitted-height grid: float32 ``array`` (NaN = no cap), its ``transform`` and ``crs``."""
+
+    array: NDArray[np.float32]
+    transform: Affine
+    crs: str
+
+
+def _grid_shape(bounds: tuple[float, float, float, float], cell_size: float) -> tuple[int, int]:
+    minx, miny, maxx, maxy = bounds
+    if not (maxx > minx and maxy > miny):
+        raise ConfigError(
+            f"bounds must be (minx, miny, maxx, maxy) with max > min; got {bounds}.",
+            f"范围必须为 (minx, miny, maxx, maxy) 且 max > min，实际为 {bounds}。",
+        )
+    if not cell_size > 0:
+        raise ConfigError(f"cell_size must be positive; got {cell_size}.", f"像元大小必须为正数，实际为 {cell_size}。")
+    width = math.ceil((maxx - minx) / cell_size - 1e-9)
+    height = math.ceil((maxy - miny) / cell_size - 1e-9)
+    return height, width
+
+
+def height_surface_raster(
+    runway: Runway,
+    params: OLSParams,
+    *,
+    bounds: tuple[float, float, float, float],
+    cell_size: float = 10.0,
+    crs: str = "EPSG:4548",
+) -> HeightRaster:
+    """Evaluate the surface at the centres of a north-up grid.
+
+    Parameters
+    ----------
+    runway, params
+        See :func:`permitted_height`.
+    bounds
+        ``(minx, miny, maxx, maxy)`` in ``crs``. The grid's origin is ``(minx, maxy)``;
+        it extends right and down by whole cells to cover ``bounds``.
+    cell_size
+        Cell size in metres.
+    crs
+        Metric CRS of the grid; the runway is transformed to it when needed.
+
+    Returns
+    -------
+    HeightRaster with heights above the aerodrome elevation (float32, NaN = no cap).
+    """
+    started = time.perf_counter()
+    rw = runway.to_crs(crs)
+    rows, cols = _grid_shape(bounds, cell_size)
+    minx, _, _, maxy = bounds
+    transform = Affine(cell_size, 0.0, minx, 0.0, -cell_size, maxy)
+    xs = minx + (np.arange(cols, dtype=np.float64) + 0.5) * cell_size
+    out = np.empty((rows, cols), dtype=np.float32)
+    for r0 in range(0, rows, _ROW_BLOCK):
+        r1 = min(rows, r0 + _ROW_BLOCK)
+        ys = maxy - (np.arange(r0, r1, dtype=np.float64) + 0.5) * cell_size
+        out[r0:r1] = permitted_height(xs[None, :], ys[:, None], runway=rw, params=params)
+    log.info("height surface %dx%d cells at %.1f m built in %.2f s", rows, cols, cell_size,
+             time.perf_counter() - started)
+    return HeightRaster(out, transform, str(crs))
+
+
+def write_height_geotiff(
+    path: str | Path,
+    array: NDArray[np.floating[Any]],
+    transform: Affine,
+    crs: str,
+    nodata: float = NODATA,
+    *,
+    tags: Mapping[str, str] | None = None,
+) -> Path:
+    """Write a height grid as a tiled, DEFLATE-compressed Cloud-Optimised GeoTIFF.
+
+    NaN cells are written as ``nodata``. The file is written to a temporary name and
+    renamed, so a reader never sees half a file.
+
+    Returns
+    -------
+    The path written.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = np.where(np.isnan(array), nodata, array).astype(np.float32)
+    profile = {
+        "driver": "GTiff", "height": data.shape[0], "width": data.shape[1], "count": 1,
+        "dtype": "float32", "crs": crs, "transform": transform, "nodata": nodata,
+    }
+    all_tags = {"units": "m above aerodrome elevation", **(tags or {})}
+    fd, tmp_name = tempfile.mkstemp(suffix=".tif", dir=path.parent)
+    os.close(fd)
+    try:
+        with MemoryFile() as mem:
+            with mem.open(**profile) as dst:
+                dst.write(data, 1)
+                dst.update_tags(**all_tags)
+                dst.set_band_description(1, "permitted height (m above aerodrome elevation)")
+            with mem.open() as src:
+                rasterio.shutil.copy(src, tmp_name, driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
+                                     BLOCKSIZE="256", OVERVIEW_RESAMPLING="NEAREST")
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)
+    return path
+
+
+def read_height_geotiff(path: str | Path) -> HeightRaster:
+    """Read a grid written by :func:`write_height_geotiff` (nodata back to NaN)."""
+    with rasterio.open(path) as src:
+        arr = src.read(1, masked=True).astype(np.float32).filled(np.nan)
+        crs = src.crs.to_string() if src.crs else ""
+        return HeightRaster(arr, src.transform, crs)
+
+
+def surface_cache_key(
+    runway: Runway, params: OLSParams, *, bounds: tuple[float, float, float, float], cell_size: float, crs: str
+) -> str:
+    """Hash of everything the grid depends on: runway, parameters, grid."""
+    payload = {
+        "v": 1,
+        "runway": asdict(runway),
+        "params": asdict(params),
+        "bounds": [round(float(b), 6) for b in bounds],
+        "cell_size": float(cell_size),
+        "crs": str(crs),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def cached_height_surface(
+    runway: Runway,
+    params: OLSParams,
+    *,
+    bounds: tuple[float, float, float, float],
+    cell_size: float = 10.0,
+    crs: str = "EPSG:4548",
+    cache_dir: str | Path | None = None,
+) -> tuple[HeightRaster, Path]:
+    """:func:`height_surface_raster`, cached as a GeoTIFF on disk.
+
+    The file lives in ``cache_dir`` (default ``<workspace>/cache/height_surface``) and is
+    named by :func:`surface_cache_key`, so a change of runway, parameters or grid builds
+    a new one.
+
+    Returns
+    -------
+    The raster and the path of its GeoTIFF.
+    """
+    folder = Path(cache_dir) if cache_dir is not None else get_settings().workspace / "cache" / "height_surface"
+    key = surface_cache_key(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
+    path = folder / f"height_{key}.tif"
+    if path.exists():
+        log.info("height surface read from cache %s", path)
+        return read_height_geotiff(path), path
+    raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
+    write_height_geotiff(path, raster.array, raster.transform, raster.crs, NODATA,
+                         tags={"source": params.source, "edition": params.edition})
+    return raster, path
