@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.expiry import expiry_timeline, resolve_as_of
-from analysis.landuse import landuse_summary
+from analysis.landuse import landuse_summary, use_changed
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES
 from zones.summary import DISTRICT, zone_summary
 
@@ -64,6 +64,7 @@ def _kpis(rows: pd.DataFrame, zrow: pd.Series) -> dict[str, Any]:
     rated = rows["efficiency_class"].astype("str") != "unrated" if "efficiency_class" in rows else area_mu < 0
     reserve = rows["recommendation"].astype("str") == "reserve_industrial" if "recommendation" in rows else area_mu < 0
     converted = rows["converted_land"].astype(bool) if "converted_land" in rows else area_mu < 0
+    changed = use_changed(rows).fillna(False).astype(bool) if "land_use" in rows else area_mu < 0
     tax_area = area_mu.where(rows["tax"].notna(), 0.0).sum() if "tax" in rows else 0.0
     return {
         "parcel_count": int(zrow["parcel_count"]),
@@ -90,6 +91,8 @@ def _kpis(rows: pd.DataFrame, zrow: pd.Series) -> dict[str, Any]:
         "reserve_area_mu": float(area_mu[reserve].sum()),
         "converted_land_area_mu": float(area_mu[converted].sum()),
         "recommendations": {str(k): int(v) for k, v in rec.items()},
+        "planned_use_changed_count": int(changed.sum()),
+        "planned_use_changed_area_mu": float(area_mu[changed].sum()),
     }
 
 

@@ -18,6 +18,7 @@ def _analysed() -> pd.DataFrame:
             "zone_id": ["hq", "incubation", "incubation", ""],
             "area_mu": [15.0, 30.0, 7.5, 3.0],
             "land_use": ["industrial", "industrial", "commercial_office", "residential"],
+            "planned_use": ["industrial", "commercial_office", None, None],
             "lease_end": pd.to_datetime(["2030-01-01", "2026-05-01", None, "2080-01-01"]).astype("datetime64[ms]"),
             "expiry_status": ["within_5y", "within_5y", "unknown", "beyond_10y"],
             "efficiency_class": ["B", "D", "unrated", "unrated"],
@@ -53,6 +54,7 @@ def test_summary_by_hand() -> None:
     assert d["reserve_parcels"] == 1 and d["reserve_area_mu"] == pytest.approx(30.0)
     assert d["converted_land_area_mu"] == pytest.approx(7.5)
     assert d["recommendations"]["hq_electronics"] == 1
+    assert d["planned_use_changed_count"] == 1 and d["planned_use_changed_area_mu"] == pytest.approx(30.0)
     inc = s["zones"]["incubation"]
     assert inc["name_zh"] == "智能网联系统产业孵化区"
     assert inc["parcel_count"] == 2

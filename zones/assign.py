@@ -103,7 +103,7 @@ def spatial_zones(
     result = np.full(len(parcels), "", dtype=object)
     if len(parcels) and len(zones):
         pg = parcels.geometry.to_crs(crs).values
-        zg = zones.geometry.to_crs(crs).values
+        zg = shapely.make_valid(np.asarray(zones.geometry.to_crs(crs).values, dtype=object))
         zone_ids = zones["zone_id"].astype(str).to_numpy()
         rank_of = {z: i for i, z in enumerate(ZONE_IDS)}
         # rank: canonical order first, then by id; used to break ties deterministically
