@@ -67,6 +67,9 @@ class RunResult:
         The as-of date used.
     extras
         Additional JSON-able sections a scenario step may add to ``summary.json``.
+    rasters
+        Rasters to write as GeoTIFF, by file name (e.g. ``{"height_limit.tif": RasterLayer}``),
+        added by a scenario step.
     """
 
     parcels: gpd.GeoDataFrame
@@ -75,6 +78,7 @@ class RunResult:
     validation: dict[str, Any]
     as_of: dt.date
     extras: dict[str, Any] = field(default_factory=dict)
+    rasters: dict[str, Any] = field(default_factory=dict)
 
     def with_parcels(self, parcels: gpd.GeoDataFrame) -> RunResult:
         """A copy with ``parcels`` replaced (e.g. after adding height fields)."""
@@ -184,7 +188,7 @@ def _write_json(path: Path, data: Any) -> None:
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
-    """Write :data:`OUTPUT_FILES` into ``out_dir`` (created when missing).
+    """Write :data:`OUTPUT_FILES` (and any ``result.rasters``) into ``out_dir`` (created when missing).
 
     Parameters
     ----------
@@ -210,6 +214,8 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
         export_layer(result.parcels, out / "parcels.geojson", fmt="geojson"),
         export_layer(result.zones, out / "zones.geojson", fmt="geojson"),
     ]
+    for name, raster in result.rasters.items():
+        written.append(export_layer(raster, out / name, fmt="tif"))
     summary = {**result.summary, **result.extras}
     for name, data in (("summary.json", summary), ("validation.json", result.validation)):
         _write_json(out / name, data)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -174,3 +175,23 @@ def test_embedded_data_when_no_parcels_given(tmp_path: Path, capsys: pytest.Capt
     doc = json.loads((out / "parcels.geojson").read_text(encoding="utf-8"))
     names = {f["properties"]["enterprise"]: f["properties"]["recommendation"] for f in doc["features"]}
     assert names["金鹭特种"] == "reserve_industrial"
+
+
+def test_write_outputs_adds_rasters_and_extras(tmp_path: Path) -> None:
+    import rasterio
+    from affine import Affine
+
+    from analysis.export import RasterLayer
+    from analysis.run import run_analysis, write_outputs
+
+    ppath, zpath = _inputs(tmp_path)
+    result = run_analysis(ppath, zpath, as_of="2025-06-30")
+    raster = RasterLayer(np.full((4, 5), 45.0, dtype="float32"), Affine(100.0, 0.0, X0, 0.0, -100.0, Y0 + 400), "EPSG:4548",
+                         -9999.0, "height_limit")
+    extended = replace(result, rasters={"height_limit.tif": raster}, extras={"scenario": {"name": "on_schedule"}})
+    written = write_outputs(extended, tmp_path / "out")
+    assert tmp_path / "out" / "height_limit.tif" in written
+    with rasterio.open(tmp_path / "out" / "height_limit.tif") as ds:
+        assert ds.read(1).shape == (4, 5)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario"] == {"name": "on_schedule"}
