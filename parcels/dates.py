@@ -115,13 +115,22 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         years = dates.dt.year
         bad = dates.notna() & ((years < 1900) | (years > 2100))
         return dates.mask(bad), bad.astype(bool)
-    uniques = pd.unique(values.dropna())
-    parsed = {u: _parse_one(u) for u in uniques}
+    # fast path: ISO text (the common case) in one vectorised call; the rest value by value
+    fast = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
+    if pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        fast = pd.to_datetime(values.astype("str"), format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
+        fast = fast.mask((fast.dt.year < 1900) | (fast.dt.year > 2100))
+    todo = np.flatnonzero((fast.isna() & values.notna()).to_numpy())
+    rest = values.iloc[todo]
+    parsed = {u: _parse_one(u) for u in pd.unique(rest)}
     table = {u: (pd.NaT if p is None or p is _MISSING else pd.Timestamp(p)) for u, p in parsed.items()}
     bad_values = {u for u, p in parsed.items() if p is None}
-    dates = pd.to_datetime(values.map(table), errors="raise").astype(DATE_DTYPE)
-    unparsable = values.isin(bad_values) & values.notna()
-    return dates, unparsable.astype(bool)
+    slow = pd.to_datetime(rest.map(table), errors="raise").astype(DATE_DTYPE)
+    out = fast.to_numpy(copy=True)
+    out[todo] = slow.to_numpy()
+    bad = np.zeros(len(values), dtype=bool)
+    bad[todo] = rest.isin(bad_values).to_numpy()
+    return pd.Series(out, index=values.index, dtype=DATE_DTYPE), pd.Series(bad, index=values.index)
 
 
 def _is_leap(year: np.ndarray) -> np.ndarray:

@@ -83,7 +83,7 @@ _PYOGRIO_ERRORS = (
     pyogrio.errors.FeatureError,
     pyogrio.errors.CRSError,
 )
-_WKT_NAMES = {"wkt", "geometry", "geom", "thegeom", "shape", "wktgeom", "geometrywkt", "几何", "几何图形"}
+_WKT_NAMES = ("wkt", "geometry", "geom", "thegeom", "shape", "wktgeom", "geometrywkt", "几何", "几何图形")
 _LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度", "东经")
 _LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬")
 _FLOAT_FIELDS = tuple(f.name for f in CANONICAL_FIELDS if f.kind == "float")
@@ -299,7 +299,7 @@ def _decode(data: bytes, enc: str, path: Path) -> str:
         ) from err
 
 
-def _find_column(columns: list[str], names: tuple[str, ...] | set[str]) -> str | None:
+def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
     by_norm = {normalise_name(c): c for c in columns}
     for n in names:
         if n in by_norm:
@@ -442,9 +442,9 @@ def _resolve_crs(file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, boun
     declared = _parse_crs(crs) if crs else None
     if file_crs is not None and declared is not None and not _same_crs(file_crs, declared):
         raise CRSError(
-            f"{name} declares {file_crs.to_string()} but {declared.to_string()} was given. Remove the CRS "
+            f"{name} declares {_crs_label(file_crs)} but {_crs_label(declared)} was given. Remove the CRS "
             "option to use the file's CRS, or correct the file's .prj if it is wrong.",
-            f"{name} 自带坐标系 {file_crs.to_string()}，但指定了 {declared.to_string()}。请去掉坐标系参数以使用文件自带坐标系，"
+            f"{name} 自带坐标系 {_crs_label(file_crs)}，但指定了 {_crs_label(declared)}。请去掉坐标系参数以使用文件自带坐标系，"
             "或修正文件的 .prj。",
         )
     chosen = file_crs or declared
@@ -460,27 +460,33 @@ def _resolve_crs(file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, boun
         )
     if gcj02 and not chosen.is_geographic:
         raise CRSError(
-            f"gcj02 was declared but {name} is in the projected CRS {chosen.to_string()}; GCJ-02 applies to "
+            f"gcj02 was declared but {name} is in the projected CRS {_crs_label(chosen)}; GCJ-02 applies to "
             "lon/lat only. Drop the gcj02 option.",
-            f"声明了 GCJ-02，但 {name} 是投影坐标系 {chosen.to_string()}；GCJ-02 只适用于经纬度。请去掉 gcj02 选项。",
+            f"声明了 GCJ-02，但 {name} 是投影坐标系 {_crs_label(chosen)}；GCJ-02 只适用于经纬度。请去掉 gcj02 选项。",
         )
     if np.all(np.isfinite(bounds)):
         looks_lonlat = bounds[0] >= -180 and bounds[2] <= 180 and bounds[1] >= -90 and bounds[3] <= 90
         if chosen.is_geographic and not looks_lonlat:
             hint_en, hint_zh = _crs_hint(bounds)
             raise CRSError(
-                f"{name} is said to be in {chosen.to_string()} (lon/lat) but its coordinates reach "
+                f"{name} is said to be in {_crs_label(chosen)} (lon/lat) but its coordinates reach "
                 f"{bounds[2]:.0f}, {bounds[3]:.0f}, which are not degrees.{hint_en} Declare the right CRS.",
-                f"{name} 的坐标系为 {chosen.to_string()}（经纬度），但坐标达到 {bounds[2]:.0f}, {bounds[3]:.0f}，"
+                f"{name} 的坐标系为 {_crs_label(chosen)}（经纬度），但坐标达到 {bounds[2]:.0f}, {bounds[3]:.0f}，"
                 f"不是度。{hint_zh}请指定正确的坐标系。",
             )
         if chosen.is_projected and looks_lonlat and max(abs(bounds[2]), abs(bounds[3])) > 1:
             raise CRSError(
-                f"{name} is said to be in the projected CRS {chosen.to_string()} but its coordinates look like "
+                f"{name} is said to be in the projected CRS {_crs_label(chosen)} but its coordinates look like "
                 "degrees of lon/lat. Declare EPSG:4326 or EPSG:4490 instead.",
-                f"{name} 的坐标系为投影坐标系 {chosen.to_string()}，但坐标看起来是经纬度。请改为 EPSG:4326 或 EPSG:4490。",
+                f"{name} 的坐标系为投影坐标系 {_crs_label(chosen)}，但坐标看起来是经纬度。请改为 EPSG:4326 或 EPSG:4490。",
             )
     return chosen
+
+
+def _crs_label(crs: pyproj.CRS) -> str:
+    """``EPSG:nnnn`` when the CRS can be identified (also from an ESRI .prj), else its name."""
+    code = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{code}" if code is not None else crs.name
 
 
 def _to_lonlat(geoms: np.ndarray, src: pyproj.CRS, gcj02: bool) -> np.ndarray:
@@ -518,10 +524,11 @@ def _issues_for(
 ) -> list[Issue]:
     """One issue per True in ``mask``; ``{v}`` in the messages is the raw value."""
     idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-    raw_values = raw.to_numpy(dtype=object) if raw is not None else None
+    if idx.size == 0:
+        return []
+    raw_values = raw.iloc[idx].to_numpy(dtype=object) if raw is not None else np.full(idx.size, None)
     out = []
-    for i in idx:
-        v = raw_values[i] if raw_values is not None else None
+    for i, v in zip(idx, raw_values, strict=True):
         out.append(Issue.make(code, zh.format(v=v), en.format(v=v), row=int(rows[i]), parcel_id=ids[i],
                               field=field_name, value=v))
     return out
@@ -805,7 +812,7 @@ def _build(
         issues.append(Issue.make("no_usable_parcels", zh, en))
 
     report = ValidationReport(issues=tuple(issues), n_input_rows=n, n_usable_rows=len(good))
-    source_crs = src_crs.to_string() + (" (GCJ-02)" if gcj02 else "")
+    source_crs = _crs_label(src_crs) + (" (GCJ-02)" if gcj02 else "")
     log.info("read %d parcels (%d rejected) from %s", len(good), len(rejected), name)
     return IngestResult(
         frame=good,

@@ -112,3 +112,16 @@ def test_complete_lease_each_direction() -> None:
     assert pd.isna(s.iloc[4]) and pd.isna(y.iloc[4])  # nothing to derive from
     assert bad.tolist() == [False, False, False, False, False, True]  # 2010 + 20 != 2040
     assert str(y.dtype) == "Int64" and str(e.dtype) == "datetime64[ms]"
+
+
+def test_duplicate_index_labels_and_mixed_column() -> None:
+    s = pd.Series(["2003-05-12", "2003年5月12日", "bad", None], index=[1, 1, 2, 2], dtype=object)
+    dates, bad = parse_dates(s)
+    assert dates.tolist()[:2] == [MAY_12, MAY_12] and pd.isna(dates.iloc[2]) and pd.isna(dates.iloc[3])
+    assert bad.tolist() == [False, False, True, False] and dates.index.tolist() == [1, 1, 2, 2]
+
+
+def test_string_dtype_column() -> None:
+    s = pd.Series(["2003-05-12", "37753", None], dtype="str")
+    dates, bad = parse_dates(s)
+    assert dates.tolist()[:2] == [MAY_12, MAY_12] and not bad.any()

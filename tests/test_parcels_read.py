@@ -438,3 +438,13 @@ def test_inputs_not_modified(gbk_zip: Path) -> None:
     before = gbk_zip.read_bytes()
     read_parcels(gbk_zip)
     assert gbk_zip.read_bytes() == before
+
+
+def test_esri_prj_of_cgcs2000_gk_is_identified(tmp_path: Path) -> None:
+    shp = tmp_path / "esri.shp"
+    pyogrio.write_dataframe(_frame(ROWS[:2])[["权利人", "geometry"]], shp, encoding="GBK")
+    shp.with_suffix(".prj").write_text(pyproj.CRS.from_epsg(4548).to_wkt(pyproj.enums.WktVersion.WKT1_ESRI))
+    result = read_parcels(shp)
+    assert result.source_crs == "EPSG:4548"
+    lon, lat = TO_4326.transform(*_origin(1))
+    assert np.min(np.abs(shapely.get_coordinates(result.frame.geometry.iloc[0]) - [lon, lat]).sum(axis=1)) < 1e-7
