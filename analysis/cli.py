@@ -104,6 +104,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- compare --------------------------------------------------------------------------------
+
+
+def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("compare", help="compare two airport scenarios year by year (comparison.csv/.json)")
+    p.add_argument("scenario_a", metavar="SCENARIO_A", help="on_schedule, delayed, or a scenario YAML file")
+    p.add_argument("scenario_b", metavar="SCENARIO_B", help="on_schedule, delayed, or a scenario YAML file")
+    p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
+    p.add_argument("--zones", help="zone layer (default: the embedded three functional zones)")
+    p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD for the land analysis (default: today)")
+    p.add_argument("--out", default="out", help="output folder (default: ./out)")
+    p.set_defaults(handler=_cmd_compare)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from analysis.expiry import resolve_as_of
+    from analysis.run import run_analysis
+    from analysis.scenario import load_scenario
+    from analysis.scenario_io import run_comparison
+
+    a = load_scenario(args.scenario_a)
+    b = load_scenario(args.scenario_b)
+    result = run_analysis(args.parcels, args.zones, as_of=resolve_as_of(args.as_of))
+    frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out)
+    print(f"compared {a.name} ({a.title_zh}) with {b.name} ({b.title_zh}): {frame['year'].nunique()} years, "
+          f"{frame['kpi'].nunique()} KPIs; difference = B - A")
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
 # --- export ---------------------------------------------------------------------------------
 
 _EXPORT_LAYERS = ("zones", "parcels", "released_land", "test_roads", "height_limit")
@@ -183,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _add_validate(sub)
     _add_run(sub)
+    _add_compare(sub)
     _add_export(sub)
     return parser
 
