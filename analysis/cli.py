@@ -91,11 +91,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from analysis.run import run_analysis, write_outputs
 
     as_of = resolve_as_of(args.as_of)  # ConfigError (exit 2) on a bad date
-    result = run_analysis(args.parcels, args.zones, as_of=as_of)
+    scenario, year = None, 0
     if args.scenario is not None or args.year is not None:
-        # the airport scenario step (heights, demonstration-zone advice) plugs in here
-        print("note: --scenario/--year are not applied by this run; demonstration-zone advice is pending",
-              file=sys.stderr)
+        from analysis.scenario import demonstration_advice
+        from analysis.scenario_io import apply_scenario_to_run, resolve_scenario_year
+
+        scenario, year = resolve_scenario_year(args.scenario, args.year, as_of_year=as_of.year)
+    advice = demonstration_advice(scenario, year) if scenario is not None else None
+    result = run_analysis(args.parcels, args.zones, as_of=as_of, demonstration=advice)
+    if scenario is not None:
+        result = apply_scenario_to_run(result, scenario, year)
+        print(f"scenario {scenario.name} ({scenario.title_zh}), year {year}")
     written = write_outputs(result, args.out)
     district = result.summary["district"]
     print(f"analysed {district['parcel_count']} parcels ({district['area_mu']:.1f} mu) as of {as_of.isoformat()}")
@@ -201,6 +207,60 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- bench ----------------------------------------------------------------------------------
+
+
+def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "bench",
+        help="benchmark ingest, analysis, scenario year, exports and map payload on generated parcels",
+        description="Generates N illustrative parcels per size (not timed), measures every stage in a fresh "
+        "process per size, prints a table and writes JSON. See docs/benchmarks.md.",
+    )
+    p.add_argument("--sizes", help="parcel counts, comma-separated (default 1000,10000,100000,1000000)")
+    p.add_argument("--quick", action="store_true", help="sizes 1000 and 5000 only (a smoke run, under a minute)")
+    p.add_argument("--out", help="JSON result file (default ./benchmarks/output/bench-<UTC timestamp>.json)")
+    p.add_argument("--seed", type=int, help="generator seed (default: the generator's)")
+    p.add_argument("--scenario", default="delayed", help="scenario of the height limits (default delayed)")
+    p.add_argument("--year", type=int, default=2028, help="scenario year (default 2028, height limits in force)")
+    p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the land analysis (default: today)")
+    p.add_argument("--profile", metavar="DIR", help="run every stage under cProfile; write .prof files to DIR")
+    p.add_argument("--data-dir", dest="data_dir", metavar="DIR",
+                   help="keep the generated GeoPackages in DIR and reuse them on later runs")
+    p.add_argument("--in-process", dest="isolate", action="store_false",
+                   help="measure in this process (peak memory is then the lifetime peak)")
+    p.set_defaults(handler=_cmd_bench)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from analysis.bench import (
+        DEFAULT_SIZES,
+        QUICK_SIZES,
+        BenchOptions,
+        default_output_path,
+        format_table,
+        format_targets,
+        parse_sizes,
+        run_bench,
+        write_document,
+    )
+
+    sizes = QUICK_SIZES if args.quick else (parse_sizes(args.sizes) if args.sizes else DEFAULT_SIZES)
+    options = BenchOptions(seed=args.seed, scenario=args.scenario, year=args.year, as_of=args.as_of,
+                           isolate=args.isolate, profile_dir=args.profile, data_dir=args.data_dir)
+
+    def progress(res: dict[str, object]) -> None:
+        print(f"measured {res['parcels']:,} parcels: run {res['run_seconds']:.2f} s, "
+              f"I/O floor {res['io_floor_seconds']:.2f} s", file=sys.stderr, flush=True)
+
+    document = run_bench(sizes, options=options, progress=progress)
+    path = write_document(document, args.out or default_output_path())
+    print(format_table(document))
+    print(format_targets(document))
+    print(f"wrote {path}")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -216,6 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_compare(sub)
     _add_export(sub)
+    _add_bench(sub)
     return parser
 
 

@@ -29,8 +29,15 @@ from analysis.airport import (
     write_height_geotiff,
 )
 from analysis.compare import compare_scenarios, comparison_document
-from analysis.scenario import Scenario
-from core.errors import InputFileError
+from analysis.heights import parcel_height_limits
+from analysis.scenario import (
+    Scenario,
+    apply_scenario_year,
+    load_scenario,
+    scenario_assumptions,
+    scenario_timeline,
+)
+from core.errors import ConfigError, InputFileError
 from core.settings import get_settings
 
 __all__ = [
@@ -40,6 +47,8 @@ __all__ = [
     "write_comparison",
     "run_comparison",
     "write_height_limit",
+    "resolve_scenario_year",
+    "apply_scenario_to_run",
 ]
 
 log = logging.getLogger(__name__)
@@ -140,3 +149,79 @@ def write_height_limit(raster: HeightRaster, out_dir: str | Path, *, params: OLS
     out = _out_dir(out_dir)
     return write_height_geotiff(out / "height_limit.tif", raster.array, raster.transform, raster.crs, NODATA,
                                 tags={"source": params.source, "edition": params.edition, "scenario": label})
+
+
+def resolve_scenario_year(scenario: str | None, year: int | None, *, as_of_year: int) -> tuple[Scenario, int]:
+    """The scenario and year of ``--scenario``/``--year``.
+
+    Without ``year`` the as-of year is used, moved into the scenario's horizon.
+
+    Raises
+    ------
+    ConfigError
+        ``year`` without ``scenario``, an unknown scenario, or a year outside the horizon.
+    """
+    if scenario is None:
+        raise ConfigError("--year needs --scenario (on_schedule, delayed or a scenario YAML file).",
+                          "--year 需要同时给出 --scenario（on_schedule、delayed 或情景 YAML 文件）。")
+    sc = load_scenario(scenario)
+    if year is None:
+        year = min(max(as_of_year, sc.horizon[0]), sc.horizon[1])
+    elif not sc.horizon[0] <= year <= sc.horizon[1]:
+        raise ConfigError(
+            f"--year {year} is outside the scenario's horizon {sc.horizon[0]}-{sc.horizon[1]}.",
+            f"--year {year} 超出情景规划期 {sc.horizon[0]}-{sc.horizon[1]} 年。",
+        )
+    return sc, year
+
+
+def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs: AirportInputs | None = None) -> Any:
+    """The ``run`` command's scenario step.
+
+    Adds ``height_limit_m`` and ``buildable_floor_area_m2`` to the parcels
+    (:func:`analysis.scenario.apply_scenario_year`), the year's permitted-height grid as
+    ``height_limit.tif`` and a ``scenario`` section (the year's KPIs and the assumptions)
+    for ``summary.json``.
+
+    Parameters
+    ----------
+    result
+        An :class:`analysis.run.RunResult` whose parcels were analysed with the scenario's
+        demonstration advice for ``year``.
+    scenario, year
+        The scenario and year.
+    inputs
+        Airport layers and parameters (default: the embedded ones).
+
+    Returns
+    -------
+    A new RunResult.
+    """
+    import dataclasses
+
+    from analysis.export import RasterLayer
+
+    inputs = inputs or load_airport_inputs()
+    grid, _ = district_height_surface(inputs, parcels=result.parcels)
+    parcels, year_grid = apply_scenario_year(result.parcels, scenario, year, runway=inputs.runway,
+                                             params=inputs.params, raster=grid)
+    limits = parcel_height_limits(result.parcels, runway=inputs.runway, params=inputs.params, raster=grid)
+    timeline = scenario_timeline(scenario, parcels_analysed=result.parcels, airport=inputs.airport,
+                                 runway=inputs.runway, params=inputs.params, zones=result.zones, height_limits=limits)
+    rows = timeline[timeline["year"] == year]
+    kpis = [{"kpi": k, "scope": s, "value": float(v), "unit": u}
+            for k, s, v, u in zip(rows["kpi"], rows["scope"], rows["value"], rows["unit"], strict=True)]
+    section = {
+        "name": scenario.name, "title_zh": scenario.title_zh, "title_en": scenario.title_en, "year": year,
+        "relocation_year": scenario.relocation_year, "kpis": kpis, "assumptions": scenario_assumptions(scenario),
+        "height_surface": {"source": inputs.params.source, "edition": inputs.params.edition,
+                           "units": "m above aerodrome elevation", "aerodrome_elevation_m": inputs.runway.elevation_m},
+    }
+    array = np.where(np.isnan(year_grid.array), np.float32(NODATA), year_grid.array).astype(np.float32)
+    raster = RasterLayer(array, year_grid.transform, year_grid.crs, nodata=NODATA, name="height_limit")
+    return dataclasses.replace(
+        result,
+        parcels=parcels,
+        extras={**result.extras, "scenario": section},
+        rasters={**result.rasters, "height_limit.tif": raster},
+    )

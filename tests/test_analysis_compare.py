@@ -83,3 +83,29 @@ def test_cli_compare_bad_scenario(tmp_path: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert "outside the horizon" in err and "超出规划期" in err
     assert not (tmp_path / "comparison.csv").exists()
+
+
+@pytest.mark.parametrize(("year", "capped"), [(2027, True), (2031, False)])
+def test_cli_run_with_scenario_writes_heights(tmp_path: Path, year: int, capped: bool) -> None:
+    import geopandas as gpd
+    import rasterio
+
+    out = tmp_path / "run"
+    assert main(["run", "--scenario", "delayed", "--year", str(year), "--as-of", "2025-01-01", "--out", str(out)]) == 0
+    parcels = gpd.read_file(out / "parcels.geojson")
+    assert parcels["buildable_floor_area_m2"].notna().all()
+    assert parcels["height_limit_m"].notna().any() == capped
+    with rasterio.open(out / "height_limit.tif") as src:
+        assert src.crs.to_epsg() == 4548 and src.res == (10.0, 10.0)
+        band = src.read(1, masked=True)
+    assert band.mask.all() != capped  # lifted: every cell nodata
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario"]["year"] == year and summary["scenario"]["relocation_year"] == 2030
+    demo = parcels[parcels["zone_id"] == "demonstration"]
+    code = "demonstration_test_road_first" if capped else "demonstration_icv_community"
+    assert (demo["recommendation"] == code).any()
+
+
+def test_cli_run_year_without_scenario(tmp_path: Path, capsys) -> None:
+    assert main(["run", "--year", "2027", "--out", str(tmp_path)]) == 2
+    assert "--year needs --scenario" in capsys.readouterr().err
