@@ -313,15 +313,15 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMAL
     """
     gdf = _in_crs(frame, "EPSG:4326")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
-    invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
-    if invalid.any():
-        log.warning("%d invalid geometries made valid for RFC 7946 output", int(invalid.sum()))
-        geoms = geoms.copy()
-        geoms[invalid] = shapely.make_valid(geoms[invalid])
-    # snap to the 10^-decimals grid keeping polygons valid (collapsed slivers drop out), then
-    # round the stored doubles so that they print with at most ``decimals`` decimals
-    geoms = shapely.set_precision(geoms, 10.0**-decimals)
-    geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    rounded = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    # rounding can make a geometry invalid (a sliver collapses, a spike crosses itself): those
+    # are repaired and snapped to the 10^-decimals grid, which keeps polygons valid
+    bad = ~shapely.is_valid(rounded) & ~shapely.is_missing(rounded)
+    if bad.any():
+        log.warning("%d geometries invalid at %d decimals made valid for RFC 7946 output", int(bad.sum()), decimals)
+        fixed = shapely.set_precision(shapely.make_valid(geoms[bad]), 10.0**-decimals)
+        rounded[bad] = shapely.transform(fixed, lambda xy: np.round(xy, decimals))
+    geoms = rounded
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     texts = shapely.to_geojson(geoms)
     texts[shapely.is_empty(geoms)] = None  # RFC 7946 3.2: a feature without geometry has null

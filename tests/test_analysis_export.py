@@ -24,6 +24,7 @@ import pyogrio
 import pyproj
 import pytest
 import rasterio
+import shapely.geometry
 from affine import Affine
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -646,3 +647,16 @@ def test_every_field_is_documented() -> None:
         assert row.group(1) == names[spec.name]
     for long_name, short in SHP_NAMES.items():
         assert len(short.encode()) <= 10, long_name
+
+
+def test_geojson_repairs_geometry_invalid_after_rounding() -> None:
+    # a sliver thinner than 1e-7 degree collapses at 7 decimals; a bow-tie is invalid to begin with
+    sliver = Polygon([(118.1, 24.5), (118.101, 24.5), (118.101, 24.50000001), (118.1, 24.50000002)])
+    bowtie = Polygon([(118.2, 24.5), (118.202, 24.502), (118.202, 24.5), (118.2, 24.502)])
+    frame = gpd.GeoDataFrame({"parcel_id": ["sliver", "bowtie"]}, geometry=[sliver, bowtie], crs="EPSG:4326")
+    doc = check_rfc7946(to_geojson_bytes(frame))
+    back = [shapely.geometry.shape(f["geometry"]) if f["geometry"] else None
+            for f in json.loads(json.dumps(doc, default=float))["features"]]
+    assert back[0] is None or back[0].is_empty or back[0].is_valid
+    # two triangles, each half of 0.002 x 0.001 degrees
+    assert back[1].is_valid and back[1].area == pytest.approx(2 * 0.5 * 0.002 * 0.001, rel=1e-3)

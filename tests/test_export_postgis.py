@@ -169,3 +169,25 @@ def test_postgis_unreachable_database_is_a_config_error() -> None:
 def test_postgis_bad_url_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="postgresql://"):
         export_postgis({"parcels": _parcels()}, "not a url")
+
+
+def test_cli_writes_zones_and_parcels_to_postgis(postgis_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from analysis import cli
+
+    code = cli.main(["export", "--postgis", postgis_url, "--schema", "huli_cli", "--as-of", "2026-01-01"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "huli_cli.zones" in out.out and "huli_cli.parcels" in out.out
+    engine = _engine(postgis_url)
+    try:
+        with engine.connect() as conn:
+            zones = conn.execute(sqlalchemy.text("SELECT zone_id FROM huli_cli.zones ORDER BY zone_id")).scalars().all()
+            columns = set(conn.execute(sqlalchemy.text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'huli_cli' AND table_name = 'parcels'")).scalars().all())
+            srid = conn.execute(sqlalchemy.text("SELECT Find_SRID('huli_cli', 'parcels', 'geometry')")).scalar()
+    finally:
+        engine.dispose()
+    assert zones == ["demonstration", "hq", "incubation"]
+    assert {"parcel_id", "area_mu", "remaining_years", "efficiency_class", "recommendation_zh"} <= columns
+    assert srid == 4326
