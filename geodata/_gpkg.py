@@ -12,6 +12,7 @@ import geopandas as gpd
 import pyogrio
 
 from geodata import LAYERS
+from geodata.generate import dates_as_date32
 
 __all__ = ["write_layers", "DATASET_METADATA", "LAYER_DESCRIPTIONS"]
 
@@ -93,11 +94,12 @@ def write_layers(path: Path, layers: Mapping[str, gpd.GeoDataFrame], *, keep_oth
             if i == 0:
                 kwargs["dataset_metadata"] = DATASET_METADATA
             pyogrio.write_dataframe(
-                frame,
+                dates_as_date32(frame),
                 tmp,
                 layer=name,
                 driver="GPKG",
                 layer_options={"DESCRIPTION": LAYER_DESCRIPTIONS[name], "SPATIAL_INDEX": "YES"},
+                use_arrow=True,
                 **kwargs,
             )
             logger.info("wrote layer %s (%d features)", name, len(frame))

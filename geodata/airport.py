@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 from shapely.geometry import LineString, Polygon
 
 from core.settings import GEOGRAPHIC_CRS, get_settings
+from geodata._crs import transformer
 
 __all__ = [
     "RunwaySpec",
@@ -35,7 +36,6 @@ __all__ = [
     "runway_layer",
     "airport_layer",
     "airport_polygon",
-    "along_across",
 ]
 
 _GEOD = Geod(ellps="WGS84")
@@ -141,28 +141,10 @@ def runway_layer(spec: RunwaySpec = GAOQI_RUNWAY) -> gpd.GeoDataFrame:
     )
 
 
-def along_across(
-    lon: np.ndarray, lat: np.ndarray, spec: RunwaySpec = GAOQI_RUNWAY
-) -> tuple[np.ndarray, np.ndarray]:
-    """Coordinates in the runway frame: metres along the axis and to its right.
-
-    ``along`` is positive towards the 05 direction (north-east) from the ARP,
-    ``across`` positive to the right of that direction (south-east).  Computed in
-    the metric CRS.
-    """
-    to_m = Transformer.from_crs(GEOGRAPHIC_CRS, get_settings().metric_crs, always_xy=True)
-    x, y = to_m.transform(np.asarray(lon, float), np.asarray(lat, float))
-    x0, y0 = to_m.transform(spec.arp_lon, spec.arp_lat)
-    b = np.radians(_grid_bearing(spec))
-    ux, uy = np.sin(b), np.cos(b)  # unit vector along the runway (east, north)
-    dx, dy = np.asarray(x) - x0, np.asarray(y) - y0
-    return dx * ux + dy * uy, dx * uy - dy * ux
-
-
 def _grid_bearing(spec: RunwaySpec) -> float:
     """Bearing of the runway in the metric CRS grid (true bearing minus convergence)."""
     (lon1, lat1), (lon2, lat2) = spec.thresholds()
-    to_m = Transformer.from_crs(GEOGRAPHIC_CRS, get_settings().metric_crs, always_xy=True)
+    to_m = transformer(GEOGRAPHIC_CRS, get_settings().metric_crs)
     x1, y1 = to_m.transform(lon1, lat1)
     x2, y2 = to_m.transform(lon2, lat2)
     return float(np.degrees(np.arctan2(x2 - x1, y2 - y1)) % 360.0)
@@ -178,8 +160,8 @@ AIRPORT_FRAME_M: tuple[float, float, float, float] = (-2000.0, 1900.0, -450.0, 8
 def airport_polygon(spec: RunwaySpec = GAOQI_RUNWAY) -> Polygon:
     """The approximate airport boundary, unclipped, in EPSG:4326."""
     a0, a1, c0, c1 = AIRPORT_FRAME_M
-    to_m = Transformer.from_crs(GEOGRAPHIC_CRS, get_settings().metric_crs, always_xy=True)
-    to_ll = Transformer.from_crs(get_settings().metric_crs, GEOGRAPHIC_CRS, always_xy=True)
+    to_m = transformer(GEOGRAPHIC_CRS, get_settings().metric_crs)
+    to_ll = transformer(get_settings().metric_crs, GEOGRAPHIC_CRS)
     x0, y0 = to_m.transform(spec.arp_lon, spec.arp_lat)
     b = np.radians(_grid_bearing(spec))
     ux, uy = np.sin(b), np.cos(b)

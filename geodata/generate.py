@@ -57,13 +57,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from core.errors import ConfigError, InputFileError
 from core.settings import GEOGRAPHIC_CRS, SQM_PER_MU, get_settings
+from geodata._crs import reproject, to_lonlat, to_metric, transformer
 from parcels.schema import CANONICAL_FIELDS, LAND_USES
 
-__all__ = ["DEFAULT_SEED", "NAMED_FIRMS", "NamedFirm", "generate_parcels", "write_parcels", "main"]
+__all__ = ["DEFAULT_SEED", "NAMED_FIRMS", "NamedFirm", "dates_as_date32", "generate_parcels", "write_parcels", "main"]
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ _MIX: dict[str, dict[str, float]] = {
            "public_service": 0.03, "green_open": 0.03},
     "demonstration": {"logistics": 0.25, "commercial_office": 0.22, "transport": 0.18,
                       "industrial": 0.15, "public_service": 0.08, "green_open": 0.07,
-                      "residential": 0.05},
+                      "other": 0.05},
     "other": {"residential": 0.40, "commercial_office": 0.16, "public_service": 0.12,
               "green_open": 0.10, "industrial": 0.10, "transport": 0.06, "logistics": 0.04,
               "other": 0.02},
@@ -173,7 +173,7 @@ class _Lattice:
 
     def __init__(self, seed: int, whole_block_area: shapely.Geometry | None) -> None:
         self.seed = seed
-        to_m = Transformer.from_crs(GEOGRAPHIC_CRS, get_settings().metric_crs, always_xy=True)
+        to_m = transformer(GEOGRAPHIC_CRS, get_settings().metric_crs)
         self.ox, self.oy = to_m.transform(*_ORIGIN_LONLAT)
         t = np.radians(_ROTATION_DEG)
         self.cos, self.sin = float(np.cos(t)), float(np.sin(t))
@@ -275,13 +275,14 @@ def _clip(plots: _Plots, mask: shapely.Geometry, minus: shapely.Geometry | None 
     return kept.take(np.flatnonzero(good)), inter
 
 
-def _to_metric(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _to_metric(frame: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
+    """The frame's geometries in the metric CRS."""
     if frame.crs is None:
         raise ConfigError(
             "The zone layer has no CRS. Set one (e.g. EPSG:4326) before generating parcels.",
             "功能区图层没有坐标系。生成宗地前请先设置坐标系（如 EPSG:4326）。",
         )
-    return frame.to_crs(get_settings().metric_crs)
+    return reproject(frame.geometry.values.to_numpy(), frame.crs.to_string(), get_settings().metric_crs)
 
 
 def _zone_geoms(zones: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
@@ -291,11 +292,12 @@ def _zone_geoms(zones: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
             f"功能区图层需要 'zone_id' 字段；现有字段：{list(zones.columns)}。",
         )
     metric = _to_metric(zones)
+    ids = zones["zone_id"].to_numpy()
     out: dict[str, shapely.Geometry] = {}
     for zid in _ZONE_ORDER:
-        sel = metric.geometry[metric["zone_id"] == zid]
+        sel = metric[ids == zid]
         if len(sel):
-            out[zid] = shapely.make_valid(shapely.union_all(sel.values))
+            out[zid] = shapely.make_valid(shapely.union_all(sel))
     return out
 
 
@@ -420,9 +422,11 @@ def _frame(cols: dict[str, object], geoms: np.ndarray) -> gpd.GeoDataFrame:
             data[f.name] = pd.Series(v, dtype="float64")
         else:
             data[f.name] = pd.Series(v, dtype="str")
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=get_settings().metric_crs)).to_crs(
-        GEOGRAPHIC_CRS
-    )
+    values = to_lonlat(np.asarray(geoms, dtype=object))
+    bad = np.flatnonzero(~shapely.is_valid(values))
+    if bad.size:  # reprojection can fold a hair-thin clipped piece; repair it in place
+        values[bad] = _polygonal(shapely.make_valid(values[bad]))
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(values, crs=GEOGRAPHIC_CRS))
 
 
 def _choice_by_class(rng: np.random.Generator, cls: np.ndarray) -> np.ndarray:
@@ -592,8 +596,8 @@ def generate_parcels(n: int, *, seed: int = DEFAULT_SEED, zones: gpd.GeoDataFram
 
     zone_frame = read_layer("zones") if zones is None else zones
     zone_geoms = _zone_geoms(zone_frame)
-    district = _to_metric(read_layer("district")).geometry.union_all()
-    airport = _to_metric(gpd.GeoDataFrame(geometry=[airport_polygon()], crs=GEOGRAPHIC_CRS)).geometry.iloc[0]
+    district = shapely.union_all(_to_metric(read_layer("district")))
+    airport = to_metric(airport_polygon())
     airport = shapely.intersection(airport, zone_geoms["demonstration"]) if "demonstration" in zone_geoms else None
 
     lattice = _Lattice(seed, airport)
@@ -638,6 +642,17 @@ def _shapefile_names() -> dict[str, str]:
     return out
 
 
+def dates_as_date32(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy whose datetime columns are Arrow ``date32``, so OGR writes DATE fields."""
+    import pyarrow as pa
+
+    out = frame.copy()
+    for col in out.columns:
+        if col != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+            out[col] = out[col].astype(pd.ArrowDtype(pa.date32()))
+    return out
+
+
 def write_parcels(frame: gpd.GeoDataFrame, out: str | Path) -> Path:
     """Write a parcel frame; the format follows the extension.
 
@@ -652,13 +667,13 @@ def write_parcels(frame: gpd.GeoDataFrame, out: str | Path) -> Path:
     suffix = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".gpkg":
-        pyogrio.write_dataframe(frame, path, layer="parcels", driver="GPKG")
+        pyogrio.write_dataframe(dates_as_date32(frame), path, layer="parcels", driver="GPKG", use_arrow=True)
     elif suffix in (".geojson", ".json"):
-        pyogrio.write_dataframe(frame.to_crs(GEOGRAPHIC_CRS), path, driver="GeoJSON",
-                                layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
+        pyogrio.write_dataframe(dates_as_date32(frame.to_crs(GEOGRAPHIC_CRS)), path, driver="GeoJSON",
+                                layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"}, use_arrow=True)
     elif suffix == ".shp":
-        pyogrio.write_dataframe(frame.rename(columns=_shapefile_names()), path, driver="ESRI Shapefile",
-                                encoding="UTF-8")
+        pyogrio.write_dataframe(dates_as_date32(frame.rename(columns=_shapefile_names())), path,
+                                driver="ESRI Shapefile", encoding="UTF-8", use_arrow=True)
     elif suffix == ".zip":
         import tempfile
         import zipfile

@@ -22,12 +22,11 @@ to ``hq`` and ``incubation`` elsewhere.
 from __future__ import annotations
 
 import geopandas as gpd
-import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import Polygon
 
-from core.settings import GEOGRAPHIC_CRS, get_settings
+from core.settings import GEOGRAPHIC_CRS
+from geodata._crs import to_lonlat, to_metric
 
 __all__ = ["ZONE_TEXT", "CARRIER_OUTLINES", "DEMONSTRATION_BUFFER_M", "zones_layer"]
 
@@ -113,15 +112,7 @@ ZONE_TEXT: dict[str, dict[str, str]] = {
 
 
 def _metric(geom: shapely.Geometry, *, inverse: bool = False) -> shapely.Geometry:
-    crs = get_settings().metric_crs
-    src, dst = (crs, GEOGRAPHIC_CRS) if inverse else (GEOGRAPHIC_CRS, crs)
-    tr = Transformer.from_crs(src, dst, always_xy=True)
-
-    def _xy(coords: np.ndarray) -> np.ndarray:
-        x, y = tr.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geom, _xy)
+    return to_lonlat(geom) if inverse else to_metric(geom)
 
 
 def _clean(geom: shapely.Geometry) -> shapely.Geometry:
