@@ -1,0 +1,625 @@
+"""Benchmark at city scale: ``python -m analysis bench``.
+
+For each size ``n`` the benchmark generates ``n`` illustrative parcels
+(:func:`geodata.generate.generate_parcels`) into a temporary GeoPackage — generation is
+timed but not counted — and then measures, in one fresh process per size:
+
+==================  ========================================================================
+stage               what runs
+==================  ========================================================================
+``io_floor_read``   ``pyogrio.read_dataframe(gpkg, use_arrow=True)``: the I/O floor, part 1
+``io_floor_write``  ``pyogrio.write_dataframe(rows, .geojson, use_arrow=True)``: part 2
+``ingest``          :func:`parcels.read.read_parcels` (GPKG -> canonical frame + validation)
+``analysis``        :func:`analysis.pipeline.analyse` (areas, zones, expiry, efficiency,
+                    recommendations with the scenario year's demonstration-zone advice),
+                    :func:`analysis.summary.summarise`, :func:`analysis.run.zones_with_summary`
+``heights``         :func:`analysis.scenario.apply_scenario_year`: the permitted-height raster
+                    over the parcels' extent and the per-parcel height limit and buildable
+                    floor area for the scenario year
+``scenario_year``   :func:`analysis.scenario.scenario_year_state`: released land, test roads and
+                    projects placed on the analysed parcels in that year
+``export_geojson``  :func:`analysis.run.write_outputs` (parcels/zones RFC 7946 GeoJSON,
+                    summary.json, validation.json) — what ``python -m analysis run`` writes
+``export_gpkg``     :func:`analysis.export.export_layer` of the parcels as GeoPackage
+``map_payload``     :func:`ui.mapview.parcel_group`: the parcel layer the app embeds in the
+                    page (compact columnar form, see :mod:`ui.mapview`)
+==================  ========================================================================
+
+The headline is the ratio of the full run (``ingest + analysis + heights + export_geojson``)
+to the I/O floor (``io_floor_read + io_floor_write``) of the same rows, measured in the same
+process.
+
+Memory: each size runs in a fresh process (``spawn``), so the peak resident set size is
+per size, not a lifetime peak of the benchmark.  Where Linux allows it (``/proc/self/clear_refs``)
+the peak is also reset before every stage, giving a per-stage peak (which includes whatever
+earlier stages still hold, as in a real run); otherwise the per-stage figure is the peak so far.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import gc
+import io
+import json
+import logging
+import os
+import platform
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from core.errors import ConfigError
+
+__all__ = [
+    "STAGES",
+    "RUN_STAGES",
+    "FLOOR_STAGES",
+    "DEFAULT_SIZES",
+    "QUICK_SIZES",
+    "BenchOptions",
+    "parse_sizes",
+    "generate_input",
+    "measure_size",
+    "run_bench",
+    "format_table",
+    "format_targets",
+    "default_output_path",
+    "write_document",
+]
+
+log = logging.getLogger(__name__)
+
+#: Measured stages, in the order they run.
+STAGES: tuple[str, ...] = (
+    "io_floor_read",
+    "io_floor_write",
+    "ingest",
+    "analysis",
+    "heights",
+    "scenario_year",
+    "export_geojson",
+    "export_gpkg",
+    "map_payload",
+)
+#: Stages making up the full run (what ``python -m analysis run`` does, with a scenario year).
+RUN_STAGES: tuple[str, ...] = ("ingest", "analysis", "heights", "export_geojson")
+#: Stages making up the I/O floor.
+FLOOR_STAGES: tuple[str, ...] = ("io_floor_read", "io_floor_write")
+#: Sizes of a full benchmark.
+DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 100_000, 1_000_000)
+#: Sizes of ``--quick``.
+QUICK_SIZES: tuple[int, ...] = (1_000, 5_000)
+
+#: Targets (measured and reported, never asserted).
+TARGET_RATIO_AT = 100_000
+TARGET_RATIO = 2.0
+TARGET_E2E_AT = 1_000_000
+TARGET_E2E_SECONDS = 90.0
+TARGET_PEAK_GIB = 8.0
+TARGET_PAYLOAD_BYTES = 250.0
+
+_MIB = 1024.0 * 1024.0
+_HOT_SPOTS = 12
+
+
+@dataclass(frozen=True)
+class BenchOptions:
+    """What the benchmark runs.
+
+    Attributes
+    ----------
+    seed
+        Seed of the parcel generator.
+    scenario
+        Scenario name or YAML file for the height limits and the scenario year.
+    year
+        Scenario year; the default (2028 of ``delayed``) has the airport's height limits
+        in force, so the height stage does real work.
+    as_of
+        As-of date of the land analysis (ISO); None for today.
+    isolate
+        Run every size (and its generation) in a fresh process; False runs in this process
+        (peak memory is then the process lifetime peak).
+    profile_dir
+        When set, every stage runs under :mod:`cProfile` and its statistics are written
+        there (timings then include the profiler's overhead).
+    data_dir
+        When set, generated GeoPackages are kept there and reused by later runs with the
+        same size and seed; by default they live in a temporary folder.
+    """
+
+    seed: int | None = None
+    scenario: str = "delayed"
+    year: int = 2028
+    as_of: str | None = None
+    isolate: bool = True
+    profile_dir: str | None = None
+    data_dir: str | None = None
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """Sizes from ``"1000,10000"`` (underscores and ``k``/``m`` suffixes allowed).
+
+    Raises
+    ------
+    ConfigError
+        An entry is not a positive whole number.
+    """
+    sizes = []
+    for raw in text.split(","):
+        item = raw.strip().lower().replace("_", "")
+        if not item:
+            continue
+        mult = 1
+        if item[-1] in "km":
+            mult = 1000 if item[-1] == "k" else 1_000_000
+            item = item[:-1]
+        try:
+            value = int(float(item) * mult) if "." in item else int(item) * mult
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise ConfigError(
+                f"--sizes takes positive parcel counts separated by commas, e.g. 1000,10000; got {raw.strip()!r}.",
+                f"--sizes 应为逗号分隔的正整数宗地数，如 1000,10000；收到 {raw.strip()!r}。",
+            )
+        sizes.append(value)
+    if not sizes:
+        raise ConfigError("--sizes is empty; give e.g. --sizes 1000,10000.", "--sizes 为空；请给出如 --sizes 1000,10000。")
+    return tuple(sizes)
+
+
+# --- memory ------------------------------------------------------------------------------------
+
+
+def _rss_mib() -> float:
+    """Current resident set size (MiB); 0 where /proc is not available."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+    except OSError:
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / _MIB
+
+
+def _peak_mib() -> float:
+    """Peak resident set size of this process (MiB), since start or the last reset."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    return peak / 1024.0 if sys.platform != "darwin" else peak / _MIB
+
+
+def _reset_peak() -> bool:
+    """Reset the peak RSS (Linux ``clear_refs``); False when not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        return False
+    return True
+
+
+# --- stages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Recorder:
+    n: int
+    profile_dir: Path | None
+    stages: dict[str, dict[str, Any]]
+    per_stage_peak: bool = True
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        gc.collect()
+        self.per_stage_peak = _reset_peak() and self.per_stage_peak
+        prof = cProfile.Profile() if self.profile_dir is not None else None
+        start = time.perf_counter()
+        if prof is not None:
+            prof.enable()
+        try:
+            yield
+        finally:
+            if prof is not None:
+                prof.disable()
+            seconds = time.perf_counter() - start
+            self.stages[name] = {
+                "seconds": seconds,
+                "parcels_per_second": self.n / seconds if seconds > 0 else float("inf"),
+                "peak_rss_mib": _peak_mib(),
+                "rss_after_mib": _rss_mib(),
+            }
+            if prof is not None and self.profile_dir is not None:
+                self.profile_dir.mkdir(parents=True, exist_ok=True)
+                prof.dump_stats(self.profile_dir / f"bench-{self.n}-{name}.prof")
+                self.stages[name]["hot_spots"] = _hot_spots(prof)
+            log.info("%d parcels: %s %.3f s", self.n, name, seconds)
+
+
+def _hot_spots(prof: cProfile.Profile, limit: int = _HOT_SPOTS) -> list[dict[str, Any]]:
+    """Functions with the largest own time (``tottime``), with their cumulative time."""
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    rows = []
+    for (filename, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        rows.append({
+            "function": f"{_short_path(filename)}:{line}({func})",
+            "calls": int(ncalls),
+            "tottime": float(tottime),
+            "cumtime": float(cumtime),
+        })
+    rows.sort(key=lambda r: r["tottime"], reverse=True)
+    return rows[:limit]
+
+
+def _short_path(filename: str) -> str:
+    for marker in ("site-packages/", "/lib/python"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    try:
+        return str(Path(filename).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return filename
+
+
+def generate_input(n: int, path: str | Path, *, seed: int | None = None) -> dict[str, float]:
+    """Generate ``n`` parcels into a GeoPackage (layer ``parcels``).
+
+    Returns
+    -------
+    dict
+        ``generate_seconds`` (frame built and written) and ``peak_rss_mib`` of this process.
+    """
+    from geodata.generate import DEFAULT_SEED, generate_parcels, write_parcels
+
+    start = time.perf_counter()
+    frame = generate_parcels(n, seed=DEFAULT_SEED if seed is None else seed)
+    write_parcels(frame, path)
+    return {"generate_seconds": time.perf_counter() - start, "peak_rss_mib": _peak_mib()}
+
+
+def measure_size(
+    n: int,
+    gpkg: str | Path,
+    *,
+    workdir: str | Path,
+    options: BenchOptions | None = None,
+) -> dict[str, Any]:
+    """Measure every stage of :data:`STAGES` on the parcels in ``gpkg``.
+
+    Parameters
+    ----------
+    n
+        Number of parcels in ``gpkg`` (for the rates).
+    gpkg
+        GeoPackage with a ``parcels`` layer (see :func:`generate_input`).
+    workdir
+        Folder for the files the stages write.
+    options
+        Scenario, year, as-of date and profiling.
+
+    Returns
+    -------
+    dict
+        ``parcels``, ``stages`` (``{stage: {seconds, parcels_per_second, peak_rss_mib,
+        rss_after_mib[, hot_spots]}}``), ``run_seconds``, ``io_floor_seconds``, ``ratio``,
+        byte sizes of the outputs and of the map payload, ``peak_rss_mib``.
+    """
+    import pyogrio
+
+    from analysis.expiry import resolve_as_of
+    from analysis.export import export_layer
+    from analysis.pipeline import analyse
+    from analysis.run import RunResult, write_outputs, zones_with_summary
+    from analysis.scenario import (
+        apply_scenario_year,
+        demonstration_advice,
+        load_scenario,
+        scenario_year_state,
+    )
+    from analysis.scenario_io import load_airport_inputs
+    from analysis.summary import jsonable, summarise
+    from parcels.read import read_parcels
+    from zones.definitions import load_zones
+
+    opts = options or BenchOptions()
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    gpkg = Path(gpkg)
+    as_of = resolve_as_of(opts.as_of)
+    scenario = load_scenario(opts.scenario)
+    airport = load_airport_inputs()
+    zones = load_zones()
+    baseline = _rss_mib()
+    rec = _Recorder(n, Path(opts.profile_dir) if opts.profile_dir else None, {})
+
+    # I/O floor: read the same GPKG, write the same rows as GeoJSON, both through Arrow
+    with rec.stage("io_floor_read"):
+        raw = pyogrio.read_dataframe(gpkg, use_arrow=True)
+    floor_out = work / "floor.geojson"
+    with rec.stage("io_floor_write"):
+        pyogrio.write_dataframe(raw, floor_out, driver="GeoJSON", use_arrow=True)
+    floor_bytes = floor_out.stat().st_size
+    floor_out.unlink()
+    del raw
+
+    with rec.stage("ingest"):
+        ingested = read_parcels(gpkg, layer="parcels")
+        report = ingested.report.to_dict() if hasattr(ingested.report, "to_dict") else {}
+        frame = ingested.frame
+        validation = jsonable(report)
+    del ingested
+
+    with rec.stage("analysis"):
+        analysed = analyse(frame, zones, as_of=as_of, demonstration=demonstration_advice(scenario, opts.year))
+        summary = summarise(analysed, as_of=as_of)
+        zones_summary = zones_with_summary(zones, analysed)
+    del frame
+
+    with rec.stage("heights"):
+        parcels, _grid = apply_scenario_year(analysed, scenario, opts.year, runway=airport.runway,
+                                             params=airport.params)
+    del _grid, analysed
+
+    with rec.stage("scenario_year"):
+        state = scenario_year_state(scenario, opts.year, parcels_analysed=parcels, airport=airport.airport,
+                                    runway=airport.runway, zones=zones)
+    del state
+
+    out = work / "run"
+    with rec.stage("export_geojson"):
+        result = RunResult(parcels=parcels, zones=zones_summary, summary=summary, validation=validation, as_of=as_of)
+        write_outputs(result, out)
+    geojson_bytes = (out / "parcels.geojson").stat().st_size
+    del result
+    for child in out.iterdir():
+        child.unlink()
+
+    gpkg_out = work / "parcels_out.gpkg"
+    with rec.stage("export_gpkg"):
+        export_layer(parcels, gpkg_out, fmt="gpkg", layer="parcels")
+    gpkg_out_bytes = gpkg_out.stat().st_size
+    gpkg_out.unlink()
+
+    with rec.stage("map_payload"):
+        payload_bytes = _map_payload_bytes(parcels)
+
+    stages = rec.stages
+    run_seconds = sum(stages[s]["seconds"] for s in RUN_STAGES)
+    floor_seconds = sum(stages[s]["seconds"] for s in FLOOR_STAGES)
+    land_seconds = run_seconds - stages["heights"]["seconds"]
+    return {
+        "parcels": n,
+        "rows_read": len(parcels),
+        "stages": stages,
+        "run_seconds": run_seconds,
+        "io_floor_seconds": floor_seconds,
+        "ratio": run_seconds / floor_seconds if floor_seconds > 0 else float("inf"),
+        "ratio_without_heights": land_seconds / floor_seconds if floor_seconds > 0 else float("inf"),
+        "input_gpkg_bytes": gpkg.stat().st_size,
+        "floor_geojson_bytes": floor_bytes,
+        "geojson_bytes": geojson_bytes,
+        "geojson_bytes_per_parcel": geojson_bytes / n,
+        "gpkg_out_bytes": gpkg_out_bytes,
+        "map_payload_bytes": payload_bytes,
+        "map_payload_bytes_per_parcel": payload_bytes / n,
+        "baseline_rss_mib": baseline,
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
+        "per_stage_peak": rec.per_stage_peak,
+        "profiled": rec.profile_dir is not None,
+    }
+
+
+def _map_payload_bytes(parcels: Any) -> int:
+    """UTF-8 size of the parcel data the app embeds in the map page (theme ``land_use``)."""
+    from ui.mapview import ParcelLayer, parcel_group  # the UI's own payload; folium comes with it
+
+    group, _legend = parcel_group(parcels, theme="land_use")
+    layers = [child for child in group._children.values() if isinstance(child, ParcelLayer)]
+    return sum(len(layer.payload.encode("utf-8")) for layer in layers)
+
+
+# --- orchestration -------------------------------------------------------------------------------
+
+
+def _one_size(n: int, options: BenchOptions, root: str) -> dict[str, Any]:
+    """Generate (or reuse) the input of one size and measure it; run in a worker process."""
+    seed_tag = "default" if options.seed is None else str(options.seed)
+    data_dir = Path(options.data_dir) if options.data_dir else Path(root)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    gpkg = data_dir / f"parcels-{n}-{seed_tag}.gpkg"
+    generated: dict[str, Any]
+    if options.data_dir and gpkg.exists():
+        generated = {"generate_seconds": None, "reused": str(gpkg)}
+    else:
+        generated = _in_process(options.isolate, generate_input, n, gpkg, seed=options.seed)
+    measured = _in_process(options.isolate, measure_size, n, gpkg, workdir=Path(root) / f"work-{n}",
+                           options=options)
+    if not options.data_dir:
+        gpkg.unlink(missing_ok=True)
+    measured["generate_seconds"] = generated.get("generate_seconds")
+    measured["generate_peak_rss_mib"] = generated.get("peak_rss_mib")
+    return measured
+
+
+def _in_process(isolate: bool, fn: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``fn(*args, **kwargs)`` in a fresh ``spawn`` process (or here when not isolating)."""
+    if not isolate:
+        return fn(*args, **kwargs)
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def _machine() -> dict[str, Any]:
+    import geopandas
+    import numpy
+    import pandas
+    import pyogrio
+    import pyproj
+    import rasterio
+    import shapely
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        ram_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    except (ValueError, OSError):
+        ram_gib = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": ram_gib,
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": {
+            "geopandas": geopandas.__version__,
+            "shapely": shapely.__version__,
+            "pyogrio": pyogrio.__version__,
+            "gdal": pyogrio.__gdal_version_string__,
+            "pyproj": pyproj.__version__,
+            "proj": pyproj.proj_version_str,
+            "pandas": pandas.__version__,
+            "numpy": numpy.__version__,
+            "rasterio": rasterio.__version__,
+        },
+    }
+
+
+def run_bench(
+    sizes: Sequence[int],
+    *,
+    options: BenchOptions | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Benchmark every size; one fresh process per size unless ``options.isolate`` is False.
+
+    Parameters
+    ----------
+    sizes
+        Parcel counts.
+    options
+        See :class:`BenchOptions`.
+    progress
+        Called with each size's result as soon as it is measured.
+
+    Returns
+    -------
+    dict
+        JSON-able document: ``started``, ``options``, ``machine``, ``sizes`` (one entry per
+        size, see :func:`measure_size`), ``stages`` and ``run_stages``.
+    """
+    opts = options or BenchOptions()
+    started = dt.datetime.now(dt.UTC)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="huli-bench-") as root:
+        for n in sizes:
+            log.info("benchmarking %d parcels", n)
+            res = _one_size(int(n), opts, root)
+            results.append(res)
+            if progress is not None:
+                progress(res)
+    return {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "options": asdict(opts),
+        "machine": _machine(),
+        "stages": list(STAGES),
+        "run_stages": list(RUN_STAGES),
+        "floor_stages": list(FLOOR_STAGES),
+        "sizes": results,
+    }
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def format_table(document: dict[str, Any]) -> str:
+    """Plain-text table: size, stage, seconds, parcels/second, peak RSS; then the ratios."""
+    lines = [f"{'parcels':>10}  {'stage':<15} {'seconds':>9} {'parcels/s':>12} {'peak RSS MiB':>13}"]
+    for res in document["sizes"]:
+        n = res["parcels"]
+        gen = res.get("generate_seconds")
+        gen_text = f"{gen:9.2f}" if isinstance(gen, int | float) else f"{'reused':>9}"
+        gen_peak = res.get("generate_peak_rss_mib")
+        peak_text = f"{gen_peak:>13,.0f}" if isinstance(gen_peak, int | float) else ""
+        lines.append(f"{n:>10,}  {'(generate)':<15} {gen_text} {'':>12} {peak_text}")
+        for name in document.get("stages", STAGES):
+            st = res["stages"][name]
+            lines.append(f"{n:>10,}  {name:<15} {st['seconds']:9.2f} {st['parcels_per_second']:>12,.0f} "
+                         f"{st['peak_rss_mib']:>13,.0f}")
+        lines.append(f"{n:>10,}  {'= run':<15} {res['run_seconds']:9.2f} {n / res['run_seconds']:>12,.0f} "
+                     f"{res['peak_rss_mib']:>13,.0f}")
+        lines.append(f"{n:>10,}  {'= I/O floor':<15} {res['io_floor_seconds']:9.2f} "
+                     f"{n / res['io_floor_seconds']:>12,.0f}")
+    lines.append("")
+    lines.append("run = " + " + ".join(document.get("run_stages", RUN_STAGES))
+                 + "; I/O floor = " + " + ".join(document.get("floor_stages", FLOOR_STAGES)))
+    for res in document["sizes"]:
+        lines.append(
+            f"{res['parcels']:>10,} parcels: run / I/O floor = {res['ratio']:.2f} "
+            f"(without heights {res['ratio_without_heights']:.2f}); map payload "
+            f"{res['map_payload_bytes_per_parcel']:.0f} B/parcel, RFC 7946 GeoJSON "
+            f"{res['geojson_bytes_per_parcel']:.0f} B/parcel; peak RSS {res['peak_rss_mib'] / 1024:.2f} GiB"
+        )
+    if document["sizes"]:
+        big = max(document["sizes"], key=lambda r: r["parcels"])
+        lines.append(f"headline: run / I/O floor = {big['ratio']:.2f} at {big['parcels']:,} parcels")
+    return "\n".join(lines)
+
+
+def format_targets(document: dict[str, Any]) -> str:
+    """The targets of the city-scale issue, each marked met / missed / not measured."""
+    by_n = {r["parcels"]: r for r in document["sizes"]}
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    lines = ["targets (measured, not enforced):"]
+    r = by_n.get(TARGET_RATIO_AT)
+    lines.append(f"  run <= {TARGET_RATIO:g} x I/O floor at {TARGET_RATIO_AT:,}: "
+                 + (f"{r['ratio']:.2f} {mark(r['ratio'] <= TARGET_RATIO)}" if r else "not measured"))
+    r = by_n.get(TARGET_E2E_AT)
+    if r:
+        gib = r["peak_rss_mib"] / 1024
+        lines.append(f"  {TARGET_E2E_AT:,} end to end <= {TARGET_E2E_SECONDS:g} s: {r['run_seconds']:.1f} s "
+                     f"{mark(r['run_seconds'] <= TARGET_E2E_SECONDS)}; peak <= {TARGET_PEAK_GIB:g} GiB: {gib:.2f} GiB "
+                     f"{mark(gib <= TARGET_PEAK_GIB)}")
+    else:
+        lines.append(f"  {TARGET_E2E_AT:,} end to end: not measured")
+    worst = max((r["map_payload_bytes_per_parcel"] for r in document["sizes"]), default=None)
+    lines.append(f"  map payload <= {TARGET_PAYLOAD_BYTES:g} B/parcel: "
+                 + (f"{worst:.0f} (largest over sizes) {mark(worst <= TARGET_PAYLOAD_BYTES)}"
+                    if worst is not None else "not measured"))
+    return "\n".join(lines)
+
+
+def default_output_path(now: dt.datetime | None = None, *, base: str | Path = "benchmarks/output") -> Path:
+    """``benchmarks/output/bench-<UTC timestamp>.json`` under ``base``."""
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return Path(base) / f"bench-{stamp}.json"
+
+
+def write_document(document: dict[str, Any], path: str | Path) -> Path:
+    """Write the benchmark document as JSON (atomically: temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    tmp.replace(path)
+    return path

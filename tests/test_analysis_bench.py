@@ -1,0 +1,122 @@
+"""The city-scale benchmark: ``python -m analysis bench`` (no timing assertions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from analysis.bench import (
+    FLOOR_STAGES,
+    QUICK_SIZES,
+    RUN_STAGES,
+    STAGES,
+    default_output_path,
+    format_table,
+    format_targets,
+    parse_sizes,
+)
+from analysis.cli import main
+from core.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1000", (1000,)),
+        ("1000,10000", (1000, 10000)),
+        (" 1_000 , 5k ,1m", (1000, 5000, 1_000_000)),
+        ("2.5k", (2500,)),
+        ("100000,", (100000,)),
+    ],
+)
+def test_parse_sizes(text: str, expected: tuple[int, ...]) -> None:
+    assert parse_sizes(text) == expected
+
+
+@pytest.mark.parametrize("text", ["0", "-5", "abc", "", ",", "1000,x"])
+def test_parse_sizes_refuses_bad_counts(text: str) -> None:
+    with pytest.raises(ConfigError, match="--sizes"):
+        parse_sizes(text)
+
+
+def test_default_output_path_is_timestamped_under_benchmarks_output() -> None:
+    when = dt.datetime(2026, 11, 25, 8, 30, 5, tzinfo=dt.UTC)
+    assert default_output_path(when) == Path("benchmarks/output/bench-20261125T083005Z.json")
+
+
+def _fake_document(n: int, seconds: dict[str, float], *, payload: int, peak_mib: float) -> dict[str, object]:
+    run = sum(seconds[s] for s in RUN_STAGES)
+    floor = sum(seconds[s] for s in FLOOR_STAGES)
+    stages = {s: {"seconds": v, "parcels_per_second": n / v, "peak_rss_mib": peak_mib, "rss_after_mib": 1.0}
+              for s, v in seconds.items()}
+    return {
+        "stages": list(STAGES),
+        "run_stages": list(RUN_STAGES),
+        "floor_stages": list(FLOOR_STAGES),
+        "sizes": [{
+            "parcels": n, "generate_seconds": 1.0, "generate_peak_rss_mib": 10.0, "stages": stages,
+            "run_seconds": run, "io_floor_seconds": floor, "ratio": run / floor,
+            "ratio_without_heights": (run - seconds["heights"]) / floor,
+            "map_payload_bytes_per_parcel": payload / n, "geojson_bytes_per_parcel": 1000.0, "peak_rss_mib": peak_mib,
+        }],
+    }
+
+
+def test_table_and_targets_from_a_known_document() -> None:
+    # 100,000 parcels; run = 1 + 2 + 0.5 + 1.5 = 5 s, floor = 1 + 1.5 = 2.5 s -> ratio 2.00 (target met)
+    seconds = dict.fromkeys(STAGES, 0.25)
+    seconds.update(io_floor_read=1.0, io_floor_write=1.5, ingest=1.0, analysis=2.0, heights=0.5, export_geojson=1.5)
+    doc = _fake_document(100_000, seconds, payload=30_000_000, peak_mib=2048.0)
+    table = format_table(doc)
+    assert "run / I/O floor = 2.00 at 100,000 parcels" in table
+    assert "(without heights 1.80)" in table  # (5 - 0.5) / 2.5
+    assert "map payload 300 B/parcel" in table
+    for stage in STAGES:
+        assert stage in table
+    # 5 s for 100,000 parcels -> 20,000 parcels/s on the "= run" row
+    assert any(line.split()[1:3] == ["=", "run"] and "20,000" in line for line in table.splitlines())
+    targets = format_targets(doc)
+    assert "at 100,000: 2.00 met" in targets
+    assert "1,000,000 end to end: not measured" in targets
+    assert "300 (largest over sizes) MISSED" in targets  # 300 > 250 B/parcel
+
+
+def test_targets_for_a_million_parcels() -> None:
+    seconds = dict.fromkeys(STAGES, 10.0)  # run = 4 x 10 s = 40 s; floor 20 s -> ratio 2.0
+    doc = _fake_document(1_000_000, seconds, payload=100_000_000, peak_mib=9 * 1024.0)
+    targets = format_targets(doc)
+    assert "40.0 s met" in targets
+    assert "9.00 GiB MISSED" in targets
+    assert "100 (largest over sizes) met" in targets
+
+
+def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--quick", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "headline: run / I/O floor" in printed
+    assert f"wrote {out}" in printed
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [r["parcels"] for r in doc["sizes"]] == list(QUICK_SIZES)
+    assert doc["machine"]["cores"] >= 1
+    for res in doc["sizes"]:
+        assert set(res["stages"]) == set(STAGES)
+        for stage, figures in res["stages"].items():
+            for key in ("seconds", "parcels_per_second", "peak_rss_mib"):
+                assert figures[key] > 0 and math.isfinite(figures[key]), (res["parcels"], stage, key)
+        assert res["rows_read"] == res["parcels"]
+        assert res["run_seconds"] == pytest.approx(sum(res["stages"][s]["seconds"] for s in RUN_STAGES))
+        assert res["io_floor_seconds"] == pytest.approx(sum(res["stages"][s]["seconds"] for s in FLOOR_STAGES))
+        assert res["ratio"] == pytest.approx(res["run_seconds"] / res["io_floor_seconds"])
+        for key in ("generate_seconds", "map_payload_bytes", "map_payload_bytes_per_parcel", "geojson_bytes",
+                    "gpkg_out_bytes", "peak_rss_mib"):
+            assert res[key] > 0, key
+
+
+def test_cli_bench_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "--sizes", "10,zero"]) == 2
+    assert "--sizes" in capsys.readouterr().err
