@@ -1,0 +1,186 @@
+"""The app in a real browser: the map draws offline, clicks fill the detail panel,
+hostile attribute values stay text, nothing is fetched from outside localhost."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from e2e_support import ARTIFACTS, PageProbe
+from ui_support import HOSTILE, tiny_parcels
+
+pytestmark = pytest.mark.e2e
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+HOSTILE_ID = "<img src=x onerror=alert(1)>"
+
+_COUNT_PARCELS = """() => {
+    var n = 0, drawn = 0;
+    window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id !== undefined) {
+            n++;
+            if (l._parts && l._parts.length) { drawn++; }
+        }
+    });
+    return {features: n, drawn: drawn, canvases: document.querySelectorAll("canvas.leaflet-zoom-animated").length};
+}"""
+
+_ZOOM_TO = """(pid) => {
+    var target = null;
+    window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id === pid) { target = l; }
+    });
+    if (!target) { return null; }
+    window.map.fitBounds(target.getBounds(), {maxZoom: 18, animate: false});
+    return true;
+}"""
+
+_POINT_OF = """(pid) => {
+    var target = null;
+    window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id === pid) { target = l; }
+    });
+    var p = window.map.latLngToContainerPoint(target.getBounds().getCenter());
+    return {x: p.x, y: p.y};
+}"""
+
+_FIRST_ID = """() => {
+    var ids = [];
+    window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id !== undefined) {
+            ids.push(l.feature.properties.parcel_id);
+        }
+    });
+    ids.sort();
+    return ids[0];
+}"""
+
+
+def _wait_idle(probe: PageProbe) -> None:
+    """Wait until the Streamlit script is not running."""
+    probe.page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
+
+
+def _map_frame(probe: PageProbe):  # type: ignore[no-untyped-def]
+    page = probe.page
+    _wait_idle(probe)
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=90_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("() => window.map !== undefined && window.map._loaded", timeout=60_000)
+    frame.wait_for_function(
+        "() => { var n = 0; window.map.eachLayer(function (l) { if (l.feature && l.feature.properties"
+        " && l.feature.properties.parcel_id !== undefined) { n++; } }); return n > 0; }",
+        timeout=60_000,
+    )
+    return frame
+
+
+def _shot(probe: PageProbe, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    probe.page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"), full_page=True)
+
+
+def _click_parcel(probe: PageProbe, frame, pid: str) -> None:  # type: ignore[no-untyped-def]
+    """Zoom to a parcel and click its centre until the app shows it as selected (3 tries)."""
+    code = probe.page.locator("[data-testid='stCode']").filter(has_text=pid)
+    for _ in range(3):
+        _wait_idle(probe)
+        assert frame.evaluate(_ZOOM_TO, pid), f"parcel {pid} not on the map"
+        probe.page.wait_for_timeout(800)
+        point = frame.evaluate(_POINT_OF, pid)
+        probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.click(
+            position={"x": point["x"], "y": point["y"]}
+        )
+        try:
+            code.first.wait_for(timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            _shot(probe, "click-retry")
+    raise AssertionError(f"clicking parcel {pid} did not select it")
+
+
+@pytest.mark.parametrize("path", ["/", "/parcels"])
+def test_map_draws_the_parcels_with_no_request_outside_localhost(app_url: str, probe: PageProbe, path: str) -> None:
+    probe.page.goto(app_url + path)
+    frame = _map_frame(probe)
+    probe.page.wait_for_timeout(1500)
+    counts = frame.evaluate(_COUNT_PARCELS)
+    _shot(probe, f"map{path.replace('/', '-') or '-root'}")
+    assert counts["features"] > 100, counts
+    assert counts["drawn"] > 100, counts
+    assert counts["canvases"] >= 1, "parcels are drawn on a canvas"
+    assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in probe.requests)
+    assert probe.external_requests() == []
+    assert probe.dialogs == []
+
+
+def test_navigating_between_pages_stays_local(app_url: str, probe: PageProbe) -> None:
+    probe.page.goto(app_url + "/")
+    _map_frame(probe)
+    probe.page.get_by_role("link", name="地块").first.click()
+    probe.page.get_by_role("heading", name="地块").first.wait_for(timeout=60_000)
+    _map_frame(probe)
+    probe.page.wait_for_timeout(1000)
+    assert probe.external_requests() == []
+
+
+def test_clicking_a_parcel_fills_the_detail_panel(app_url: str, probe: PageProbe) -> None:
+    probe.page.goto(app_url + "/parcels")
+    frame = _map_frame(probe)
+    pid = frame.evaluate(_FIRST_ID)
+    probe.page.get_by_text("尚未选择地块。").wait_for(timeout=30_000)
+    _click_parcel(probe, frame, pid)
+    probe.page.locator("[data-testid='stTable']").first.wait_for(timeout=30_000)
+    table_text = probe.page.locator("[data-testid='stTable']").first.inner_text()
+    assert pid in probe.page.locator("[data-testid='stCode']").first.inner_text()
+    assert "权利人" in table_text and "土地用途" in table_text
+    _shot(probe, "detail")
+    assert probe.external_requests() == []
+
+
+@pytest.fixture()
+def hostile_dataset(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A stored upload whose first parcel id and firm name are HTML injections (active while the test runs)."""
+    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
+    from ui import workspace
+
+    frame = tiny_parcels(12)
+    frame.loc[frame.index[0], "parcel_id"] = HOSTILE_ID
+    ds = "0000000000000e2e"
+    workspace.save_parcels(ds, frame)
+    workspace.write_options(ds, {"filename": "hostile.geojson"})
+    previous = workspace.active_dataset()
+    workspace.set_active_dataset(ds)
+    try:
+        yield ds
+    finally:
+        workspace.set_active_dataset(previous)
+
+
+def test_hostile_attribute_values_stay_text(app_url: str, probe: PageProbe, hostile_dataset: str) -> None:
+    probe.page.goto(app_url + "/parcels")
+    frame = _map_frame(probe)
+    assert frame.evaluate(_ZOOM_TO, HOSTILE_ID)
+    probe.page.wait_for_timeout(600)
+    point = frame.evaluate(_POINT_OF, HOSTILE_ID)
+    container = probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first
+    container.hover(position={"x": point["x"], "y": point["y"]})
+    tooltip = probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-tooltip").filter(has_text=HOSTILE_ID)
+    tooltip.first.wait_for(timeout=15_000)
+    assert frame.locator("img[src='x']").count() == 0
+    _click_parcel(probe, frame, HOSTILE_ID)
+    table = probe.page.locator("[data-testid='stTable']").first
+    table.wait_for(timeout=30_000)
+    assert HOSTILE in table.inner_text()
+    assert HOSTILE_ID in probe.page.locator("[data-testid='stCode']").first.inner_text()
+    assert probe.page.locator("img[src='x']").count() == 0
+    probe.page.wait_for_timeout(1000)
+    _shot(probe, "hostile")
+    assert probe.dialogs == [], f"a dialog fired: {probe.dialogs}"
+    assert probe.external_requests() == []
