@@ -64,6 +64,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from analysis._labels import label_series
 from core.errors import ConfigError
 from core.settings import SQM_PER_MU
 from parcels.schema import LAND_USES
@@ -95,6 +96,8 @@ INDICATORS: tuple[str, ...] = (
 
 #: The classes that are rated, best first.
 _CLASSES: tuple[str, ...] = ("A", "B", "C", "D")
+#: Labels of the class codes used internally (0 = unrated).
+_ALL_CLASSES: tuple[str, ...] = ("unrated", *_CLASSES)
 
 # inputs of each indicator, and the inputs that must be strictly positive (denominators)
 _INPUTS: dict[str, tuple[str, ...]] = {
@@ -383,35 +386,33 @@ def efficiency_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _join_reasons(index: pd.Index, reasons: list[tuple[str, np.ndarray]]) -> np.ndarray:
-    out = np.full(len(index), "", dtype=object)
-    for text, mask in reasons:
-        if not mask.any():
-            continue
-        empty = out == ""
-        out = np.where(mask & empty, text, np.where(mask, out + "; " + text, out))
-    return out
+def _join_reasons(index: pd.Index, reasons: list[tuple[str, np.ndarray]]) -> pd.Series:
+    """Reasons that apply to each row, joined with "; " in the order given ("" when none)."""
+    bits = np.zeros(len(index), dtype=np.int64)
+    for k, (_, mask) in enumerate(reasons):
+        bits |= mask.astype(np.int64) << k
+    combos, codes = np.unique(bits, return_inverse=True)
+    labels = ["; ".join(text for k, (text, _) in enumerate(reasons) if combo >> k & 1) for combo in combos.tolist()]
+    return label_series(labels, codes.reshape(-1), index, name="efficiency_reason")
 
 
 def _classify(score: pd.Series, rated: np.ndarray, profile: EfficiencyProfile) -> np.ndarray:
+    """Class code per row: 0 unrated, 1 A, 2 B, 3 C, 4 D (positions in :data:`_ALL_CLASSES`)."""
     s = score.to_numpy(dtype=float)
-    cls = np.full(len(s), "unrated", dtype=object)
+    codes = np.zeros(len(s), dtype=np.int64)
     if not rated.any():
-        return cls
+        return codes
     if profile.method == "thresholds":
         t = profile.thresholds
-        graded = np.select([s >= t["A"], s >= t["B"], s >= t["C"]], ["A", "B", "C"], "D")
+        graded = np.select([s >= t["A"], s >= t["B"], s >= t["C"]], [1, 2, 3], 4)[rated]
     else:
         p = profile.percentiles
-        rated_scores = pd.Series(s[rated])
         # share of rated parcels scoring strictly higher
-        better = (rated_scores.rank(method="min", ascending=False).to_numpy() - 1.0) / len(rated_scores)
-        graded = np.full(len(s), "D", dtype=object)
-        graded[rated] = np.select(
-            [better < p["A"] / 100, better < p["B"] / 100, better < p["C"] / 100], ["A", "B", "C"], "D"
-        )
-    cls[rated] = np.asarray(graded, dtype=object)[rated]
-    return cls
+        rank = pd.Series(s[rated]).rank(method="min", ascending=False).to_numpy()
+        better = (rank - 1.0) / rated.sum()
+        graded = np.select([better < p["A"] / 100, better < p["B"] / 100, better < p["C"] / 100], [1, 2, 3], 4)
+    codes[rated] = graded
+    return codes
 
 
 def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = None) -> pd.DataFrame:
@@ -454,7 +455,8 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
             add(f"zero or negative {col}", in_scope & (v <= 0))
         else:
             add(f"negative {col}", in_scope & (v < 0))
-    reason = _join_reasons(idx, list(reasons.items()))
+    reason_s = _join_reasons(idx, list(reasons.items()))
+    reason = reason_s.to_numpy(dtype=object)
     rated = in_scope & (reason == "")
 
     weighted = np.zeros(len(idx))
@@ -469,10 +471,7 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
         score = np.where(rated & (weights > 0), 100.0 * weighted / weights, np.nan)
     rated &= ~np.isnan(score)
     score_s = pd.Series(score, index=idx, name="efficiency_score")
-    cls = _classify(score_s, rated, prof)
-    tier = np.full(len(idx), "", dtype=object)
-    for c in _CLASSES:
-        tier[cls == c] = prof.price_tiers[c].zh
+    cls_code = _classify(score_s, rated, prof)
 
     out_pm = ind["output_per_mu"].to_numpy()
     tax_pm = ind["tax_per_mu"].to_numpy()
@@ -487,8 +486,8 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
 
     result = ind.copy()
     result["efficiency_score"] = score_s
-    result["efficiency_class"] = pd.Series(cls, index=idx, dtype="str")
-    result["efficiency_reason"] = pd.Series(reason, index=idx, dtype="str")
+    result["efficiency_class"] = label_series(_ALL_CLASSES, cls_code, idx)
+    result["efficiency_reason"] = reason_s
     result["low_efficiency"] = pd.Series(low, index=idx)
-    result["price_tier"] = pd.Series(tier, index=idx, dtype="str")
+    result["price_tier"] = label_series(["", *(prof.price_tiers[c].zh for c in _CLASSES)], cls_code, idx)
     return result

@@ -37,9 +37,10 @@ import logging
 import numpy as np
 import pandas as pd
 
+from analysis._labels import label_series
 from core.errors import ConfigError
 from parcels.dates import add_years
-from parcels.schema import ZONE_IDS
+from parcels.schema import EXPIRY_STATUSES, ZONE_IDS
 
 __all__ = [
     "effective_lease_end",
@@ -53,6 +54,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _DAYS_PER_YEAR = 365.25
+_CODE = {status: i for i, status in enumerate(EXPIRY_STATUSES)}
 
 
 def resolve_as_of(as_of: dt.date | str | None) -> dt.date:
@@ -95,15 +97,18 @@ def effective_lease_end(frame: pd.DataFrame) -> pd.Series:
     pandas.Series
         ``datetime64[ms]`` named ``lease_end``; NaT when neither source is available.
     """
-    idx = frame.index
-    nat = pd.Series(pd.NaT, index=idx, dtype="datetime64[ms]")
-    declared = pd.to_datetime(frame["lease_end"]).astype("datetime64[ms]") if "lease_end" in frame else nat
+    if "lease_end" in frame:
+        end = pd.to_datetime(frame["lease_end"]).astype("datetime64[ms]").rename("lease_end")
+    else:
+        end = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ms]", name="lease_end")
     if "lease_start" in frame and "lease_years" in frame:
         start = pd.to_datetime(frame["lease_start"]).astype("datetime64[ms]")
-        derived = add_years(start, pd.to_numeric(frame["lease_years"]).astype("Int64"))
-    else:
-        derived = nat
-    return declared.where(declared.notna(), derived).rename("lease_end")
+        years = pd.to_numeric(frame["lease_years"]).astype("Int64")
+        need = (end.isna() & start.notna() & years.notna()).to_numpy()
+        if need.any():
+            end = end.copy()
+            end[need] = add_years(start[need], years[need])
+    return end
 
 
 def remaining_years(frame: pd.DataFrame, *, as_of: dt.date | str | None = None) -> pd.Series:
@@ -148,12 +153,8 @@ def expiry_status(frame: pd.DataFrame, *, as_of: dt.date | str | None = None) ->
     ref = np.datetime64(ref_date, "ms")
     anchors = add_years(pd.Series([pd.Timestamp(ref_date)] * 2, dtype="datetime64[ms]"), pd.Series([5, 10]))
     in5, in10 = anchors.to_numpy()
-    status = np.select(
-        [np.isnat(end), end < ref, end <= in5, end <= in10],
-        ["unknown", "expired", "within_5y", "within_10y"],
-        "beyond_10y",
-    )
-    return pd.Series(status, index=idx, name="expiry_status", dtype="str")
+    codes = np.select([np.isnat(end), end < ref, end <= in5, end <= in10], [_CODE["unknown"], _CODE["expired"], _CODE["within_5y"], _CODE["within_10y"]], _CODE["beyond_10y"])
+    return label_series(EXPIRY_STATUSES, codes, idx, name="expiry_status")
 
 
 def status_from_years(years: pd.Series) -> pd.Series:
@@ -173,12 +174,8 @@ def status_from_years(years: pd.Series) -> pd.Series:
         str named ``expiry_status``.
     """
     r = pd.to_numeric(years).astype("float64").to_numpy()
-    status = np.select(
-        [np.isnan(r), r < 0, r <= 5.0, r <= 10.0],
-        ["unknown", "expired", "within_5y", "within_10y"],
-        "beyond_10y",
-    )
-    return pd.Series(status, index=years.index, name="expiry_status", dtype="str")
+    codes = np.select([np.isnan(r), r < 0, r <= 5.0, r <= 10.0], [_CODE["unknown"], _CODE["expired"], _CODE["within_5y"], _CODE["within_10y"]], _CODE["beyond_10y"])
+    return label_series(EXPIRY_STATUSES, codes, years.index, name="expiry_status")
 
 
 def expiry_timeline(

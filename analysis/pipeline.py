@@ -122,10 +122,12 @@ def analyse(
     frame = _canonical(parcels)
     log.info("analysing %d parcels as of %s", len(frame), ref)
 
-    frame["area_m2"] = parcel_areas_m2(frame, metric_crs=crs)
+    # project once; measuring and zone overlap both work on the metric geometry
+    metric = gpd.GeoDataFrame({"zone_id": frame["zone_id"]}, geometry=frame.geometry.to_crs(crs), crs=crs)
+    frame["area_m2"] = parcel_areas_m2(metric, metric_crs=crs)
     frame["area_mu"] = frame["area_m2"] / SQM_PER_MU
 
-    assignment = assign_zones_detailed(frame, zones, metric_crs=crs)
+    assignment = assign_zones_detailed(metric, zones, metric_crs=crs)
     frame["zone_id"] = assignment.zone_id
 
     frame["lease_end"] = effective_lease_end(frame)

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis._labels import label_series
+
 __all__ = ["Rule", "DemonstrationAdvice", "RULES", "PENDING_DEMONSTRATION", "recommend", "rule_table"]
 
 log = logging.getLogger(__name__)
@@ -253,7 +255,7 @@ def recommend(frame: pd.DataFrame, *, demonstration: DemonstrationAdvice | None 
     fired = np.select(conditions, np.arange(len(rules)), default=len(rules) - 1)
 
     def pick(values: list[str]) -> pd.Series:
-        return pd.Series(np.array(values, dtype=object)[fired], index=frame.index, dtype="str")
+        return label_series(values, fired, frame.index)
 
     return pd.DataFrame(
         {

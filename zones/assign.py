@@ -156,7 +156,9 @@ def assign_zones_detailed(
     """
     spatial = spatial_zones(parcels, zones, metric_crs=metric_crs)
     if "zone_id" in parcels.columns:
-        declared = parcels["zone_id"].map(zone_id_from_name).fillna("").astype("str")
+        codes, uniques = pd.factorize(parcels["zone_id"], use_na_sentinel=True)
+        mapped = np.array([zone_id_from_name(u) or "" for u in uniques] + [""], dtype=object)
+        declared = pd.Series(mapped[codes], index=parcels.index, name="zone_id", dtype="str")  # -1 -> ""
     else:
         declared = pd.Series("", index=parcels.index, dtype="str")
     has_spatial = spatial != ""
