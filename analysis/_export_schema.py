@@ -88,7 +88,7 @@ _KIND_TYPES = {
     "int": ("Integer64", "N (integer)"),
     "float": ("Real", "N (decimal)"),
     "date": ("Date", "D (date)"),
-    "bool": ("Boolean", "L / N (0/1)"),
+    "bool": ("Boolean", "L (logical)"),
 }
 
 
@@ -141,17 +141,20 @@ def schema_markdown() -> str:
         "| `geojson` | `.geojson` | always EPSG:4326 (RFC 7946) | counter-clockwise exterior rings, clockwise "
         "holes; at most 7 decimals (about 1 cm; RFC 7946 recommends 6, i.e. about 10 cm, which is too "
         "coarse for parcel boundaries); no `crs` member; dates `YYYY-MM-DD`; missing values `null`; "
-        "UTF-8 without `\\u` escapes; a `bbox` on the collection. Asking for another CRS is an error: "
-        "use `geojson-legacy`. |",
+        "UTF-8 without `\\u` escapes; a `bbox` on the collection; a geometry that rounding to 7 decimals "
+        "would make invalid is repaired (a collapsed sliver becomes `null`). Asking for another CRS is an "
+        "error: use `geojson-legacy`. |",
         "| `geojson-legacy` | `.geojson` | any | pre-RFC GeoJSON (2008) with a `crs` member naming the CRS. |",
         "| `gpkg` | `.gpkg` | any | one file, several layers; the CRS is the layer's srs; dates are Date "
         "fields. Writing to an existing file adds or replaces the layer. |",
         "| `shp` | `.zip` | any | `.shp .shx .dbf .prj .cpg` plus `field_names.csv` (field → Shapefile "
         "name → Chinese name); `.cpg` says `UTF-8` (default) or `GBK`; names as in the tables below; "
-        "text longer than 254 bytes is cut (dBASE limit) — use GeoPackage for the full text. |",
+        "text longer than 254 bytes is cut (dBASE limit) — use GeoPackage for the full text; an empty "
+        "text and a missing one are the same in dBASE. |",
         "| `csv` | `.csv` | any (of the WKT) | UTF-8 with BOM (Excel opens Chinese); Chinese headers with "
-        "units; geometry as a `WKT` column (optional); dates `YYYY-MM-DD`; booleans `true`/`false`; "
-        "missing values empty. |",
+        "units; geometry as a `WKT` column (optional, `--no-wkt` drops it) in the chosen CRS — a CSV has no "
+        "place for CRS metadata, so keep the `--crs` you used with the file; dates `YYYY-MM-DD`; booleans "
+        "`true`/`false`; missing values empty. |",
         "| `xlsx` | `.xlsx` | — | sheet 数据 with Chinese headers and units, dates as Excel dates; "
         "sheet 字段说明 with this field dictionary. No geometry. |",
         "| `tif` | `.tif` | any | rasters (height surface): cloud-optimised GeoTIFF, CRS, transform and "
@@ -159,7 +162,7 @@ def schema_markdown() -> str:
         "| PostGIS | table per layer | any | `python -m analysis export --postgis URL [--schema S]`; "
         "GiST index on the geometry. |",
         "",
-        "Types in a Shapefile: text `C`, integers and decimals `N`, dates `D`, booleans as 0/1.",
+        "Types in a Shapefile: text `C`, integers and decimals `N`, dates `D`, booleans `L`.",
         "Missing values are never written as 0: they are null (GeoJSON `null`, empty CSV/XLSX cell, "
         "dBASE blank).",
         "",

@@ -94,6 +94,8 @@ class FormatInfo:
         True when one file holds several layers.
     fixed_crs
         The only CRS the format allows (RFC 7946 GeoJSON), else None.
+    label_zh
+        Chinese label.
     """
 
     key: str
@@ -103,21 +105,25 @@ class FormatInfo:
     kind: str
     multi_layer: bool = False
     fixed_crs: str | None = None
+    label_zh: str = ""
 
 
 FORMATS: dict[str, FormatInfo] = {
     f.key: f
     for f in (
         FormatInfo("geojson", "GeoJSON (RFC 7946, WGS84)", ".geojson", "application/geo+json", "vector",
-                   fixed_crs="EPSG:4326"),
-        FormatInfo("geojson-legacy", "GeoJSON with CRS / 带坐标系 GeoJSON", ".geojson", "application/geo+json",
-                   "vector"),
-        FormatInfo("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3", "vector", multi_layer=True),
-        FormatInfo("shp", "Shapefile (zip)", ".zip", "application/zip", "vector"),
-        FormatInfo("csv", "CSV (Excel)", ".csv", "text/csv; charset=utf-8", "table"),
+                   fixed_crs="EPSG:4326", label_zh="GeoJSON（RFC 7946，WGS84 经纬度）"),
+        FormatInfo("geojson-legacy", "GeoJSON with CRS", ".geojson", "application/geo+json", "vector",
+                   label_zh="带坐标系的 GeoJSON"),
+        FormatInfo("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3", "vector", multi_layer=True,
+                   label_zh="GeoPackage"),
+        FormatInfo("shp", "Shapefile (zip)", ".zip", "application/zip", "vector", label_zh="Shapefile（zip 压缩包）"),
+        FormatInfo("csv", "CSV (Excel)", ".csv", "text/csv; charset=utf-8", "table", label_zh="CSV 表格（Excel 可打开）"),
         FormatInfo("xlsx", "Excel (XLSX)", ".xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "table"),
-        FormatInfo("tif", "GeoTIFF (COG)", ".tif", "image/tiff; application=geotiff", "raster"),
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "table",
+                   label_zh="Excel 表格（XLSX）"),
+        FormatInfo("tif", "GeoTIFF (COG)", ".tif", "image/tiff; application=geotiff", "raster",
+                   label_zh="GeoTIFF 栅格（COG）"),
     )
 }
 
