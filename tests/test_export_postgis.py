@@ -191,3 +191,12 @@ def test_cli_writes_zones_and_parcels_to_postgis(postgis_url: str, capsys: pytes
     assert zones == ["demonstration", "hq", "incubation"]
     assert {"parcel_id", "area_mu", "remaining_years", "efficiency_class", "recommendation_zh"} <= columns
     assert srid == 4326
+
+
+def test_missing_postgresql_skips_with_the_fix_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _unavailable(INSTALL_HINT)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y postgresql postgresql-postgis"):
+        _unavailable(INSTALL_HINT)
