@@ -27,7 +27,8 @@ from pathlib import Path
 
 from core.errors import InputFileError
 
-__all__ = ["detect_dbf_encoding", "detect_text_encoding", "read_cpg", "normalise_encoding", "dbf_field_names"]
+__all__ = ["detect_dbf_encoding", "detect_text_encoding", "read_cpg", "normalise_encoding", "dbf_field_names",
+           "dbf_decode_failures"]
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,11 @@ def detect_dbf_encoding(dbf: str | Path) -> tuple[str, str]:
     enc = _choose(_dbf_sample(dbf))
     log.info("detected DBF encoding %s for %s", enc, dbf.name)
     return enc, "detected"
+
+
+def dbf_decode_failures(dbf: str | Path, encoding: str) -> int:
+    """How many field names and sampled values of a DBF do not decode in ``encoding``."""
+    return _failures([c for c in _dbf_sample(Path(dbf)) if not c.isascii()], normalise_encoding(encoding))
 
 
 def detect_text_encoding(data: bytes) -> str:

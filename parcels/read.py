@@ -60,7 +60,13 @@ from core.gcj02 import geometry_gcj02_to_wgs84
 from core.settings import GEOGRAPHIC_CRS, get_settings
 from parcels.archive import safe_extract_zip, sniff_format
 from parcels.dates import DATE_DTYPE, complete_lease, parse_dates
-from parcels.encoding import dbf_field_names, detect_dbf_encoding, detect_text_encoding, normalise_encoding
+from parcels.encoding import (
+    dbf_decode_failures,
+    dbf_field_names,
+    detect_dbf_encoding,
+    detect_text_encoding,
+    normalise_encoding,
+)
 from parcels.fields import FieldMapping, map_fields, normalise_name
 from parcels.geometry import check_geometries
 from parcels.landuse import classify_land_use, unrecognised_land_use
@@ -201,6 +207,14 @@ def _read_shp(path: Path, *, encoding: str | None, tmp: Path) -> _Raw:
     assert dbf is not None
     if encoding is not None:
         enc = normalise_encoding(encoding)
+        if dbf_decode_failures(dbf, enc):
+            likely, _ = detect_dbf_encoding(dbf)
+            raise InputFileError(
+                f"The attributes of {path.name} are not valid {enc} text; they look like {likely}. "
+                f"Give encoding {likely} (CLI: --encoding {likely.lower()}) or leave it out to detect it.",
+                f"{path.name} 的属性不是有效的 {enc} 编码，看起来是 {likely}。请指定编码 {likely}"
+                f"（命令行 --encoding {likely.lower()}），或不指定以自动识别。",
+            )
     else:
         enc, how = detect_dbf_encoding(dbf)
         log.info("encoding of %s: %s (%s)", dbf.name, enc, how)
@@ -222,7 +236,11 @@ def _repair_field_names(shp: Path, dbf: Path, enc: str, tmp: Path) -> tuple[Path
         try:
             raw.decode(enc)
         except UnicodeDecodeError:
-            text = codecs.getincrementaldecoder(enc)(errors="ignore").decode(raw, final=False)
+            # only an incomplete last character is repaired; anything else stays for the reader to refuse
+            try:
+                text = codecs.getincrementaldecoder(enc)().decode(raw, final=False)
+            except UnicodeDecodeError:
+                continue
             fixed[k] = text.encode(enc)
             issues.append(Issue.make(
                 "truncated_field_name",
@@ -591,6 +609,10 @@ def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) 
     if "parcel_id" in by_field:
         issues += _issues_for(no_id, rows, ids, "missing_id", "缺少宗地编号，已生成编号“{v}”",
                               "no parcel_id; generated '{v}'", field_name="parcel_id", raw=generated)
+    else:
+        issues.append(Issue.make("missing_id", "图层没有宗地编号字段，已按行号生成编号（row-行号）",
+                                 "the layer has no parcel_id column; ids generated from row numbers (row-N)",
+                                 field="parcel_id"))
     dup = pid.duplicated(keep=False).to_numpy() & ~no_id
     issues += _issues_for(dup, rows, ids, "duplicate_id", "宗地编号“{v}”重复出现（各行均保留）",
                           "parcel_id '{v}' occurs more than once (all rows kept)", field_name="parcel_id", raw=pid)

@@ -448,3 +448,17 @@ def test_esri_prj_of_cgcs2000_gk_is_identified(tmp_path: Path) -> None:
     assert result.source_crs == "EPSG:4548"
     lon, lat = TO_4326.transform(*_origin(1))
     assert np.min(np.abs(shapely.get_coordinates(result.frame.geometry.iloc[0]) - [lon, lat]).sum(axis=1)) < 1e-7
+
+
+def test_wrong_encoding_override_refused_not_garbled(gbk_zip: Path) -> None:
+    with pytest.raises(InputFileError, match="not valid UTF-8 text; they look like GB18030"):
+        read_parcels(gbk_zip, encoding="utf-8")
+
+
+def test_no_id_column_generates_ids_once_reported(tmp_path: Path) -> None:
+    path = tmp_path / "noid.csv"
+    path.write_text(f'权利人,wkt\n甲,"{_rect(1).wkt}"\n乙,"{_rect(2).wkt}"\n', encoding="utf-8")
+    result = read_parcels(path, crs="EPSG:4548")
+    assert result.frame["parcel_id"].tolist() == ["row-1", "row-2"]
+    [issue] = result.report.of_code("missing_id")
+    assert issue.row is None
