@@ -229,8 +229,10 @@ class ValidationReport:
         for code, n in self.counts().items():
             severity = ISSUE_CODES.get(code, ("info", ""))[0]
             lines.append(f"  {code:<26} {severity:<8} {n}")
+        # absent schema fields are listed on one line rather than one line each
+        absent = [i.field for i in self.issues if i.code == "missing_field" and i.field]
         ordered = sorted(
-            self.issues,
+            (i for i in self.issues if i.code != "missing_field"),
             key=lambda i: (_SEVERITY_ORDER[i.severity], i.row if i.row is not None else 0),
         )
         shown = ordered if max_issues is None else ordered[:max_issues]
@@ -242,4 +244,7 @@ class ValidationReport:
             lines.append(f"  row {row:>6}  {pid:<16} {i.severity:<7} {i.code:<26} {i.message_zh} / {i.message_en}")
         if len(shown) < len(ordered):
             lines.append(f"  ... {len(ordered) - len(shown)} more")
+        if absent:
+            lines.append(f"  row      -  {'-':<16} info    {'missing_field':<26} 图层没有这些字段 / absent fields: "
+                         + ", ".join(absent))
         return "\n".join(lines)

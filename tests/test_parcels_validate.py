@@ -65,3 +65,10 @@ def test_empty_report_frame_has_columns() -> None:
 def test_catalogue_is_consistent() -> None:
     for severity, action in ISSUE_CODES.values():
         assert severity in ("error", "warning", "info") and action
+
+
+def test_absent_fields_rendered_on_one_line() -> None:
+    issues = tuple(Issue.make("missing_field", "无", "absent", field=f) for f in ("tax", "energy"))
+    text = ValidationReport(issues=issues, n_input_rows=1, n_usable_rows=1).render_text()
+    assert "absent fields: tax, energy" in text
+    assert text.count("missing_field") == 2  # once in the counts, once in the list
