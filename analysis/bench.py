@@ -13,19 +13,22 @@ stage               what runs
 ``analysis``        :func:`analysis.pipeline.analyse` (areas, zones, expiry, efficiency,
                     recommendations with the scenario year's demonstration-zone advice),
                     :func:`analysis.summary.summarise`, :func:`analysis.run.zones_with_summary`
-``heights``         :func:`analysis.scenario.apply_scenario_year`: the permitted-height raster
-                    over the parcels' extent and the per-parcel height limit and buildable
-                    floor area for the scenario year
+``heights``         :func:`analysis.scenario_io.apply_scenario_to_run`, the ``run`` command's
+                    scenario step: the permitted-height raster over the district and the
+                    parcels (built cold: the benchmark uses an empty workspace cache), the
+                    per-parcel height limit and buildable floor area, the year's KPIs
+``write_outputs``   :func:`analysis.run.write_outputs`: parcels/zones RFC 7946 GeoJSON,
+                    ``height_limit.tif``, summary.json, validation.json
 ``scenario_year``   :func:`analysis.scenario.scenario_year_state`: released land, test roads and
                     projects placed on the analysed parcels in that year
-``export_geojson``  :func:`analysis.run.write_outputs` (parcels/zones RFC 7946 GeoJSON,
-                    summary.json, validation.json) — what ``python -m analysis run`` writes
+``export_geojson``  :func:`analysis.export.export_layer` of the parcels as RFC 7946 GeoJSON
 ``export_gpkg``     :func:`analysis.export.export_layer` of the parcels as GeoPackage
 ``map_payload``     :func:`ui.mapview.parcel_group`: the parcel layer the app embeds in the
                     page (compact columnar form, see :mod:`ui.mapview`)
 ==================  ========================================================================
 
-The headline is the ratio of the full run (``ingest + analysis + heights + export_geojson``)
+The headline is the ratio of the full run (``ingest + analysis + heights + write_outputs``,
+what ``python -m analysis run --scenario S --year Y`` does)
 to the I/O floor (``io_floor_read + io_floor_write``) of the same rows, measured in the same
 process.
 
@@ -47,14 +50,13 @@ import os
 import platform
 import pstats
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +88,14 @@ STAGES: tuple[str, ...] = (
     "ingest",
     "analysis",
     "heights",
+    "write_outputs",
     "scenario_year",
     "export_geojson",
     "export_gpkg",
     "map_payload",
 )
 #: Stages making up the full run (what ``python -m analysis run`` does, with a scenario year).
-RUN_STAGES: tuple[str, ...] = ("ingest", "analysis", "heights", "export_geojson")
+RUN_STAGES: tuple[str, ...] = ("ingest", "analysis", "heights", "write_outputs")
 #: Stages making up the I/O floor.
 FLOOR_STAGES: tuple[str, ...] = ("io_floor_read", "io_floor_write")
 #: Sizes of a full benchmark.
@@ -313,27 +316,40 @@ def measure_size(
         rss_after_mib[, hot_spots]}}``), ``run_seconds``, ``io_floor_seconds``, ``ratio``,
         byte sizes of the outputs and of the map payload, ``peak_rss_mib``.
     """
+    opts = options or BenchOptions()
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    with _workspace(work / "workspace"):
+        return _measure(n, Path(gpkg), work, opts)
+
+
+@contextmanager
+def _workspace(folder: Path) -> Iterator[None]:
+    """``HULI_WORKSPACE`` pointed at ``folder`` for the duration (caches start empty)."""
+    previous = os.environ.get("HULI_WORKSPACE")
+    os.environ["HULI_WORKSPACE"] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("HULI_WORKSPACE", None)
+        else:
+            os.environ["HULI_WORKSPACE"] = previous
+
+
+def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, Any]:
     import pyogrio
 
     from analysis.expiry import resolve_as_of
     from analysis.export import export_layer
     from analysis.pipeline import analyse
     from analysis.run import RunResult, write_outputs, zones_with_summary
-    from analysis.scenario import (
-        apply_scenario_year,
-        demonstration_advice,
-        load_scenario,
-        scenario_year_state,
-    )
-    from analysis.scenario_io import load_airport_inputs
+    from analysis.scenario import demonstration_advice, load_scenario, scenario_year_state
+    from analysis.scenario_io import apply_scenario_to_run, load_airport_inputs
     from analysis.summary import jsonable, summarise
     from parcels.read import read_parcels
     from zones.definitions import load_zones
 
-    opts = options or BenchOptions()
-    work = Path(workdir)
-    work.mkdir(parents=True, exist_ok=True)
-    gpkg = Path(gpkg)
     as_of = resolve_as_of(opts.as_of)
     scenario = load_scenario(opts.scenario)
     airport = load_airport_inputs()
@@ -358,30 +374,35 @@ def measure_size(
         validation = jsonable(report)
     del ingested
 
-    with rec.stage("analysis"):
+    with rec.stage("analysis"):  # what analysis.run.run_analysis does after reading
         analysed = analyse(frame, zones, as_of=as_of, demonstration=demonstration_advice(scenario, opts.year))
         summary = summarise(analysed, as_of=as_of)
-        zones_summary = zones_with_summary(zones, analysed)
-    del frame
+        result = RunResult(parcels=analysed, zones=zones_with_summary(zones, analysed), summary=summary,
+                           validation=validation, as_of=as_of)
+    del frame, analysed
 
-    with rec.stage("heights"):
-        parcels, _grid = apply_scenario_year(analysed, scenario, opts.year, runway=airport.runway,
-                                             params=airport.params)
-    del _grid, analysed
+    with rec.stage("heights"):  # the run command's scenario step (cold height-surface cache)
+        result = apply_scenario_to_run(result, scenario, opts.year, inputs=airport)
+    parcels = result.parcels
+
+    out = work / "run"
+    with rec.stage("write_outputs"):
+        write_outputs(result, out)
+    written_bytes = {child.name: child.stat().st_size for child in out.iterdir()}
+    del result
+    for child in out.iterdir():
+        child.unlink()
 
     with rec.stage("scenario_year"):
         state = scenario_year_state(scenario, opts.year, parcels_analysed=parcels, airport=airport.airport,
                                     runway=airport.runway, zones=zones)
     del state
 
-    out = work / "run"
+    geojson_out = work / "parcels_out.geojson"
     with rec.stage("export_geojson"):
-        result = RunResult(parcels=parcels, zones=zones_summary, summary=summary, validation=validation, as_of=as_of)
-        write_outputs(result, out)
-    geojson_bytes = (out / "parcels.geojson").stat().st_size
-    del result
-    for child in out.iterdir():
-        child.unlink()
+        export_layer(parcels, geojson_out, fmt="geojson")
+    geojson_bytes = geojson_out.stat().st_size
+    geojson_out.unlink()
 
     gpkg_out = work / "parcels_out.gpkg"
     with rec.stage("export_gpkg"):
@@ -406,6 +427,7 @@ def measure_size(
         "ratio_without_heights": land_seconds / floor_seconds if floor_seconds > 0 else float("inf"),
         "input_gpkg_bytes": gpkg.stat().st_size,
         "floor_geojson_bytes": floor_bytes,
+        "written_bytes": written_bytes,
         "geojson_bytes": geojson_bytes,
         "geojson_bytes_per_parcel": geojson_bytes / n,
         "gpkg_out_bytes": gpkg_out_bytes,
@@ -451,11 +473,59 @@ def _one_size(n: int, options: BenchOptions, root: str) -> dict[str, Any]:
 
 
 def _in_process(isolate: bool, fn: Callable[..., dict[str, Any]], *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """``fn(*args, **kwargs)`` in a fresh ``spawn`` process (or here when not isolating)."""
+    """``fn(*args, **kwargs)`` in a fresh Python process (or here when not isolating).
+
+    A plain subprocess (``python -m analysis.bench``) rather than :mod:`multiprocessing`:
+    a ``spawn`` child would re-run the parent's ``__main__`` (``python -m analysis``).
+    Arguments and result travel as JSON files.
+    """
     if not isolate:
         return fn(*args, **kwargs)
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
+    with tempfile.TemporaryDirectory(prefix="huli-bench-call-") as tmp:
+        spec, result = Path(tmp) / "call.json", Path(tmp) / "result.json"
+        spec.write_text(json.dumps({"fn": fn.__name__, "args": _plain(args), "kwargs": _plain(kwargs)}),
+                        encoding="utf-8")
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        proc = subprocess.run([sys.executable, "-m", "analysis.bench", str(spec), str(result)], env=env,
+                              cwd=os.getcwd(), check=False)
+        if proc.returncode != 0 or not result.exists():
+            raise RuntimeError(f"benchmark worker {fn.__name__}{args} failed with exit code {proc.returncode}")
+        return dict(json.loads(result.read_text(encoding="utf-8")))
+
+
+def _plain(value: Any) -> Any:
+    """Arguments as JSON: paths as strings, options as a tagged dict."""
+    if isinstance(value, BenchOptions):
+        return {"__options__": asdict(value)}
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "__options__" in value:
+            return BenchOptions(**value["__options__"])
+        return {k: _unplain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unplain(v) for v in value]
+    return value
+
+
+def _worker(argv: Sequence[str]) -> int:
+    """Entry of a worker process: ``python -m analysis.bench CALL.json RESULT.json``."""
+    spec_path, result_path = argv
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    fn = {"generate_input": generate_input, "measure_size": measure_size}[spec["fn"]]
+    out = fn(*_unplain(spec["args"]), **_unplain(spec["kwargs"]))
+    Path(result_path).write_text(json.dumps(out, allow_nan=False), encoding="utf-8")
+    return 0
 
 
 def _machine() -> dict[str, Any]:
@@ -623,3 +693,8 @@ def write_document(document: dict[str, Any], path: str | Path) -> Path:
     tmp.write_text(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    raise SystemExit(_worker(sys.argv[1:]))

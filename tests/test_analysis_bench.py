@@ -69,7 +69,7 @@ def _fake_document(n: int, seconds: dict[str, float], *, payload: int, peak_mib:
 def test_table_and_targets_from_a_known_document() -> None:
     # 100,000 parcels; run = 1 + 2 + 0.5 + 1.5 = 5 s, floor = 1 + 1.5 = 2.5 s -> ratio 2.00 (target met)
     seconds = dict.fromkeys(STAGES, 0.25)
-    seconds.update(io_floor_read=1.0, io_floor_write=1.5, ingest=1.0, analysis=2.0, heights=0.5, export_geojson=1.5)
+    seconds.update(io_floor_read=1.0, io_floor_write=1.5, ingest=1.0, analysis=2.0, heights=0.5, write_outputs=1.5)
     doc = _fake_document(100_000, seconds, payload=30_000_000, peak_mib=2048.0)
     table = format_table(doc)
     assert "run / I/O floor = 2.00 at 100,000 parcels" in table
