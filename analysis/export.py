@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -684,9 +685,25 @@ def export_layer(
         raise ConfigError(f"A Shapefile export is a .zip; received {path.name!r}.",
                           f"Shapefile 导出为 .zip 压缩包；收到的文件名为 {path.name!r}。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    if info.kind == "raster":
-        _write_tif(data, path, crs=crs)
+    if info.key == "gpkg":  # adds or replaces one layer of a possibly existing file
+        _write_vector(data, path, info=info, crs=crs, name=name, encoding=encoding, wkt=wkt)
         return path
+    # everything else is written beside the target and renamed: a reader never sees half a file
+    partial = path.with_name(f".{path.stem}.partial{path.suffix}")
+    try:
+        if info.kind == "raster":
+            _write_tif(data, partial, crs=crs)
+        else:
+            _write_vector(data, partial, info=info, crs=crs, name=name, encoding=encoding, wkt=wkt)
+        os.replace(partial, path)
+    finally:
+        _unlink(partial)
+    log.info("exported %s as %s to %s", name, info.key, path)
+    return path
+
+
+def _write_vector(data: gpd.GeoDataFrame | pd.DataFrame, path: Path, *, info: FormatInfo, crs: Any, name: str,
+                  encoding: str, wkt: bool) -> None:
     frame = data
     if isinstance(frame, gpd.GeoDataFrame):
         frame = _in_crs(frame, crs)
@@ -701,16 +718,13 @@ def export_layer(
         _write_ogr(frame, path, driver="GeoJSON", layer=name,
                    layer_options={"RFC7946": "NO", "COORDINATE_PRECISION": precision, "WRITE_NAME": "NO"})
     elif info.key == "gpkg":
-        _write_ogr(frame, path, driver="GPKG", layer=name, layer_options={"OVERWRITE": "YES"},
-                   append=False)
+        _write_ogr(frame, path, driver="GPKG", layer=name, layer_options={"OVERWRITE": "YES"})
     elif info.key == "shp":
         _write_shapefile_zip(frame, path, layer=name, encoding=encoding)
     elif info.key == "csv":
         _write_csv(frame, path, wkt=wkt)
     else:
         _write_xlsx(frame, path)
-    log.info("exported %d features as %s to %s", len(frame), info.key, path)
-    return path
 
 
 def _unlink(path: Path) -> None:

@@ -660,3 +660,14 @@ def test_geojson_repairs_geometry_invalid_after_rounding() -> None:
     assert back[0] is None or back[0].is_empty or back[0].is_valid
     # two triangles, each half of 0.002 x 0.001 degrees
     assert back[1].is_valid and back[1].area == pytest.approx(2 * 0.5 * 0.002 * 0.001, rel=1e-3)
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_partial(tmp_path: Path) -> None:
+    target = tmp_path / "x.zip"
+    target.write_bytes(b"old")
+    frame = gpd.GeoDataFrame({"parcel_id": ["a"], "enterprise": ["emoji 🚗"]},
+                             geometry=[_square(118.1, 24.5)], crs="EPSG:4326")
+    with pytest.raises(ConfigError):
+        export_layer(frame, target, fmt="shp", encoding="gbk")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.zip"]
