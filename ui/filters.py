@@ -71,6 +71,8 @@ def format_value(field: str, value: object, lang: str = "zh") -> str:
         return "—"
     if isinstance(value, float) and math.isnan(value):
         return "—"
+    if isinstance(value, str) and not value.strip():
+        return "—"
     spec = FIELD_BY_NAME.get(field)
     kind = spec.kind if spec else ""
     unit = field_unit(field)

@@ -1,18 +1,153 @@
-"""Page placeholder until its analysis lands."""
+"""数据 Data: upload a parcel layer, override CRS/encoding, map fields, read the report, switch data."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from ui.frame import current_lang
-from ui.i18n import t
+from core.errors import PlanningError
+from core.settings import get_settings
+from parcels.schema import CANONICAL_FIELDS
+from ui import state, workspace
+from ui.frame import current_lang, guard, show_error
+from ui.i18n import field_label, t
+from ui.ingest import UploadOutcome, ingest_upload, reingest
+
+__all__ = ["render"]
+
+_LAST = "data_last_upload"
+_ENCODINGS = ("", "utf-8", "gbk", "gb18030", "big5", "latin-1")
+
+
+def _switcher(lang: str) -> None:
+    st.subheader(t("data.current", lang))
+    uploads = workspace.list_uploads()
+    options = [workspace.EMBEDDED, *[u["id"] for u in uploads]]
+    names = {workspace.EMBEDDED: t("dataset.embedded", lang), **{u["id"]: u["filename"] for u in uploads}}
+    active = workspace.active_dataset()
+    choice = st.radio(
+        t("data.switch", lang), options, index=options.index(active) if active in options else 0,
+        format_func=lambda d: names.get(d, d),
+    )
+    if choice != active:
+        workspace.set_active_dataset(choice)
+        st.rerun()
+
+
+def _show_outcome(outcome: UploadOutcome, lang: str) -> None:
+    if outcome.usable:
+        st.success(t("data.loaded", lang, n=f"{outcome.n_parcels:,}"))
+    else:
+        st.error(t("data.unusable", "zh") + "\n\n" + t("data.unusable", "en"))
+
+
+def _upload_form(lang: str) -> None:
+    mb = get_settings().max_upload_mb
+    st.subheader(t("data.upload_header", lang))
+    st.caption(t("data.upload_help", lang, mb=mb))
+    with st.form("upload_form"):
+        file = st.file_uploader(
+            t("data.file", lang), type=["gpkg", "geojson", "json", "zip", "csv"], key=state.UPLOAD
+        )
+        c1, c2, c3 = st.columns(3)
+        crs = c1.text_input(t("data.crs", lang), key=state.UPLOAD_CRS, help=t("data.crs_help", lang))
+        encoding = c2.selectbox(
+            t("data.encoding", lang), _ENCODINGS, key=state.UPLOAD_ENCODING,
+            format_func=lambda e: e or t("data.encoding_auto", lang),
+        )
+        layer = c3.text_input(t("data.layer", lang), key=state.UPLOAD_LAYER)
+        gcj02 = st.checkbox(t("data.gcj02", lang), key="upload_gcj02")
+        submitted = st.form_submit_button(t("data.submit", lang), type="primary")
+    if not submitted or file is None:
+        return
+    if file.size > mb * 1024 * 1024:
+        st.error(t("data.too_large", "zh", size=file.size / 2**20, mb=mb) + "\n\n"
+                 + t("data.too_large", "en", size=file.size / 2**20, mb=mb))
+        return
+    try:
+        outcome = ingest_upload(
+            file.getvalue(), file.name, crs=crs.strip() or None, encoding=encoding or None,
+            layer=layer.strip() or None, gcj02=gcj02,
+        )
+    except PlanningError as err:
+        show_error(err)
+        st.warning(t("data.failed", lang))
+        return
+    st.session_state[_LAST] = outcome.dataset_id
+    _show_outcome(outcome, lang)
+
+
+def _report(dataset_id: str, lang: str) -> None:
+    options = workspace.read_options(dataset_id)
+    st.subheader(t("data.report", lang, name=options.get("filename", dataset_id)))
+    report = workspace.load_report(dataset_id)
+    if report is None or report.empty:
+        st.caption(t("data.report_none", lang))
+    else:
+        counts = report.groupby(["code", "severity"]).size().rename("n").reset_index()
+        st.markdown(f"**{t('data.report_counts', lang)}**")
+        st.dataframe(counts, hide_index=True, width="stretch")
+        message = "message_en" if lang == "en" else "message_zh"
+        cols = [c for c in ("row", "parcel_id", "code", "severity", message, "action", "field", "value")
+                if c in report.columns]
+        st.dataframe(report[cols], hide_index=True, width="stretch", height=260)
+    _mapping_editor(dataset_id, options, lang)
+
+
+def _mapping_editor(dataset_id: str, options: dict, lang: str) -> None:
+    st.subheader(t("data.mapping", lang))
+    st.caption(t("data.mapping_help", lang))
+    recognised = options.get("field_mapping") or {}
+    if recognised:
+        with st.expander(t("data.mapping_current", lang)):
+            st.table(pd.DataFrame({
+                t("data.mapping_source", lang): list(recognised),
+                t("data.mapping_target", lang): [f"{v} · {field_label(v, lang)}" for v in recognised.values()],
+            }))
+    unmapped = [c for c in options.get("unmapped") or [] if c != "geometry"]
+    if not unmapped:
+        return
+    current = options.get("field_map") or {}
+    table = pd.DataFrame({"source": unmapped, "target": [current.get(c, "") for c in unmapped]})
+    targets = ["", *[f.name for f in CANONICAL_FIELDS]]
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        disabled=["source"],
+        column_config={
+            "source": st.column_config.TextColumn(t("data.mapping_source", lang)),
+            "target": st.column_config.SelectboxColumn(t("data.mapping_target", lang), options=targets),
+        },
+        key=f"mapping_{dataset_id}",
+    )
+    if st.button(t("data.mapping_apply", lang), key=f"apply_{dataset_id}"):
+        field_map = dict(current)
+        for src, target in zip(edited["source"], edited["target"], strict=True):
+            if isinstance(target, str) and target:
+                field_map[str(src)] = target
+            else:
+                field_map.pop(str(src), None)
+        try:
+            outcome = reingest(dataset_id, field_map=field_map)
+        except PlanningError as err:
+            show_error(err)
+            return
+        _show_outcome(outcome, lang)
 
 
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
     st.title(t("page.data", lang))
-    st.info(t("pending.page", lang, what="data"))
+    with guard():
+        _upload_form(lang)
+        _switcher(lang)
+        inspected = st.session_state.get(_LAST)
+        active = workspace.active_dataset()
+        if inspected is None and active != workspace.EMBEDDED:
+            inspected = active
+        if inspected is not None:
+            _report(inspected, lang)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
     if "recommendation_rule" in row.index:
         rule = row.get("recommendation_rule")
         st.text(f"{t('detail.rule', lang)}：{rule if isinstance(rule, str) else '—'}")
-    st.dataframe(detail_rows(row, lang), hide_index=True, width="stretch", height=420)
+    with st.container(height=460):
+        st.table(detail_rows(row, lang).set_index(t("detail.field", lang)))
 
 
 def render() -> None:

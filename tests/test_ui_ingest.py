@@ -1,0 +1,91 @@
+"""Uploads persist in the workspace; a failed upload leaves the last good data in place."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from ui_support import HOSTILE, tiny_parcels
+
+from core.errors import PlanningError
+from ui import ingest, workspace
+
+
+def _geojson(n: int = 6, *, extra: bool = True) -> bytes:
+    frame = tiny_parcels(n)[["parcel_id", "enterprise", "land_use", "output_value", "geometry"]]
+    frame = frame.rename(columns={"parcel_id": "宗地编号", "enterprise": "权利人", "land_use": "土地用途",
+                                  "output_value": "工业总产值"})
+    if extra:
+        frame["QYDM"] = [f"91350200{i:04d}" for i in range(n)]  # an enterprise code nobody maps
+    return frame.to_json(drop_id=True).encode("utf-8")
+
+
+def test_usable_upload_becomes_active_and_survives_a_restart() -> None:
+    out = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    assert out.usable and out.n_parcels == 6
+    assert workspace.active_dataset() == out.dataset_id
+    stored = workspace.load_parcels(out.dataset_id)
+    assert HOSTILE in stored["enterprise"].tolist()
+    # a "restart": nothing but the files in the workspace
+    state = json.loads((workspace.workspace_dir() / "active.json").read_text(encoding="utf-8"))
+    assert state == {"dataset": out.dataset_id}
+    assert workspace.list_uploads()[0]["filename"] == "园区地块.geojson"
+    assert "QYDM" in workspace.read_options(out.dataset_id)["unmapped"]
+
+
+def test_failed_upload_keeps_the_last_good_data() -> None:
+    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    with pytest.raises(PlanningError):
+        ingest.ingest_upload(b"this is not geojson", "broken.geojson")
+    assert workspace.active_dataset() == good.dataset_id
+
+
+def test_unusable_upload_keeps_the_last_good_data() -> None:
+    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    points_only = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"宗地编号": "X1"}, "geometry": {"type": "Point", "coordinates": [118.1, 24.5]}}]}
+    ).encode()
+    out = ingest.ingest_upload(points_only, "points.geojson")
+    assert not out.usable
+    assert workspace.active_dataset() == good.dataset_id
+    assert not workspace.parcels_path(out.dataset_id).exists()
+    assert workspace.load_report(out.dataset_id) is not None
+
+
+def test_field_mapping_is_applied_and_persisted() -> None:
+    out = ingest.ingest_upload(_geojson(), "m.geojson")
+    again = ingest.reingest(out.dataset_id, field_map={"QYDM": "planned_use"})
+    assert again.usable
+    opts = workspace.read_options(out.dataset_id)
+    assert opts["field_map"] == {"QYDM": "planned_use"}
+    assert "QYDM" not in opts["unmapped"]
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.json"
+    workspace.atomic_write_json(target, {"k": "值"})
+    workspace.atomic_write_json(target, {"k": "新值"})
+    assert json.loads(target.read_text(encoding="utf-8")) == {"k": "新值"}
+    assert os.listdir(target.parent) == ["b.json"]
+
+
+def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path: Path) -> None:
+    target = tmp_path / "x.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def boom(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        workspace.atomic_write(target, boom)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["x.txt"]
+
+
+@pytest.mark.parametrize("bad", ["../../etc", "embedded", "ABCDEF0123456789", ""])
+def test_upload_ids_cannot_escape_the_workspace(bad: str) -> None:
+    with pytest.raises(PlanningError, match="dataset id"):
+        workspace.upload_dir(bad)

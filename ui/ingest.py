@@ -1,0 +1,112 @@
+"""Uploads into the workspace: read, validate, keep the last good data (no Streamlit here)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from core.errors import InputFileError
+from parcels.read import read_parcels_bytes
+from ui import workspace
+
+__all__ = ["UploadOutcome", "ingest_upload", "reingest"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What became of an upload.
+
+    Attributes
+    ----------
+    dataset_id
+        Upload id (its folder in the workspace).
+    usable
+        True when the parcels were stored and the dataset made active.
+    n_parcels
+        Usable parcels read.
+    report
+        The validation report as a table.
+    """
+
+    dataset_id: str
+    usable: bool
+    n_parcels: int
+    report: pd.DataFrame
+
+
+def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
+    source = workspace.source_path(dataset_id)
+    if source is None:
+        raise InputFileError(
+            f"The uploaded file of dataset {dataset_id} is no longer in the workspace; upload it again.",
+            f"数据集 {dataset_id} 的上传文件已不在工作区中，请重新上传。",
+        )
+    result = read_parcels_bytes(
+        source.read_bytes(),
+        options.get("filename", source.name),
+        layer=options.get("layer") or None,
+        crs=options.get("crs") or None,
+        encoding=options.get("encoding") or None,
+        field_map=options.get("field_map") or None,
+        gcj02=bool(options.get("gcj02", False)),
+    )
+    report = result.report.to_frame()
+    stored = {
+        **options,
+        "field_mapping": dict(result.field_mapping),
+        "unmapped": list(result.unmapped),
+        "source_crs": str(result.source_crs),
+        "encoding_used": result.encoding,
+        "source_format": result.source_format,
+        "n_input_rows": int(result.report.n_input_rows),
+        "n_usable_rows": int(result.report.n_usable_rows),
+        "usable": bool(result.report.usable),
+    }
+    workspace.save_report(dataset_id, report)
+    workspace.write_options(dataset_id, stored)
+    if result.report.usable:
+        workspace.save_parcels(dataset_id, result.frame)
+        workspace.set_active_dataset(dataset_id)
+        logger.info("upload %s: %d usable parcels, now active", dataset_id, len(result.frame))
+    else:
+        logger.info("upload %s is not usable; the active dataset is unchanged", dataset_id)
+    return UploadOutcome(dataset_id, bool(result.report.usable), len(result.frame), report)
+
+
+def ingest_upload(
+    data: bytes,
+    filename: str,
+    *,
+    crs: str | None = None,
+    encoding: str | None = None,
+    layer: str | None = None,
+    gcj02: bool = False,
+    field_map: dict[str, str] | None = None,
+) -> UploadOutcome:
+    """Keep an uploaded file in the workspace, read and validate it.
+
+    A usable layer is stored (atomically) and becomes the active dataset; an unusable
+    one, or one that raises, leaves the active dataset as it was.
+
+    Raises
+    ------
+    core.errors.PlanningError
+        As :func:`parcels.read.read_parcels_bytes` (too large, unreadable, no CRS ...).
+    """
+    dataset_id = workspace.store_source(data, filename)
+    options = {"filename": filename, "crs": crs or "", "encoding": encoding or "", "layer": layer or "",
+               "gcj02": gcj02, "field_map": dict(field_map or {})}
+    workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
+    return _read(dataset_id, options)
+
+
+def reingest(dataset_id: str, *, field_map: dict[str, str]) -> UploadOutcome:
+    """Read a stored upload again with an edited field mapping (persisted)."""
+    options = workspace.read_options(dataset_id)
+    options["field_map"] = dict(field_map)
+    return _read(dataset_id, options)
