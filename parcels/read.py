@@ -507,6 +507,34 @@ def _crs_label(crs: pyproj.CRS) -> str:
     return f"EPSG:{code}" if code is not None else crs.name
 
 
+_EXACT_DATUMS = ("World Geodetic System 1984", "China 2000")
+
+
+def _datum_issue(src: pyproj.CRS) -> Issue | None:
+    """A warning when the source datum converts to WGS84 only approximately (Xi'an 1980, Beijing 1954 ...).
+
+    CGCS2000 and WGS84 agree within a few centimetres and are treated as equal.
+    """
+    geodetic = src.geodetic_crs
+    datum = geodetic.datum.name if geodetic is not None and geodetic.datum is not None else ""
+    if any(name in datum for name in _EXACT_DATUMS):
+        return None
+    with warnings.catch_warnings(record=True):  # "missing grids" notices: the accuracy tells the story
+        warnings.simplefilter("always")
+        group = pyproj.transformer.TransformerGroup(src, GEOGRAPHIC_CRS, always_xy=True)
+    accuracy = next((t.accuracy for t in group.transformers if t.accuracy and t.accuracy > 0), None)
+    how_en = f"about {accuracy:g} m" if accuracy else "an unknown amount (no published parameters; tens of metres or more)"
+    how_zh = f"约 {accuracy:g} 米" if accuracy else "未知（无公开转换参数，可能达数十米以上）"
+    return Issue.make(
+        "approximate_datum",
+        f"源坐标系的基准“{datum}”转换到 WGS84/CGCS2000 只能近似，位置误差{how_zh}。"
+        "如有当地转换参数，请先将图层转换到 CGCS2000 后再导入。",
+        f"the source datum '{datum}' converts to WGS84/CGCS2000 only approximately: positions may be off by "
+        f"{how_en}. Reproject the layer to CGCS2000 with local parameters before loading it, if available.",
+        value=_crs_label(src),
+    )
+
+
 def _to_lonlat(geoms: np.ndarray, src: pyproj.CRS, gcj02: bool) -> np.ndarray:
     series = gpd.GeoSeries(geoms, crs=src).to_crs(GEOGRAPHIC_CRS)
     out = np.asarray(series.array, dtype=object)
@@ -808,6 +836,13 @@ def _build(
     issues += _issues_for(check.non_polygon, rows, ids, "non_polygon_geometry", zh, en, raw=kinds)
 
     usable = ~(check.missing | check.non_polygon)
+    reduced = usable & (check.input_type == "GeometryCollection")
+    issues += _issues_for(reduced, rows, ids, "polygonal_parts_kept",
+                          "几何集合中只保留了面状部分（点、线已去掉）",
+                          "geometry collection: only its polygonal parts were kept (points/lines dropped)")
+    datum = _datum_issue(src_crs)
+    if datum is not None:
+        issues.append(datum)
     lonlat = _to_lonlat(np.where(usable, check.geometry, None), src_crs, gcj02)
     if district is not None:
         outside = usable & ~shapely.intersects(np.where(usable, lonlat, None), district)

@@ -26,6 +26,8 @@ negative_value             warning   set_missing   a negative amount/area/term: 
 unknown_land_use           warning   defaulted     land use not recognised: ``other``
 unknown_zone               info      set_missing   zone value not recognised: assigned spatially
 outside_district           warning   kept          parcel does not touch the district boundary
+approximate_datum          warning   kept          source datum (Xi'an 1980, Beijing 1954 ...) converts only approximately
+polygonal_parts_kept       info      repaired      geometry collection: points/lines dropped, polygons kept
 unmapped_field             info      kept          source column not in the schema: kept as-is
 renamed_field              info      kept          kept column renamed to avoid a clash
 truncated_field_name       info      repaired      DBF name cut mid-character: read without the broken tail
@@ -62,6 +64,8 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
     "unknown_land_use": ("warning", "defaulted"),
     "unknown_zone": ("info", "set_missing"),
     "outside_district": ("warning", "kept"),
+    "approximate_datum": ("warning", "kept"),
+    "polygonal_parts_kept": ("info", "repaired"),
     "unmapped_field": ("info", "kept"),
     "renamed_field": ("info", "kept"),
     "truncated_field_name": ("info", "repaired"),

@@ -462,3 +462,24 @@ def test_no_id_column_generates_ids_once_reported(tmp_path: Path) -> None:
     assert result.frame["parcel_id"].tolist() == ["row-1", "row-2"]
     [issue] = result.report.of_code("missing_id")
     assert issue.row is None
+
+
+@pytest.mark.parametrize(("epsg", "warned"), [(4548, False), (4527, False), (2385, True), (2435, True)])
+def test_approximate_datum_warned(tmp_path: Path, epsg: int, warned: bool) -> None:
+    """Xi'an 1980 (2385) and Beijing 1954 (2435) reach WGS84 only approximately; CGCS2000 does not warn."""
+    lon, lat = 118.1, 24.5
+    x, y = pyproj.Transformer.from_crs(4326, epsg, always_xy=True).transform(lon, lat)
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"id": ["a"], "wkt": [shapely.box(x, y, x + 50, y + 50).wkt]}).to_csv(path, index=False)
+    result = read_parcels(path, crs=f"EPSG:{epsg}")
+    assert bool(result.report.of_code("approximate_datum")) == warned
+    assert result.source_crs == f"EPSG:{epsg}"
+
+
+def test_geometry_collection_keeps_polygon_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "gc.csv"
+    gc = shapely.GeometryCollection([shapely.Point(_origin(1)), _rect(1)])
+    pd.DataFrame({"id": ["a"], "wkt": [gc.wkt]}).to_csv(path, index=False)
+    result = read_parcels(path, crs="EPSG:4548")
+    assert result.frame.geometry.iloc[0].geom_type == "Polygon"
+    assert [i.row for i in result.report.of_code("polygonal_parts_kept")] == [1]
