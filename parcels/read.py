@@ -522,7 +522,8 @@ def _datum_issue(src: pyproj.CRS) -> Issue | None:
     with warnings.catch_warnings(record=True):  # "missing grids" notices: the accuracy tells the story
         warnings.simplefilter("always")
         group = pyproj.transformer.TransformerGroup(src, GEOGRAPHIC_CRS, always_xy=True)
-    accuracy = next((t.accuracy for t in group.transformers if t.accuracy and t.accuracy > 0), None)
+    first = group.transformers[0] if group.transformers else None  # PROJ's preferred operation
+    accuracy = first.accuracy if first is not None and first.accuracy > 0 else None
     how_en = f"about {accuracy:g} m" if accuracy else "an unknown amount (no published parameters; tens of metres or more)"
     how_zh = f"约 {accuracy:g} 米" if accuracy else "未知（无公开转换参数，可能达数十米以上）"
     return Issue.make(
