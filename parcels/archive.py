@@ -43,8 +43,29 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The entry's name, re-decoded when the archive did not flag it as UTF-8.
+
+    Zip tools on Chinese Windows store names in GBK without the UTF-8 flag; Python
+    then reads them as CP437 (宗地.shp becomes ×┌╡╪.shp).  Such a name is tried as
+    UTF-8 (some tools omit the flag) and then as GB18030.
+    """
     name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+def _unsafe_reason(info: zipfile.ZipInfo, name: str) -> str | None:
     if "\x00" in name:
         return "contains a NUL character / 含有空字符"
     norm = name.replace("\\", "/")
@@ -107,13 +128,15 @@ def safe_extract_zip(
                 "Zip only the layer's files (.shp, .shx, .dbf, .prj, .cpg).",
                 f"{archive.name} 含有 {len(infos)} 个条目，超过上限 {max_n}。请只压缩图层文件（.shp/.shx/.dbf/.prj/.cpg）。",
             )
-        for info in infos:
-            reason = _unsafe_reason(info)
+        names = [_member_name(info) for info in infos]
+        for info, name in zip(infos, names, strict=True):
+            reason = _unsafe_reason(info, name) or (_unsafe_reason(info, info.filename) if name != info.filename
+                                                     else None)
             if reason is not None:
                 raise UnsafeArchiveError(
-                    f"Refused {archive.name}: entry '{info.filename}' {reason.split(' / ')[0]}. "
+                    f"Refused {archive.name}: entry '{name}' {reason.split(' / ')[0]}. "
                     "Archives must hold plain relative paths only; re-create the zip from the layer's files.",
-                    f"已拒绝 {archive.name}：条目“{info.filename}”{reason.split(' / ')[1]}。"
+                    f"已拒绝 {archive.name}：条目“{name}”{reason.split(' / ')[1]}。"
                     "压缩包只能包含普通相对路径，请用图层文件重新压缩。",
                 )
         declared = sum(i.file_size for i in infos)
@@ -125,12 +148,12 @@ def safe_extract_zip(
             )
         written = 0
         out: list[Path] = []
-        for info in infos:
-            target = (dest_root / info.filename.replace("\\", "/")).resolve()
+        for info, name in zip(infos, names, strict=True):
+            target = (dest_root / name.replace("\\", "/")).resolve()
             if not target.is_relative_to(dest_root):  # belt and braces after _unsafe_reason
                 raise UnsafeArchiveError(
-                    f"Refused {archive.name}: entry '{info.filename}' resolves outside the folder.",
-                    f"已拒绝 {archive.name}：条目“{info.filename}”指向目标文件夹之外。",
+                    f"Refused {archive.name}: entry '{name}' resolves outside the folder.",
+                    f"已拒绝 {archive.name}：条目“{name}”指向目标文件夹之外。",
                 )
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -151,14 +174,14 @@ def safe_extract_zip(
                 # BadZipFile: CRC/size mismatch (lying header) or damage; NotImplementedError:
                 # unsupported compression; RuntimeError: encrypted entry.
                 raise InputFileError(
-                    f"Entry '{info.filename}' of {archive.name} cannot be extracted ({err}). The archive is "
+                    f"Entry '{name}' of {archive.name} cannot be extracted ({err}). The archive is "
                     "damaged, encrypted, uses an unsupported compression, or declares false sizes.",
-                    f"{archive.name} 中的“{info.filename}”无法解压（{err}）：压缩包已损坏、加密、压缩方式不支持或声明的大小不实。",
+                    f"{archive.name} 中的“{name}”无法解压（{err}）：压缩包已损坏、加密、压缩方式不支持或声明的大小不实。",
                 ) from err
             except FileExistsError as err:
                 raise UnsafeArchiveError(
-                    f"{archive.name} holds '{info.filename}' twice (or in two letter cases). Refused.",
-                    f"{archive.name} 中“{info.filename}”重复出现，已拒绝。",
+                    f"{archive.name} holds '{name}' twice (or in two letter cases). Refused.",
+                    f"{archive.name} 中“{name}”重复出现，已拒绝。",
                 ) from err
             out.append(target)
     log.debug("extracted %d files (%d bytes) from %s", len(out), written, archive)

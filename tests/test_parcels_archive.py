@@ -197,3 +197,25 @@ def test_zip_in_subfolder_and_macos_junk(tmp_path: Path, shp_zip: Path) -> None:
 def test_sniff_format_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="File not found"):
         sniff_format(tmp_path / "nope.gpkg")
+
+
+def test_gbk_entry_names_without_utf8_flag(tmp_path: Path, shp_zip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zip tools on Chinese Windows write names in GBK without the UTF-8 flag."""
+    with zipfile.ZipFile(shp_zip) as zf:
+        entries = {n.replace("p.", "宗地."): zf.read(n) for n in zf.namelist()}
+
+    def gbk_names(self: zipfile.ZipInfo) -> tuple[bytes, int]:
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+    monkeypatch.setattr(zipfile.ZipInfo, "_encodeFilenameFlags", gbk_names)
+    archive = _zip_entries(tmp_path / "gbk-names.zip", entries)
+    monkeypatch.undo()
+    assert "宗地".encode("gbk") in archive.read_bytes()
+    with zipfile.ZipFile(archive) as zf:
+        assert not any(i.flag_bits & 0x800 for i in zf.infolist())
+    dest = tmp_path / "d"
+    dest.mkdir()
+    names = {p.name for p in safe_extract_zip(archive, dest)}
+    assert "宗地.shp" in names and "宗地.dbf" in names
+    result = read_parcels(archive)
+    assert result.layer == "宗地" and len(result.frame) == 300
