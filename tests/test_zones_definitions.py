@@ -6,6 +6,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
+import shapely
 from shapely.geometry import box
 
 from core.errors import CRSError, InputFileError, SchemaError
@@ -103,3 +104,13 @@ def test_embedded_zones() -> None:
     assert zones["zone_id"].tolist() == list(ZONE_IDS)
     assert zones.crs.to_epsg() == 4326
     assert zones.geometry.is_valid.all()
+
+
+def test_self_intersecting_zone_is_repaired_to_polygons() -> None:
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    frame = gpd.GeoDataFrame({"zone_id": ["hq"]}, geometry=[bowtie], crs=4326)
+    zones = normalise_zones(frame)
+    geom = zones.geometry.iloc[0]
+    assert geom.is_valid
+    assert geom.geom_type in ("Polygon", "MultiPolygon")
+    assert geom.area == pytest.approx(0.5)

@@ -7,7 +7,7 @@ default).  An STRtree is built on the parcels and queried with the (few) zones; 
 parcel-zone pairs whose interiors intersect become candidates.  Pairs where the zone
 contains the parcel get the parcel's whole area without computing an intersection; the
 others get ``area(intersection)``, computed for all pairs at once as shapely arrays.
-Each parcel takes the zone with the largest overlap area; ties (equal areas) go to
+Each parcel takes the zone with the largest overlap area; ties (equal to the mm²) go to
 the zone listed first in :data:`parcels.schema.ZONE_IDS` order (hq, incubation,
 demonstration), then by zone id.  Parcels that only touch a zone, or overlap none, get
 ``""``.
@@ -127,8 +127,9 @@ def spatial_zones(
                 overlap[cross] = shapely.area(shapely.intersection(pg[p_idx[cross]], zg[z_idx[cross]]))
             keep = overlap > 0.0
             p_k, z_k, a_k = p_idx[keep], z_idx[keep], overlap[keep]
-            # sort by parcel, then largest area, then zone rank; first row per parcel wins
-            sort = np.lexsort((zone_rank[z_k], -a_k, p_k))
+            # sort by parcel, then largest area (to the mm², so float noise cannot break a tie),
+            # then zone rank; the first row per parcel wins
+            sort = np.lexsort((zone_rank[z_k], -np.round(a_k, 6), p_k))
             p_s, z_s = p_k[sort], z_k[sort]
             first = np.ones(len(p_s), dtype=bool)
             first[1:] = p_s[1:] != p_s[:-1]

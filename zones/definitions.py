@@ -178,6 +178,14 @@ def zone_id_from_name(value: object) -> str | None:
     return None
 
 
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """The polygonal part of a geometry (repairs can leave stray lines or points)."""
+    if isinstance(geom, shapely.Polygon | shapely.MultiPolygon):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if isinstance(p, shapely.Polygon | shapely.MultiPolygon)]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
 def load_zones(path: str | Path | None = None, *, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read the functional-zone layer.
 
@@ -284,7 +292,7 @@ def normalise_zones(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         mask = (ids == zone.zone_id).to_numpy()
         if not mask.any():
             continue
-        merged = shapely.union_all(shapely.make_valid(geoms[mask]))
+        merged = _polygonal(shapely.union_all(shapely.make_valid(geoms[mask])))
         row = {c: getattr(zone, c) for c in ZONE_COLUMNS if c != "geometry"}
         for col in ("name_zh", "name_en", "carriers_zh", "carriers_en", "policy_zh", "policy_en"):
             if col in frame.columns:
