@@ -2,7 +2,8 @@
 
 Accepted forms (after Unicode NFKC, so full-width digits work):
 
-* ``2003-05-12``, ``2003/5/12``, ``2003.5.12``, ``2003年5月12日`` (a time of day may follow);
+* ``2003-05-12``, ``2003/5/12``, ``2003.5.12``, ``2003年5月12日`` (a time of day may follow,
+  with a UTC offset; the calendar date as written is kept);
 * ``20030512`` (eight digits, as text or number);
 * Excel day serials (``37753`` -> 2003-05-12, 1900 date system), as numbers or text,
   accepted only between 1920-01-01 and 2100-12-31 (serials 7306-73415) so that a
@@ -36,7 +37,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 7306, 73415  # 1920-01-01 .. 2100-12-31
 _YMD = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:[ T]+\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?)?$"
+    r"(?:[ T]+\d{1,2}[:时]\d{1,2}(?:[:分]\d{1,2}(?:\.\d+)?秒?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 )
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER = re.compile(r"^\d+(?:\.\d*)?$")

@@ -134,3 +134,17 @@ def test_real_process_no_traceback(tmp_path: Path, cwd: Path) -> None:
     assert good.returncode == 0, good.stderr
     assert "missing_geometry" in good.stdout
     assert _tree(cwd) == set()
+
+
+def test_zip_bomb_exit_2(tmp_path: Path, cwd: Path, capsys: pytest.CaptureFixture[str],
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.settings import Settings
+
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("p.shp", b"\0" * (2 * 1024 * 1024))
+    monkeypatch.setattr("parcels.archive.get_settings", lambda: Settings(max_unpacked_mb=1))
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "zip bomb" in err and "Traceback" not in err
+    assert _tree(cwd) == set()
