@@ -247,32 +247,27 @@ def _polygonal(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     return out
 
 
-def _clip(plots: _Plots, mask: shapely.Geometry, minus: shapely.Geometry | None = None) -> tuple[_Plots, np.ndarray]:
-    """Plots inside ``mask`` (minus ``minus``): whole ones kept, cut ones clipped.
+def _clip(plots: _Plots, mask: shapely.Geometry, minus: shapely.Geometry | None = None) -> _Plots:
+    """Plots inside ``mask`` and outside ``minus``.
 
-    Returns the kept plots and a boolean array telling which input plots were cut.
+    Whole plots are kept as they are; plots cut by an edge are clipped, and pieces under
+    1,000 m² are dropped.
     """
     shapely.prepare(mask)
-    inter = shapely.intersects(mask, plots.geometry)
-    inside = inter & shapely.contains(mask, plots.geometry)
+    touches = shapely.intersects(mask, plots.geometry)
+    whole = touches & shapely.contains(mask, plots.geometry)
     if minus is not None:
         shapely.prepare(minus)
-        touched = shapely.intersects(minus, plots.geometry)
-        inside &= ~touched
-    cut = inter & ~inside
-    kept = plots.take(np.flatnonzero(inside | cut))
-    cut_k = cut[inside | cut]
-    if cut_k.any():
-        pieces = shapely.intersection(kept.geometry[cut_k], mask)
+        whole &= ~shapely.intersects(minus, plots.geometry)
+    kept = plots.take(np.flatnonzero(touches))
+    cut = ~whole[touches]
+    if cut.any():
+        pieces = shapely.intersection(kept.geometry[cut], mask)
         if minus is not None:
             pieces = shapely.difference(pieces, minus)
-        kept.geometry[cut_k] = _polygonal(pieces)
-    good = np.array([g is not None for g in kept.geometry]) if cut_k.any() else np.ones(len(cut_k), bool)
-    good &= ~shapely.is_empty(kept.geometry) if good.any() else good
-    area = np.zeros(len(good))
-    area[good] = shapely.area(kept.geometry[good])
-    good &= area >= _MIN_PIECE_M2
-    return kept.take(np.flatnonzero(good)), inter
+        kept.geometry[cut] = _polygonal(pieces)
+    area = shapely.area(kept.geometry)  # NaN where a piece vanished
+    return kept.take(np.flatnonzero(area >= _MIN_PIECE_M2))
 
 
 def _to_metric(frame: gpd.GeoDataFrame) -> npt.NDArray[np.object_]:
@@ -303,7 +298,7 @@ def _zone_geoms(zones: gpd.GeoDataFrame) -> dict[str, shapely.Geometry]:
 
 @dataclass
 class _Candidates:
-    """Plots in priority order, with where they came from."""
+    """Candidate plots and where they came from."""
 
     plots: _Plots
     origin: npt.NDArray[np.object_]  # zone id or "" per plot
@@ -319,7 +314,7 @@ def _inner_candidates(
     lattice: _Lattice, zones: dict[str, shapely.Geometry], district: shapely.Geometry,
     airport: shapely.Geometry | None,
 ) -> tuple[_Candidates, tuple[int, int, int, int]]:
-    """Tier 1 (zones) and tier 2 (rest of the district) plots, in priority order."""
+    """Plots of the zones (tier 0) and of the rest of the district (tier 1)."""
     geoms = [district, *zones.values()]
     bounds = shapely.total_bounds(np.array(geoms, dtype=object))
     i0, i1, j0, j1 = lattice.block_range(tuple(bounds))
@@ -327,10 +322,10 @@ def _inner_candidates(
     plots = lattice.plots(ii.ravel(), jj.ravel())
     parts: list[tuple[_Plots, str, int]] = []
     for zid, zgeom in zones.items():
-        kept, _ = _clip(plots, zgeom)
+        kept = _clip(plots, zgeom)
         parts.append((kept, zid, 0))
     zone_union = shapely.union_all(np.array(list(zones.values()), dtype=object)) if zones else None
-    rest, _ = _clip(plots, district, zone_union)
+    rest = _clip(plots, district, zone_union)
     parts.append((rest, "", 1))
     geom = np.concatenate([p.geometry for p, _, _ in parts])
     cand = _Candidates(
@@ -379,8 +374,10 @@ def _select(cand: _Candidates, n: int, seed: int, n_named: int) -> tuple[np.ndar
     inc = np.flatnonzero((cand.origin == "incubation") & (cand.tier == 0))
     named = np.zeros(len(key), bool)
     if n_named and inc.size >= n_named:
-        area = shapely.area(cand.plots.geometry[inc])
-        ok = inc[(area >= 5_000.0) & (area <= 40_000.0)]
+        geoms = cand.plots.geometry[inc]
+        area = shapely.area(geoms)
+        # whole rectangular plots (5 vertices) of a plausible factory size
+        ok = inc[(area >= 5_000.0) & (area <= 40_000.0) & (shapely.get_num_coordinates(geoms) == 5)]
         ok = ok if ok.size >= n_named else inc
         pick = ok[np.argsort(_uniform(cand.plots.block_i[ok], cand.plots.block_j[ok] * 8 + cand.plots.local[ok],
                                       seed, 7), kind="stable")[:n_named]]
@@ -453,14 +450,14 @@ def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, 
     land_use[named] = "industrial"
     firm = np.isin(land_use, _FIRM_USES)
 
-    # planned use: mostly as is; converted office parcels in the old zone keep their new use
+    # planned use: as is (converted office land in the old zone stays office), 8 % unrecorded;
+    # the plan keeps the named firms' parcels industrial
     planned = land_use.copy()
-    planned[rng.random(n) < 0.08] = None
+    planned[(rng.random(n) < 0.08) & ~named] = None
 
     # lease start: 1985-2022; older in the incubation zone (the 1980s SEZ)
-    y0 = np.where(cls == 0, 1985, 1985).astype(np.int64)
     y1 = np.where((cls == 0) & (land_use == "industrial"), 2008, 2022)
-    year = y0 + np.floor(rng.random(n) * (y1 - y0 + 1)).astype(np.int64)
+    year = 1985 + np.floor(rng.random(n) * (y1 - 1985 + 1)).astype(np.int64)
     month = 1 + np.floor(rng.random(n) * 12).astype(np.int64)
     day = 1 + np.floor(rng.random(n) * 28).astype(np.int64)
     u = rng.random(n)
@@ -494,8 +491,8 @@ def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, 
     # economics, firms only
     nan = np.full(n, np.nan)
     mu = area / SQM_PER_MU
-    med = np.array([_OUTPUT_PER_MU.get(x, (np.nan, 0.0))[0] for x in _FIRM_USES])
-    sig = np.array([_OUTPUT_PER_MU.get(x, (np.nan, 0.0))[1] for x in _FIRM_USES])
+    med = np.array([_OUTPUT_PER_MU[x][0] for x in _FIRM_USES])
+    sig = np.array([_OUTPUT_PER_MU[x][1] for x in _FIRM_USES])
     fidx = np.select([land_use == x for x in _FIRM_USES], [0, 1, 2], 0)
     opm = np.clip(_lognormal(rng, med[fidx], sig[fidx]), 5.0, 6000.0)
     output = np.where(firm, opm * mu, nan)
