@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import yaml
 from pyogrio.errors import DataLayerError
 
 import geodata
@@ -104,16 +105,14 @@ def _fallback_analysis(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+@st.cache_data(show_spinner=False)
 def default_profile_dict() -> dict[str, Any] | None:
-    """The default efficiency profile as a plain dict (None without the module)."""
+    """The shipped efficiency profile as plain data (as in its YAML file), or None."""
     eff = optional_module("analysis.efficiency")
     if eff is None:
         return None
-    profile = eff.default_profile()
-    to_dict = getattr(eff, "profile_to_dict", None)
-    if to_dict is not None:
-        return to_dict(profile)
-    return None
+    with open(eff.DEFAULT_PROFILE_PATH, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
 
 
 def profile_json(profile: dict[str, Any] | None) -> str:

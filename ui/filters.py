@@ -118,7 +118,7 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
         s = frame[c]
         if c in ("zone_id", "land_use", "expiry_status", "efficiency_class"):
             s = s.map(lambda v, c=c: category_label(c, v, lang) if isinstance(v, str) else "—")
-        elif c in ("area_mu", "remaining_years", "output_per_mu"):
+        elif c in ("area_mu", "remaining_years", "output_per_mu", "tax_per_mu", "efficiency_score", "height_limit_m"):
             s = pd.to_numeric(s, errors="coerce").round(2)
         unit = field_unit(c)
         label = field_label(c, lang) + (f"（{unit}）" if unit and c not in ("area_mu",) else "")

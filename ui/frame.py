@@ -21,6 +21,7 @@ __all__ = [
     "current_lang",
     "current_basemap",
     "current_as_of",
+    "current_profile",
     "init_state",
     "sidebar",
     "show_error",
@@ -59,6 +60,12 @@ def current_as_of() -> dt.date:
     """The evaluation date."""
     value = st.session_state.get(state.AS_OF)
     return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def current_profile() -> dict[str, Any] | None:
+    """The efficiency profile edited in this session (None: the shipped default)."""
+    value = st.session_state.get(state.PROFILE_OVERRIDES)
+    return value if isinstance(value, dict) else None
 
 
 def base_path() -> str:

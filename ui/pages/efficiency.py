@@ -1,18 +1,171 @@
-"""Page placeholder until its analysis lands."""
+"""亩均效益 Efficiency per mu: edit the profile, see classes re-computed, low-efficiency land, price tiers."""
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from ui.frame import current_lang
-from ui.i18n import t
+from core.errors import PlanningError
+from parcels.schema import EFFICIENCY_CLASSES
+from ui import data, state
+from ui.filters import display_table
+from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard, show_error
+from ui.i18n import class_label, field_label, t
+
+__all__ = ["render", "edited_profile"]
+
+_KEYS = ("eff_indicators", "eff_method", "eff_thr_A", "eff_thr_B", "eff_thr_C", "eff_pct_A", "eff_pct_B",
+         "eff_pct_C", "eff_low_output", "eff_low_tax")
+
+
+def edited_profile(
+    base: dict[str, Any],
+    *,
+    indicators: pd.DataFrame,
+    method: str,
+    thresholds: dict[str, float],
+    percentiles: dict[str, float],
+    low_output: float | None,
+    low_tax: float | None,
+) -> dict[str, Any]:
+    """A copy of the profile dict ``base`` with the page's edits applied."""
+    out = copy.deepcopy(base)
+    out["indicators"] = {
+        str(r["name"]): {"weight": float(r["weight"]), "benchmark": float(r["benchmark"]), "required": bool(r["required"])}
+        for _, r in indicators.iterrows()
+        if float(r["weight"]) > 0
+    }
+    out["classification"] = {**out.get("classification", {}), "method": method, "thresholds": thresholds,
+                             "percentiles": percentiles}
+    low = dict(out.get("low_efficiency") or {})
+    low["output_per_mu_min"] = low_output
+    low["tax_per_mu_min"] = low_tax
+    out["low_efficiency"] = low
+    return out
+
+
+def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
+    current = current_profile() or base
+    st.subheader(t("eff.profile", lang) + f"：{current.get('name_zh') or current.get('name', '')}")
+    st.markdown(f"**{t('eff.indicators', lang)}**")
+    table = pd.DataFrame(
+        [{"name": k, "weight": v.get("weight", 0.0), "benchmark": v.get("benchmark", 1.0),
+          "required": bool(v.get("required", False))} for k, v in (current.get("indicators") or {}).items()]
+    )
+    edited = st.data_editor(
+        table, hide_index=True, disabled=["name"], key="eff_indicators",
+        column_config={
+            "name": st.column_config.TextColumn(t("eff.indicator", lang)),
+            "weight": st.column_config.NumberColumn(t("eff.weight", lang), min_value=0.0, step=1.0),
+            "benchmark": st.column_config.NumberColumn(t("eff.benchmark", lang), min_value=0.0),
+            "required": st.column_config.CheckboxColumn(t("eff.required", lang)),
+        },
+    )
+    st.caption(" · ".join(f"{n} = {field_label(n, lang)}" for n in table["name"]))
+    cls = current.get("classification") or {}
+    method = st.radio(t("eff.method", lang), ("thresholds", "percentiles"), key="eff_method", horizontal=True,
+                      index=0 if cls.get("method", "thresholds") == "thresholds" else 1,
+                      format_func=lambda m: t(f"eff.method.{m}", lang))
+    cols = st.columns(3)
+    thr = {c: cols[i].number_input(t("eff.threshold", lang, c=c), value=float(cls.get("thresholds", {}).get(c, 0.0)),
+                                   key=f"eff_thr_{c}", disabled=method != "thresholds")
+           for i, c in enumerate("ABC")}
+    pct = {c: cols[i].number_input(t("eff.percentile", lang, c=c), value=float(cls.get("percentiles", {}).get(c, 0.0)),
+                                   min_value=0.0, max_value=100.0, key=f"eff_pct_{c}", disabled=method != "percentiles")
+           for i, c in enumerate("ABC")}
+    low = current.get("low_efficiency") or {}
+    c1, c2 = st.columns(2)
+    low_output = c1.number_input(t("eff.low_output", lang), value=low.get("output_per_mu_min"), min_value=0.0,
+                                 key="eff_low_output")
+    low_tax = c2.number_input(t("eff.low_tax", lang), value=low.get("tax_per_mu_min"), min_value=0.0,
+                              key="eff_low_tax")
+    return edited_profile(base, indicators=edited, method=method, thresholds=thr, percentiles=pct,
+                          low_output=low_output, low_tax=low_tax)
+
+
+def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
+    eff = data.optional_module("analysis.efficiency")
+    try:
+        eff.profile_from_dict(candidate)  # type: ignore[union-attr]
+    except PlanningError as err:
+        show_error(err)
+        return
+    new = None if data.profile_json(candidate) == data.profile_json(base) else candidate
+    if data.profile_json(new) != data.profile_json(current_profile()):
+        st.session_state[state.PROFILE_OVERRIDES] = new
+        st.rerun()
+
+
+def _distribution(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("eff.distribution", lang))
+    cls = frame["efficiency_class"].astype("string").fillna("unrated")
+    area = data.area_mu(frame)
+    table = pd.DataFrame({
+        t("kpi.parcels", lang): cls.value_counts().reindex(EFFICIENCY_CLASSES, fill_value=0),
+        t("unit.mu", lang): area.groupby(cls.to_numpy()).sum().reindex(EFFICIENCY_CLASSES, fill_value=0.0).round(1),
+    })
+    table.index = [class_label(c, lang) for c in table.index]
+    c1, c2 = st.columns([2, 3])
+    c1.dataframe(table, width="stretch")
+    c2.bar_chart(table[t("unit.mu", lang)])
+
+
+def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> None:
+    st.subheader(t("eff.price", lang))
+    tiers = profile.get("price_tiers") or {}
+    cls = frame["efficiency_class"].astype("string").fillna("unrated")
+    area = data.area_mu(frame)
+    rows = []
+    for c in ("A", "B", "C", "D"):
+        tier = tiers.get(c) or {}
+        rows.append({
+            t("filter.class", lang): class_label(c, lang),
+            t("eff.tier", lang): tier.get("en" if lang == "en" else "zh", ""),
+            t("eff.surcharge", lang): tier.get("electricity_surcharge_yuan_per_kwh"),
+            t("kpi.parcels", lang): int((cls == c).sum()),
+            t("unit.mu", lang): round(float(area[(cls == c).to_numpy()].sum()), 1),
+        })
+    st.table(pd.DataFrame(rows).set_index(t("filter.class", lang)))
 
 
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
     st.title(t("page.efficiency", lang))
-    st.info(t("pending.page", lang, what="efficiency"))
+    with guard():
+        base = data.default_profile_dict()
+        if base is None:
+            st.info(t("pending.page", lang, what="analysis.efficiency"))
+            return
+        candidate = _editor(base, lang)
+        _apply(base, candidate)
+        if current_profile() is not None:
+            st.info(t("eff.modified", lang))
+            if st.button(t("eff.reset", lang)):
+                st.session_state[state.PROFILE_OVERRIDES] = None
+                for key in _KEYS:
+                    st.session_state.pop(key, None)
+                st.rerun()
+        dataset_id, frame = data.current_frame(current_as_of(), current_profile())
+        data_notice(dataset_id, lang)
+        if "efficiency_class" not in frame.columns:
+            return
+        _distribution(frame, lang)
+        st.subheader(t("eff.low_list", lang))
+        low = frame[frame["low_efficiency"].astype("boolean").fillna(False).to_numpy()] \
+            if "low_efficiency" in frame.columns else frame.iloc[:0]
+        cols = ("parcel_id", "enterprise", "zone_id", "area_mu", "output_per_mu", "tax_per_mu", "efficiency_score",
+                "efficiency_class", "recommendation_zh" if lang == "zh" else "recommendation")
+        st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{data.area_mu(low).sum():,.1f}"))
+        st.dataframe(display_table(low.sort_values("output_per_mu"), lang, cols), hide_index=True, width="stretch",
+                     height=300)
+        _price_tiers(frame, current_profile() or base, lang)
+        with st.expander(t("eff.sources", lang)):
+            for src in base.get("sources") or []:
+                st.text(f"· {src}")
 
 
 if __name__ == "__main__":

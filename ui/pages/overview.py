@@ -6,7 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from ui import data, state
-from ui.frame import current_as_of, current_basemap, current_lang, data_notice, guard, show_legend, show_map
+from ui.frame import (
+    current_as_of,
+    current_basemap,
+    current_lang,
+    current_profile,
+    data_notice,
+    guard,
+    show_legend,
+    show_map,
+)
 from ui.i18n import class_label, t, zone_label
 from ui.mapview import build_map, theme_style
 
@@ -83,7 +92,7 @@ def render() -> None:
     lang = current_lang()
     st.title(t("page.overview", lang))
     with guard():
-        dataset_id, frame = data.current_frame(current_as_of())
+        dataset_id, frame = data.current_frame(current_as_of(), current_profile())
         data_notice(dataset_id, lang)
         k = kpis(frame)
         cols = st.columns(5)

@@ -16,6 +16,7 @@ from ui.frame import (
     current_as_of,
     current_basemap,
     current_lang,
+    current_profile,
     data_notice,
     guard,
     show_legend,
@@ -100,7 +101,7 @@ def render() -> None:
     lang = current_lang()
     st.title(t("page.parcels", lang))
     with guard():
-        dataset_id, frame = data.current_frame(current_as_of())
+        dataset_id, frame = data.current_frame(current_as_of(), current_profile())
         data_notice(dataset_id, lang)
         filtered = _filters(frame, lang)
         st.caption(t("filter.count", lang, n=f"{len(filtered):,}", total=f"{len(frame):,}"))
