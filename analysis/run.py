@@ -105,8 +105,7 @@ def _read_parcels(path: str | Path | None) -> tuple[gpd.GeoDataFrame, dict[str, 
             )
         result = read_parcels(source)
         embedded = False
-    report = result.report.to_dict() if hasattr(result.report, "to_dict") else {}
-    return result.frame, jsonable(report), embedded
+    return result.frame, jsonable(result.report.to_dict()), embedded
 
 
 def zones_with_summary(zones: gpd.GeoDataFrame, parcels: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -254,3 +254,12 @@ def test_generated_parcels_every_parcel_gets_every_field() -> None:
     zone_area = sum(z["area_mu"] for z in s["zones"].values()) + s["outside"]["area_mu"]
     assert zone_area == pytest.approx(s["district"]["area_mu"])
     assert s["district"]["area_mu"] == pytest.approx(out["area_mu"].sum())
+
+
+def test_empty_parcel_frame() -> None:
+    parcels = gpd.GeoDataFrame({"parcel_id": pd.Series([], dtype="str")}, geometry=[], crs="EPSG:4326")
+    out = analyse(parcels, _zones_4548(), as_of=AS_OF)
+    assert len(out) == 0
+    assert list(out.columns) == [*OUTPUT_COLUMNS, "geometry"]
+    s = summarise(out, as_of=AS_OF)
+    assert s["district"]["parcel_count"] == 0
