@@ -415,6 +415,58 @@ def _classify(score: pd.Series, rated: np.ndarray, profile: EfficiencyProfile) -
     return codes
 
 
+def _unrated_reasons(frame: pd.DataFrame, prof: EfficiencyProfile, in_scope: np.ndarray) -> dict[str, np.ndarray]:
+    """Why each parcel cannot be rated: reason text -> row mask, in a fixed order."""
+    n = len(frame)
+    reasons: dict[str, np.ndarray] = {}
+
+    def add(text: str, mask: np.ndarray) -> None:
+        reasons[text] = reasons.get(text, np.zeros(n, dtype=bool)) | mask
+
+    scope_name = " or ".join(u.replace("_", "/") for u in prof.rated_land_uses)
+    add(f"not {scope_name} land", ~in_scope)
+    add("zero or missing parcel area", in_scope & ~(_area_mu(frame).to_numpy() > 0))
+    needed = {col for spec in prof.indicators if spec.required for col in _INPUTS[spec.name]}
+    for col in (c for c in _INPUT_ORDER if c in needed):
+        v = _num(frame, col).to_numpy()
+        add(f"missing {col}", in_scope & np.isnan(v))
+        if col in _POSITIVE_INPUTS:
+            add(f"zero or negative {col}", in_scope & (v <= 0))
+        else:
+            add(f"negative {col}", in_scope & (v < 0))
+    return reasons
+
+
+def _score(ind: pd.DataFrame, prof: EfficiencyProfile) -> np.ndarray:
+    """Σ (100·w/Σw) · min(v/b, cap) over the indicators each row has; NaN when it has none weighted."""
+    weighted = np.zeros(len(ind))
+    weights = np.zeros(len(ind))
+    for spec in prof.indicators:
+        v = ind[spec.name].to_numpy()
+        have = ~np.isnan(v)
+        ratio = np.minimum(np.where(have, v, 0.0) / spec.benchmark, prof.cap)
+        weighted += np.where(have, spec.weight * ratio, 0.0)
+        weights += np.where(have, spec.weight, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(weights > 0, 100.0 * weighted / weights, np.nan)
+
+
+def _low_efficiency(ind: pd.DataFrame, prof: EfficiencyProfile, in_scope: np.ndarray) -> pd.arrays.BooleanArray:
+    """True below a control minimum, False when both known and not below, <NA> when unjudgeable."""
+    n = len(ind)
+    is_low = np.zeros(n, dtype=bool)
+    known = np.ones(n, dtype=bool)
+    for column, minimum in (("output_per_mu", prof.low_output_per_mu), ("tax_per_mu", prof.low_tax_per_mu)):
+        if minimum is None:
+            continue
+        v = ind[column].to_numpy()
+        is_low |= v < minimum
+        known &= ~np.isnan(v)
+    low = pd.array(in_scope & is_low, dtype="boolean")
+    low[in_scope & ~is_low & ~known] = pd.NA
+    return low
+
+
 def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = None) -> pd.DataFrame:
     """Indicators, score, class, reason, low-efficiency flag and price tier per parcel.
 
@@ -434,60 +486,23 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
         unrated).
     """
     prof = profile or default_profile()
-    ind = efficiency_indicators(frame)
     idx = frame.index
+    ind = efficiency_indicators(frame)
     use = frame["land_use"].fillna("").astype("str").to_numpy() if "land_use" in frame else np.full(len(idx), "")
     in_scope = np.isin(use, list(prof.rated_land_uses))
-    area = _area_mu(frame).to_numpy()
-    scope_name = " or ".join(u.replace("_", "/") for u in prof.rated_land_uses)
-    reasons: dict[str, np.ndarray] = {}
 
-    def add(text: str, mask: np.ndarray) -> None:
-        reasons[text] = reasons.get(text, np.zeros(len(idx), dtype=bool)) | mask
-
-    add(f"not {scope_name} land", ~in_scope)
-    add("zero or missing parcel area", in_scope & ~(area > 0))
-    needed = {col for spec in prof.indicators if spec.required for col in _INPUTS[spec.name]}
-    for col in (c for c in _INPUT_ORDER if c in needed):
-        v = _num(frame, col).to_numpy()
-        add(f"missing {col}", in_scope & np.isnan(v))
-        if col in _POSITIVE_INPUTS:
-            add(f"zero or negative {col}", in_scope & (v <= 0))
-        else:
-            add(f"negative {col}", in_scope & (v < 0))
-    reason_s = _join_reasons(idx, list(reasons.items()))
-    reason = reason_s.to_numpy(dtype=object)
-    rated = in_scope & (reason == "")
-
-    weighted = np.zeros(len(idx))
-    weights = np.zeros(len(idx))
-    for spec in prof.indicators:
-        v = ind[spec.name].to_numpy()
-        have = ~np.isnan(v)
-        ratio = np.minimum(np.where(have, v, 0.0) / spec.benchmark, prof.cap)
-        weighted += np.where(have, spec.weight * ratio, 0.0)
-        weights += np.where(have, spec.weight, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(rated & (weights > 0), 100.0 * weighted / weights, np.nan)
-    rated &= ~np.isnan(score)
-    score_s = pd.Series(score, index=idx, name="efficiency_score")
-    cls_code = _classify(score_s, rated, prof)
-
-    out_pm = ind["output_per_mu"].to_numpy()
-    tax_pm = ind["tax_per_mu"].to_numpy()
-    low_out = np.zeros(len(idx), dtype=bool) if prof.low_output_per_mu is None else out_pm < prof.low_output_per_mu
-    low_tax = np.zeros(len(idx), dtype=bool) if prof.low_tax_per_mu is None else tax_pm < prof.low_tax_per_mu
-    known_out = np.ones(len(idx), dtype=bool) if prof.low_output_per_mu is None else ~np.isnan(out_pm)
-    known_tax = np.ones(len(idx), dtype=bool) if prof.low_tax_per_mu is None else ~np.isnan(tax_pm)
-    is_low = low_out | low_tax
-    judged = is_low | (known_out & known_tax)
-    low = pd.array(np.where(in_scope, is_low, False), dtype="boolean")
-    low[in_scope & ~judged] = pd.NA
+    reasons = _unrated_reasons(frame, prof, in_scope)
+    score = _score(ind, prof)
+    blocked = np.logical_or.reduce(list(reasons.values()))
+    reasons["no weighted indicator available"] = in_scope & ~blocked & np.isnan(score)
+    rated = in_scope & ~blocked & ~np.isnan(score)
+    score = np.where(rated, score, np.nan)
+    cls_code = _classify(pd.Series(score, index=idx), rated, prof)
 
     result = ind.copy()
-    result["efficiency_score"] = score_s
+    result["efficiency_score"] = pd.Series(score, index=idx)
     result["efficiency_class"] = label_series(_ALL_CLASSES, cls_code, idx)
-    result["efficiency_reason"] = reason_s
-    result["low_efficiency"] = pd.Series(low, index=idx)
+    result["efficiency_reason"] = _join_reasons(idx, list(reasons.items()))
+    result["low_efficiency"] = pd.Series(_low_efficiency(ind, prof, in_scope), index=idx)
     result["price_tier"] = label_series(["", *(prof.price_tiers[c].zh for c in _CLASSES)], cls_code, idx)
     return result

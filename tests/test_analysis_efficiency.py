@@ -305,3 +305,15 @@ def test_more_output_never_lowers_the_class(
     after = rate_efficiency(g, profile=prof)
     assert after["efficiency_score"].iloc[i] >= before["efficiency_score"].iloc[i] - 1e-9
     assert order[after["efficiency_class"].iloc[i]] <= order[before["efficiency_class"].iloc[i]]
+
+
+def test_only_zero_weight_indicators_available_is_unrated_with_reason() -> None:
+    data = _raw()
+    data["indicators"] = {
+        "tax_per_mu": {"weight": 0, "benchmark": 10.0, "required": True},
+        "energy_productivity": {"weight": 1, "benchmark": 5.0},
+    }
+    prof = profile_from_dict(data)
+    r = rate_efficiency(_parcels(output_value=[100.0], tax=[10.0]), profile=prof).iloc[0]
+    assert r["efficiency_class"] == "unrated"
+    assert r["efficiency_reason"] == "no weighted indicator available"
