@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcels.dates import add_years, complete_lease, parse_dates
 
@@ -125,3 +127,45 @@ def test_string_dtype_column() -> None:
     s = pd.Series(["2003-05-12", "37753", None], dtype="str")
     dates, bad = parse_dates(s)
     assert dates.tolist()[:2] == [MAY_12, MAY_12] and not bad.any()
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+
+DATES = st.dates(min_value=dt.date(1920, 1, 1), max_value=dt.date(2049, 12, 31))
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=DATES, years=st.integers(min_value=1, max_value=50))
+def test_add_years_property(day: dt.date, years: int) -> None:
+    out = add_years(pd.Series([pd.Timestamp(day)]).astype("datetime64[ms]"), pd.Series([years])).iloc[0]
+    assert out.year == day.year + years and out.month == day.month
+    expected_day = 28 if (day.month, day.day) == (2, 29) and not _leap(day.year + years) else day.day
+    assert out.day == expected_day
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=DATES, years=st.integers(min_value=1, max_value=50))
+def test_complete_lease_round_trip(day: dt.date, years: int) -> None:
+    start = pd.Series([pd.Timestamp(day)]).astype("datetime64[ms]")
+    term = pd.Series([years], dtype="Int64")
+    none = pd.Series([pd.NaT], dtype="datetime64[ms]")
+    _, _, end, _ = complete_lease(start, term, none)
+    s2, _, _, _ = complete_lease(none, term, end)
+    _, y3, _, bad = complete_lease(start, pd.Series([None], dtype="Int64"), end)
+    assert y3.iloc[0] == years and not bad.iloc[0]
+    # going back from 28 Feb cannot know the start was 29 Feb: at most one day apart
+    assert abs((s2.iloc[0] - start.iloc[0]).days) <= 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=DATES)
+def test_every_written_form_parses_to_the_same_day(day: dt.date) -> None:
+    forms = [day.isoformat(), f"{day.year}/{day.month}/{day.day}", f"{day.year}.{day.month}.{day.day}",
+             f"{day.year}年{day.month}月{day.day}日", day.strftime("%Y%m%d"), (day - dt.date(1899, 12, 30)).days]
+    dates, bad = parse_dates(pd.Series(forms, dtype=object))
+    assert (dates == pd.Timestamp(day)).all() and not bad.any()
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcels.numbers import coerce_numeric
 
@@ -40,3 +42,16 @@ def test_numeric_dtypes_pass_through() -> None:
     nums, bad = coerce_numeric(s)
     assert nums.dtype == np.float64 and nums.index.tolist() == [5, 6]
     assert nums.iloc[0] == 1.0 and np.isnan(nums.iloc[1]) and not bad.any()
+
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False))
+def test_thousands_separated_text_round_trips(value: object) -> None:
+    number = float(value)  # type: ignore[arg-type]
+    text = f"{number:,.2f}"
+    full_width = text.translate(str.maketrans("0123456789,.", "０１２３４５６７８９，．"))
+    nums, bad = coerce_numeric(pd.Series([text, full_width, f"{text}万元"]))
+    assert not bad.any()
+    assert nums.tolist() == pytest.approx([round(number, 2)] * 3)
