@@ -39,6 +39,7 @@ no_usable_parcels          error     rejected      the layer has no usable parce
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
@@ -217,6 +218,10 @@ class ValidationReport:
             "counts": self.counts(),
             "issues": [dict(zip(_ISSUE_FIELDS, _as_tuple(i), strict=True)) for i in self.issues],
         }
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """:meth:`to_dict` as JSON text (Chinese kept as characters)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def render_text(self, *, max_issues: int | None = None) -> str:
         """Plain-text rendering for the CLI: summary, counts by code, then each issue.

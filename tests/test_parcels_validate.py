@@ -49,7 +49,8 @@ def test_exports() -> None:
     frame = r.to_frame()
     assert frame["row"].tolist()[:3] == [2, 4, 7] and frame["row"].isna().iloc[3]
     assert str(frame["row"].dtype) == "Int64"
-    d = json.loads(json.dumps(r.to_dict(), ensure_ascii=False))
+    d = json.loads(r.to_json())
+    assert "空几何" in r.to_json(indent=2)
     assert d["usable"] and d["unusable_rows"] == [7] and len(d["issues"]) == 4
     text = r.render_text()
     assert "9 input rows, 8 usable, 1 unusable" in text
