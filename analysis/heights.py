@@ -45,6 +45,7 @@ elevation — i.e. the parcel's ground is assumed level with the runway).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from affine import Affine
 from numpy.typing import NDArray
 from rasterio.features import rasterize
 from shapely.geometry import LineString
@@ -206,8 +208,49 @@ def _valid_mask(geoms: NDArray[np.object_]) -> NDArray[np.bool_]:
 def _min_by_index(n: int, index: NDArray[np.intp], values: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
     """Minimum of ``values`` grouped by ``index`` (0..n-1), NaN treated as +inf (no cap)."""
     out = np.full(n, np.inf)
-    np.minimum.at(out, index, np.where(np.isnan(values), np.inf, values))
+    if len(index) == 0:
+        return out
+    order = np.argsort(index, kind="stable")
+    idx = index[order]
+    vals = np.where(np.isnan(values), np.inf, values)[order].astype(np.float64)
+    starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+    out[idx[starts]] = np.minimum.reduceat(vals, starts)
     return out
+
+
+def _geojson_like(geoms: NDArray[np.object_]) -> list[dict[str, Any]]:
+    """GeoJSON-like mappings of (Multi)Polygons with numpy rings, built with vectorised shapely.
+
+    Much faster to hand to :func:`rasterio.features.rasterize` than shapely objects, whose
+    ``__geo_interface__`` is built in Python one coordinate at a time.
+    """
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    coords, coord_of = shapely.get_coordinates(rings, return_index=True)
+    ring_arrays = np.split(coords, np.flatnonzero(np.diff(coord_of)) + 1)
+    ring_starts = np.r_[0, np.flatnonzero(np.diff(ring_of)) + 1, len(rings)]
+    part_rings = [ring_arrays[a:b] for a, b in itertools.pairwise(ring_starts)]
+    out: list[dict[str, Any]] = [{"type": "Polygon", "coordinates": []} for _ in range(len(geoms))]
+    part_starts = np.r_[0, np.flatnonzero(np.diff(part_of)) + 1, len(parts)]
+    for a, b in itertools.pairwise(part_starts):
+        if b - a == 1:
+            out[part_of[a]] = {"type": "Polygon", "coordinates": part_rings[a]}
+        else:
+            out[part_of[a]] = {"type": "MultiPolygon", "coordinates": part_rings[a:b]}
+    return out
+
+
+def _window(raster: HeightRaster, bounds: NDArray[np.float64]) -> tuple[NDArray[np.float32], Any]:
+    """The part of ``raster`` covering ``bounds`` (plus a cell), and its transform."""
+    t = raster.transform
+    rows, cols = raster.array.shape
+    c0 = int(np.clip(np.floor((bounds[0] - t.c) / t.a) - 1, 0, cols))
+    c1 = int(np.clip(np.ceil((bounds[2] - t.c) / t.a) + 1, 0, cols))
+    r0 = int(np.clip(np.floor((bounds[3] - t.f) / t.e) - 1, 0, rows))
+    r1 = int(np.clip(np.ceil((bounds[1] - t.f) / t.e) + 1, 0, rows))
+    if c1 <= c0 or r1 <= r0:  # no overlap: an empty window at the origin
+        return raster.array[:0, :0], t
+    return raster.array[r0:r1, c0:c1], t @ Affine.translation(c0, r0)
 
 
 def _limits_raster(
@@ -228,16 +271,19 @@ def _limits_raster(
         bounds = (np.floor(minx / cell_size) * cell_size - cell_size, np.floor(miny / cell_size) * cell_size - cell_size,
                   np.ceil(maxx / cell_size) * cell_size + cell_size, np.ceil(maxy / cell_size) * cell_size + cell_size)
         raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=runway.crs)
-    arr = raster.array
+    arr, transform = _window(raster, shapely.total_bounds(geoms[ok]))
     idx = np.flatnonzero(ok)
-    labels = rasterize(
-        zip(geoms[idx], (idx + 1).astype(np.int32), strict=True),
-        out_shape=arr.shape,
-        transform=raster.transform,
-        fill=0,
-        all_touched=False,
-        dtype="int32",
-    )
+    if arr.size:
+        labels = rasterize(
+            zip(_geojson_like(geoms[idx]), (idx + 1).astype(np.int32), strict=True),
+            out_shape=arr.shape,
+            transform=transform,
+            fill=0,
+            all_touched=False,
+            dtype="int32",
+        )
+    else:
+        labels = np.zeros(arr.shape, dtype=np.int32)
     flat = labels.ravel()
     inside = flat > 0
     mins = _min_by_index(n + 1, flat[inside], arr.ravel()[inside])[1:]
@@ -246,7 +292,7 @@ def _limits_raster(
     if small.size:
         pts = shapely.point_on_surface(geoms[small])
         px, py = shapely.get_x(pts), shapely.get_y(pts)
-        inv = ~raster.transform
+        inv = ~transform
         cols = inv.a * px + inv.b * py + inv.c
         rows = inv.d * px + inv.e * py + inv.f
         rows = np.floor(rows).astype(np.int64)

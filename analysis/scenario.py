@@ -1090,6 +1090,7 @@ def apply_scenario_year(
     raster: HeightRaster | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     cell_size: float = 10.0,
+    height_limits: pd.Series | None = None,
 ) -> tuple[gpd.GeoDataFrame, HeightRaster]:
     """Add ``height_limit_m`` and ``buildable_floor_area_m2`` for a scenario year.
 
@@ -1109,6 +1110,9 @@ def apply_scenario_year(
         ``bounds`` (default: the frame's extent, snapped to whole cells) in the metric CRS.
     cell_size
         Cell size of the grid built here.
+    height_limits
+        ``height_limit_m`` with the airport operating, when already computed on ``raster``
+        (saves the rasterisation).
 
     Returns
     -------
@@ -1127,7 +1131,10 @@ def apply_scenario_year(
                       np.ceil(maxx / c) * c + c, np.ceil(maxy / c) * c + c)
         raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=metric)
     if height_limit_active(scenario, year):
-        limits = parcel_height_limits(frame, runway=runway, params=params, method="raster", raster=raster)
+        if height_limits is None:
+            limits = parcel_height_limits(frame, runway=runway, params=params, method="raster", raster=raster)
+        else:
+            limits = height_limits.reindex(frame.index).astype("float64").rename("height_limit_m")
         year_raster = raster
     else:
         limits = pd.Series(np.nan, index=frame.index, name="height_limit_m", dtype="float64")

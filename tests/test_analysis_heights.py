@@ -222,3 +222,35 @@ def test_packaged_buildability_covers_every_land_use() -> None:
     params = load_buildability()
     assert set(params.far_cap) == set(LAND_USES) == set(params.site_coverage)
     assert params.storey_height_m["industrial"] == 4.5 and params.storey_height_m["default"] == 3.6
+
+
+def test_rasterisation_input_matches_shapely_geometries() -> None:
+    from affine import Affine
+    from rasterio.features import rasterize
+
+    from analysis.heights import _geojson_like
+
+    ring = shapely.box(0, 0, 100, 100).difference(shapely.box(30, 30, 70, 70))  # polygon with a hole
+    multi = shapely.MultiPolygon([shapely.box(120, 0, 150, 40), shapely.box(160, 60, 190, 95)])
+    tri = shapely.Polygon([(0, 120), (90, 120), (45, 190)])
+    geoms = np.array([ring, multi, tri], dtype=object)
+    labels = np.arange(1, 4, dtype=np.int32)
+    kw = {"out_shape": (20, 20), "transform": Affine(10, 0, 0, 0, -10, 200), "dtype": "int32"}
+    want = rasterize(zip(geoms, labels, strict=True), **kw)
+    got = rasterize(zip(_geojson_like(geoms), labels, strict=True), **kw)
+    np.testing.assert_array_equal(got, want)
+    assert set(np.unique(got)) == {0, 1, 2, 3}
+
+
+def test_a_larger_or_missing_grid(field, runway, params) -> None:
+    # a district-size grid: only the window over the parcels is rasterised
+    m = frame_of(runway)[0]
+    big = height_surface_raster(runway, params, bounds=(m[0] - 12000, m[1] - 12000, m[0] + 12000, m[1] + 12000))
+    own = parcel_height_limits(field, runway=runway, params=params, cell_size=CELL)
+    shifted = parcel_height_limits(field, runway=runway, params=params, raster=big)
+    assert (shifted - own).abs().max() <= 0.143 * CELL * np.sqrt(2) + 1e-6  # a different cell alignment
+    # a grid beside the parcels: every parcel falls back to its representative point on the surface
+    far = height_surface_raster(runway, params, bounds=(m[0] + 30000, m[1], m[0] + 30100, m[1] + 100))
+    fallback = parcel_height_limits(field, runway=runway, params=params, raster=far)
+    analytic = parcel_height_limits(field, runway=runway, params=params, method="analytic")
+    assert (fallback >= analytic - DENSIFY_ERR - 1e-6).all() and fallback.notna().all()
