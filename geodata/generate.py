@@ -396,7 +396,7 @@ def _select(cand: _Candidates, n: int, seed: int, n_named: int) -> tuple[np.ndar
 
 
 def _spatial_order(origin: np.ndarray, tier: np.ndarray, geoms: np.ndarray, named: np.ndarray) -> np.ndarray:
-    """Final row order: named firms first, then by tier, zone, north to south, west to east."""
+    """Row order inside the district: named firms first, then tier, zone, north to south, west to east."""
     zrank = np.select([origin == z for z in _ZONE_ORDER], [0, 1, 2], 3)
     c = shapely.centroid(geoms)
     x, y = shapely.get_x(c), shapely.get_y(c)
@@ -601,22 +601,21 @@ def generate_parcels(n: int, *, seed: int = DEFAULT_SEED, zones: gpd.GeoDataFram
     cand, inner_range = _inner_candidates(lattice, zone_geoms, district, airport)
     n_named = len(NAMED_FIRMS) if n >= len(NAMED_FIRMS) else 0
     take, named = _select(cand, n, seed, n_named)
-    geoms = cand.plots.geometry[take]
-    origin = cand.origin[take]
-    tier = cand.tier[take]
-    is_airport = cand.airport[take]
-    if n > len(take):
+    order = take[_spatial_order(cand.origin[take], cand.tier[take], cand.plots.geometry[take], named)]
+    named = np.isin(order, take[named])
+    geoms = cand.plots.geometry[order]
+    origin = cand.origin[order]
+    is_airport = cand.airport[order]
+    if n > len(order):  # beyond the district: already in ring order
         occupied = shapely.union_all(np.array([district, *zone_geoms.values()], dtype=object))
-        outer = _outer_plots(lattice, occupied, inner_range, n - len(take))
-        if len(outer.geometry) < n - len(take):  # pragma: no cover - the ring loop always finds room
+        outer = _outer_plots(lattice, occupied, inner_range, n - len(order))
+        extra = len(outer.geometry)
+        if extra < n - len(order):  # pragma: no cover - the ring loop always finds room
             raise ConfigError(f"could not place {n} parcels", f"无法放置 {n} 个宗地")
         geoms = np.concatenate([geoms, outer.geometry])
-        origin = np.concatenate([origin, np.full(len(outer.geometry), "", dtype=object)])
-        tier = np.concatenate([tier, np.full(len(outer.geometry), 2, np.int8)])
-        is_airport = np.concatenate([is_airport, np.zeros(len(outer.geometry), bool)])
-        named = np.concatenate([named, np.zeros(len(outer.geometry), bool)])
-    order = _spatial_order(origin, tier, geoms, named)
-    geoms, origin, is_airport, named = geoms[order], origin[order], is_airport[order], named[order]
+        origin = np.concatenate([origin, np.full(extra, "", dtype=object)])
+        is_airport = np.concatenate([is_airport, np.zeros(extra, bool)])
+        named = np.concatenate([named, np.zeros(extra, bool)])
     rng = np.random.default_rng(seed)
     cols = _attributes(rng, shapely.area(geoms), origin, is_airport, named)
     return _frame(cols, geoms)
