@@ -501,6 +501,12 @@ def _resolve_crs(file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, boun
     return chosen
 
 
+def _total_bounds(geoms: np.ndarray) -> np.ndarray:
+    """(minx, miny, maxx, maxy) of the non-empty geometries; all NaN when there are none."""
+    present = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    return shapely.total_bounds(present) if len(present) else np.full(4, np.nan)
+
+
 def _crs_label(crs: pyproj.CRS) -> str:
     """``EPSG:nnnn`` when the CRS can be identified (also from an ESRI .prj), else its name."""
     code = crs.to_epsg(min_confidence=70)
@@ -807,9 +813,9 @@ def _build(
     attrs.index = pd.RangeIndex(n)
 
     check = check_geometries(geoms)
-    present = ~shapely.is_missing(check.geometry)
-    bounds = shapely.total_bounds(check.geometry[present]) if present.any() else \
-        shapely.total_bounds(geoms[~shapely.is_missing(geoms)]) if n else np.full(4, np.nan)
+    # bounds of the polygons (else of whatever geometry there is) for the CRS checks and hints
+    polygons = check.geometry[~shapely.is_missing(check.geometry)]
+    bounds = _total_bounds(polygons if len(polygons) else geoms)
     file_crs = pyproj.CRS.from_user_input(frame.crs) if getattr(frame, "crs", None) is not None else None
     src_crs = _resolve_crs(file_crs, crs, gcj02, np.asarray(bounds, dtype=float), name)
 

@@ -483,3 +483,18 @@ def test_geometry_collection_keeps_polygon_and_says_so(tmp_path: Path) -> None:
     result = read_parcels(path, crs="EPSG:4548")
     assert result.frame.geometry.iloc[0].geom_type == "Polygon"
     assert [i.row for i in result.report.of_code("polygonal_parts_kept")] == [1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type":"FeatureCollection","features":[]}',
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":null}]}',
+    ],
+)
+def test_layers_without_any_geometry_are_unusable(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "e.geojson"
+    path.write_text(text, encoding="utf-8")
+    result = read_parcels(path)
+    assert not result.report.usable and result.report.fatal[0].code == "no_usable_parcels"
+    assert len(result.frame) == 0 and len(result.rejected) == result.report.n_input_rows
