@@ -343,6 +343,7 @@ def buildable_floor_area(
     aerodrome_elevation_m: float,
     params: BuildabilityParams,
     metric_crs: str = "EPSG:4548",
+    area_m2: pd.Series | None = None,
 ) -> pd.Series:
     """Floor area that may be built on each parcel under a height limit.
 
@@ -360,6 +361,9 @@ def buildable_floor_area(
         FAR caps, site coverage and storey heights by land use.
     metric_crs
         CRS in which parcel areas are measured.
+    area_m2
+        Parcel areas already measured in ``metric_crs`` (aligned to ``parcels.index``);
+        measured here when None.
 
     Returns
     -------
@@ -381,5 +385,7 @@ def buildable_floor_area(
     clearance = limit + aerodrome_elevation_m - ground_arr
     floors = np.floor(np.maximum(clearance, 0.0) / storey)
     far = np.where(np.isnan(limit), far_cap, np.minimum(far_cap, floors * cover))
-    area = parcels.geometry.to_crs(metric_crs).area.to_numpy(dtype=np.float64)
+    if area_m2 is None:
+        area_m2 = parcels.geometry.to_crs(metric_crs).area
+    area = area_m2.reindex(parcels.index).to_numpy(dtype=np.float64)
     return pd.Series(area * far, index=parcels.index, name="buildable_floor_area_m2", dtype="float64")

@@ -758,15 +758,17 @@ def scenario_timeline(
     buildability = buildability or load_buildability()
     if height_limits is None:
         height_limits = parcel_height_limits(parcels_analysed, runway=runway, params=params)
-    capped = buildable_floor_area(parcels_analysed, height_limit=height_limits,
-                                  aerodrome_elevation_m=runway.elevation_m, params=buildability, metric_crs=metric)
+    area_m2 = parcels_analysed.geometry.to_crs(metric).area
+    capped = buildable_floor_area(parcels_analysed, height_limit=height_limits, aerodrome_elevation_m=runway.elevation_m,
+                                  params=buildability, metric_crs=metric, area_m2=area_m2)
     lifted = buildable_floor_area(parcels_analysed, height_limit=pd.Series(np.nan, index=parcels_analysed.index),
-                                  aerodrome_elevation_m=runway.elevation_m, params=buildability, metric_crs=metric)
+                                  aerodrome_elevation_m=runway.elevation_m, params=buildability, metric_crs=metric,
+                                  area_m2=area_m2)
     zone = _zone_of(parcels_analysed)
     zone_ids = list(dict.fromkeys([*(zones["zone_id"].astype(str) if zones is not None else []),
                                    "hq", "incubation", "demonstration", *sorted(zone.unique())]))
     gain_by_zone = (lifted - capped).groupby(zone).sum().reindex(zone_ids, fill_value=0.0)
-    area_ha = parcels_analysed.geometry.to_crs(metric).area / _HA
+    area_ha = area_m2 / _HA
     if "recommendation" in parcels_analysed.columns:
         dev_mask = parcels_analysed["recommendation"].isin(scenario.placement.developable_recommendations)
     else:
@@ -1059,7 +1061,10 @@ def scenario_year_state(
     for k, pt in zip(demo_idx, _spread_points(host_area, len(demo_idx)), strict=False):
         geoms[k] = pt
     if "parcel_id" in parcels_analysed.columns:
-        reps = parcels_analysed.to_crs(metric).set_index(parcels_analysed["parcel_id"].astype(str)).geometry
+        wanted = {p.split(";")[0] for p in placed.loc[placed["zone_id"] == "incubation", "parcel_id"]}
+        ids = parcels_analysed["parcel_id"].astype(str)
+        hosts = parcels_analysed[ids.isin(wanted)]
+        reps = hosts.to_crs(metric).set_index(ids[ids.isin(wanted)]).geometry
         reps = reps[~reps.index.duplicated()]
         for k in np.flatnonzero(placed["zone_id"].to_numpy() == "incubation"):
             geoms[k] = reps.loc[placed["parcel_id"].iat[k].split(";")[0]].point_on_surface()
