@@ -523,16 +523,11 @@ def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, 
         values[gone] = np.nan
     employees = pd.array(cols.pop("employees"), dtype="Float64").astype("Int64")
 
-    ordinal = np.arange(1, n + 1)
-    width = max(4, len(str(n)))
-    enterprise = np.array(
-        [f"示例企业-{i:0{width}d}" if f else f"示例单位-{i:0{width}d}" for i, f in zip(ordinal, firm, strict=True)],
-        dtype=object,
-    )
+    enterprise = _labels(np.where(firm, "示例企业-", "示例单位-"), max(4, len(str(n))))
     for idx, firm_spec in zip(k, NAMED_FIRMS, strict=False):
-        enterprise[idx] = firm_spec.enterprise
+        enterprise.iloc[idx] = firm_spec.enterprise
     return {
-        "parcel_id": np.array([f"HL-{i:06d}" for i in ordinal], dtype=object),
+        "parcel_id": _labels(np.full(n, "HL-"), 6),
         "enterprise": enterprise,
         "land_use": land_use,
         "planned_use": planned,
@@ -543,6 +538,16 @@ def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, 
         "employees": employees,
         "zone_id": origin,
     }
+
+
+def _labels(prefix: npt.NDArray[np.str_], width: int) -> pd.Series:
+    """``prefix + zero-padded row number`` (1-based), built in Arrow without a Python loop."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.utf8_lpad(pa.array(np.arange(1, prefix.size + 1)).cast(pa.string()), width=width, padding="0")
+    joined = pc.binary_join_element_wise(pa.array(prefix, type=pa.string()), digits, "")
+    return pd.Series(pd.array(joined, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
 
 
 def _ymd(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
