@@ -5,13 +5,13 @@ public, so the runway is *derived*:
 
 * aerodrome reference point (ARP) 24°32′38″N 118°07′39″E, elevation 18 m;
 * runway 05/23, 3,400 m × 45 m, the ARP taken as its midpoint;
-* designator 05 means a magnetic heading near 050°; the magnetic variation at
-  Xiamen is about 3.5° West (World Magnetic Model, 2020-2025: -3.3° to -3.7°), so
-  the true bearing is 050° - 3.5° = 046.5° (and 226.5° the other way).
+* designator 05 means a magnetic heading near 050° (a designator rounds to 10°, so
+  045°-054°); the magnetic variation at Xiamen is about 3-4° West in recent years,
+  taken as 3.5° W, so the true bearing is 050° - 3.5° = 046.5° (226.5° the other way).
 
 The two thresholds are the geodesic points 1,700 m from the ARP along 046.5° and
 226.5° (:class:`pyproj.Geod`, WGS84).  The error against the AIP is a few tens of
-metres at the ends (the bearing is uncertain by about ±1°, i.e. ±30 m at 1,700 m).
+metres at the ends (±1° of bearing moves an end by ±30 m at 1,700 m).
 
 The airport boundary is a rectangle aligned with the runway (documented in
 ``geodata/README.md``), clipped to the district outline.
