@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -713,7 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t1 = time.perf_counter()
         path = write_parcels(frame, args.out)
     except (ConfigError, InputFileError) as err:
-        print(err)
+        print(err, file=sys.stderr)
         return 2
     t2 = time.perf_counter()
     print(f"{len(frame)} parcels generated in {t1 - t0:.1f} s, written to {path} in {t2 - t1:.1f} s")

@@ -246,4 +246,10 @@ def test_cli_writes_every_format(tmp_path: Path, suffix: str, capsys: pytest.Cap
 
 def test_cli_refuses_unknown_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--parcels", "3", "--out", str(tmp_path / "p.xyz")]) == 2
-    assert ".gpkg" in capsys.readouterr().out
+    assert ".gpkg" in capsys.readouterr().err
+
+
+def test_cli_refuses_negative_n(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--parcels", "-3", "--out", str(tmp_path / "p.gpkg")]) == 2
+    assert "0 or more" in capsys.readouterr().err
+    assert not (tmp_path / "p.gpkg").exists()
