@@ -121,6 +121,15 @@ def _clean(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.MultiPolygon(parts)
 
 
+def _lonlat_valid(geom_m: shapely.Geometry) -> shapely.Geometry:
+    """Back to lon/lat; the inverse projection can fold a spike valid in metres, so re-validate."""
+    geom = _metric(geom_m, inverse=True)
+    if shapely.is_valid(geom):
+        return geom
+    repaired = shapely.make_valid(geom)
+    return shapely.MultiPolygon([p for p in shapely.get_parts(repaired) if p.geom_type == "Polygon"])
+
+
 def zones_layer(district: shapely.Geometry, airport: shapely.Geometry) -> gpd.GeoDataFrame:
     """The ``zones`` layer.
 
@@ -150,6 +159,6 @@ def zones_layer(district: shapely.Geometry, airport: shapely.Geometry) -> gpd.Ge
     ids = list(ZONE_TEXT)
     return gpd.GeoDataFrame(
         {"zone_id": ids, **{col: [ZONE_TEXT[z][col] for z in ids] for col in ZONE_TEXT["hq"]}},
-        geometry=[_metric(geoms_m[z], inverse=True) for z in ids],
+        geometry=[_lonlat_valid(geoms_m[z]) for z in ids],
         crs=GEOGRAPHIC_CRS,
     )

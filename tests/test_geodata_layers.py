@@ -160,3 +160,11 @@ def test_layers_are_what_the_build_makes(layers: dict[str, gpd.GeoDataFrame]) ->
                 assert left.astype(object).fillna("<NA>").tolist() == right.astype(object).fillna("<NA>").tolist(), (
                     f"{name}.{col}")
         assert shapely.equals_exact(shipped.geometry.values, fresh.geometry.values, tolerance=1e-9).all(), name
+
+
+@pytest.mark.parametrize("name", ["district", "context", "zones", "airport", "parcels"])
+def test_every_shipped_polygon_is_valid_in_lon_lat(name: str) -> None:
+    # Valid in metres is not enough: the inverse projection can fold a thin spike.
+    frame = geodata.read_layer(name)
+    reasons = shapely.is_valid_reason(frame.geometry.values)
+    assert set(reasons) == {"Valid Geometry"}, reasons
