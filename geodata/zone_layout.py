@@ -27,6 +27,7 @@ from shapely.geometry import Polygon
 
 from core.settings import GEOGRAPHIC_CRS
 from geodata._crs import to_lonlat, to_metric
+from zones.definitions import ZONES
 
 __all__ = ["ZONE_TEXT", "CARRIER_OUTLINES", "DEMONSTRATION_BUFFER_M", "zones_layer"]
 
@@ -52,62 +53,17 @@ CARRIER_OUTLINES: dict[str, list[tuple[float, float]]] = {
 #: Width of the band around the airport that completes the demonstration block (m).
 DEMONSTRATION_BUFFER_M: float = 400.0
 
-#: Names, carriers and policy per zone (policy paraphrased from the plan's 专栏5-1).
+#: Names, carriers and policy per zone: one source of truth, :data:`zones.definitions.ZONES`.
 ZONE_TEXT: dict[str, dict[str, str]] = {
-    "hq": {
-        "name_zh": "汽车电子总部经济区",
-        "name_en": "Automotive-electronics headquarters zone",
-        "carriers_zh": "湖里区信息光电园、航空工业园",
-        "carriers_en": "Huli Information & Opto-electronics Park; Aviation Industrial Park",
-        "policy_zh": (
-            "功能区已基本形成。以宸鸿系企业（如鸿通科技）带动中控显示等车载显示部件和新能源汽车核心电子元器件，"
-            "以美捷特等企业带动面向智能网联与车路协同的高端传感器研发制造；"
-            "引导龙头企业对接合作伙伴、探索共享产能，盘活并升级现有产能。"
-        ),
-        "policy_en": (
-            "Largely in place. TPK-group firms (e.g. 鸿通科技) anchor in-vehicle displays and core EV "
-            "electronic components; 美捷特 and peers anchor high-end sensors for ICV and V2X. Leaders "
-            "are encouraged to find partners and share production capacity, upgrading what exists."
-        ),
-    },
-    "incubation": {
-        "name_zh": "智能网联系统产业孵化区",
-        "name_en": "ICV-systems incubation zone",
-        "carriers_zh": "湖里老工业区",
-        "carriers_en": "Huli old industrial zone (first area of the Xiamen SEZ)",
-        "policy_zh": (
-            "整合改造老工业区土地，保障研发与中试用地，依托同致电子、金龙汽车集团全球研发总部、天地智慧交通产业园孵化项目；"
-            "已转为商业办公的地块导入软件、诊断检测与云服务、车载信息服务、智慧交通平台等楼宇经济项目；"
-            "金鹭特种、夏顺铝箔、民兴工业、信华塑胶等已到期或十年内到期的工业地块保留工业用途，作为硬件产能和本地孵化项目的储备地块，"
-            "形成“落地一批、储备一批、在研一批”。"
-        ),
-        "policy_en": (
-            "Consolidate and renew the old industrial land for R&D and pilot production, incubating "
-            "projects around 同致电子, the Golden Dragon global R&D HQ and the Tiandi smart-transport "
-            "park. Parcels already turned to commercial/office use take 'building economy' projects "
-            "(ICV software, diagnostics and cloud services, in-vehicle information, smart-transport "
-            "platforms). Industrial parcels whose term has expired or ends within ten years — 金鹭特种, "
-            "夏顺铝箔, 民兴工业, 信华塑胶 — stay industrial as reserve land for hardware capacity and "
-            "local start-ups: some projects landing, some in reserve, some in research."
-        ),
-    },
-    "demonstration": {
-        "name_zh": "智能网联汽车场景示范区",
-        "name_en": "ICV scenario demonstration zone",
-        "carriers_zh": "高崎机场区块",
-        "carriers_en": "Xiamen Gaoqi International Airport block",
-        "policy_zh": (
-            "随机场搬迁进度调整：按期搬迁则建设智能网联汽车公共测试道路，布局办公、科研、中试、厂房、会议、商业和人才公寓，"
-            "形成研发、生产、商务、生活一体的产业社区；搬迁推迟则先在区块内选址建设测试道路，"
-            "车路协同设备和智慧交通配套项目先由老工业区过渡承接。"
-        ),
-        "policy_en": (
-            "Follows the airport's relocation. On schedule: public ICV test roads and an industry "
-            "community of offices, research and pilot buildings, plants, a conference centre, shops and "
-            "talent housing. Delayed: start a test road on a site in the block first, with V2X and "
-            "smart-transport projects hosted meanwhile by the old industrial zone."
-        ),
-    },
+    z.zone_id: {
+        "name_zh": z.name_zh,
+        "name_en": z.name_en,
+        "carriers_zh": z.carriers_zh,
+        "carriers_en": z.carriers_en,
+        "policy_zh": z.policy_zh,
+        "policy_en": z.policy_en,
+    }
+    for z in ZONES
 }
 
 
