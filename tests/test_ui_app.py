@@ -78,13 +78,73 @@ def test_selected_parcel_shows_every_field_as_text() -> None:
     at.run()
     at.switch_page("ui/pages/parcels.py").run()
     assert not at.exception
-    frames = [df.value for df in at.dataframe]
-    detail = next(f for f in frames if "字段" in f.columns)
-    assert HOSTILE in detail["值"].tolist()  # shown as text, in a data grid
-    assert "权利人" in detail["字段"].tolist()
+    detail = at.table[0].value
+    assert HOSTILE in detail["值"].tolist()  # shown as text
+    assert "权利人" in detail.index.tolist()
 
 
 def test_embedded_data_is_the_default_and_a_broken_upload_falls_back() -> None:
     assert workspace.active_dataset() == workspace.EMBEDDED
     workspace.set_active_dataset("00000000000000bb")  # no parcels stored for it
     assert workspace.active_dataset() == workspace.EMBEDDED
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_scenario_switch_changes_kpis() -> None:
+    at = _app("airport")
+    at.slider(key=state.SCENARIO_YEAR).set_value(2028).run()
+    assert not at.exception, at.exception
+    on_schedule = _metric(at, "释放机场用地")
+    at.radio(key=state.SCENARIO_A).set_value("delayed").run()
+    delayed = _metric(at, "释放机场用地")
+    # on schedule the airport closes in 2026 and land is being released by 2028; delayed, none yet
+    assert delayed == "0.0 公顷"
+    assert on_schedule != delayed
+    assert any("搬迁推迟" in md.value for md in at.markdown)
+
+
+def test_custom_relocation_year_moves_the_release() -> None:
+    at = _app("airport")
+    at.slider(key=state.SCENARIO_YEAR).set_value(2030).run()
+    at.radio(key=state.SCENARIO_A).set_value("custom").run()
+    at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2034).run()
+    assert not at.exception, at.exception
+    assert _metric(at, "释放机场用地") == "0.0 公顷"
+    assert any("净空限高生效" in c.value for c in at.caption)
+
+
+def _class_counts(at: AppTest) -> list[int]:
+    table = next(d.value for d in at.dataframe if "A 类 优先发展" in list(d.value.index))
+    return table["地块数"].tolist()
+
+
+def test_efficiency_threshold_edit_reclassifies() -> None:
+    at = _app("efficiency")
+    before = _class_counts(at)  # parcels per class A, B, C, D, unrated
+    at.number_input(key="eff_thr_A").set_value(70.5).run()  # default thresholds A 100 > B 70 > C 40
+    assert not at.exception, at.exception
+    after = _class_counts(at)
+    assert after[0] > before[0]  # B parcels scoring 70.5-100 move up to A
+    assert after[0] + after[1] == before[0] + before[1]
+    assert after[2:] == before[2:]  # C, D and unrated are untouched
+    assert any("修改后的方案" in i.value for i in at.info)
+
+
+def test_invalid_profile_edit_is_refused_in_both_languages() -> None:
+    at = _app("efficiency")
+    before = _class_counts(at)
+    at.number_input(key="eff_thr_A").set_value(10.0).run()  # below B: not a valid ordering
+    assert not at.exception, at.exception
+    assert any("A > B > C" in e.value and "必须" in e.value for e in at.error)
+    assert _class_counts(at) == before
+
+
+def test_expiry_page_lists_expiring_parcels_with_recommendations() -> None:
+    at = _app("expiry")
+    headers = [h.value for h in at.subheader]
+    assert "逐年到期面积（按功能区）" in headers
+    assert "已到期及10年内到期地块与建议" in headers
+    assert at.dataframe[1].value.shape[0] > 0

@@ -42,11 +42,13 @@ __all__ = [
     "BASEMAPS",
     "ZONE_COLOURS",
     "LegendItem",
+    "theme_bins",
     "available_basemaps",
     "theme_style",
     "encode_parcels",
     "ParcelLayer",
     "VectorLayer",
+    "feature_collection",
     "build_base_map",
     "parcel_group",
     "build_map",
@@ -122,6 +124,11 @@ class LegendItem:
     label: str
 
 
+def theme_bins(theme: str) -> tuple[tuple[float, ...], tuple[str, ...], str]:
+    """Upper bin edges, colours and unit of a numeric theme (``output_per_mu``, ``height_limit_m``)."""
+    return _NUMERIC_BINS[theme]
+
+
 def available_basemaps(*, tianditu_token: str | None = None) -> tuple[str, ...]:
     """Basemaps the user may choose (Tianditu only when a token is configured)."""
     token = get_settings().tianditu_token if tianditu_token is None else tianditu_token
@@ -156,7 +163,7 @@ def theme_style(frame: pd.DataFrame, theme: str, *, lang: str = "zh") -> tuple[p
     """
     if theme not in THEMES:
         raise ValueError(f"theme must be one of {THEMES}, got {theme!r}")
-    nodata = t("nodata", lang)
+    nodata = t("nocap", lang) if theme == "height_limit_m" else t("nodata", lang)
     n = len(frame)
     if theme in _CATEGORY_COLOURS:
         palette = _CATEGORY_COLOURS[theme]
@@ -351,7 +358,8 @@ class VectorLayer(Layer):
 
     Style is one Leaflet path-style object for all features, optionally overridden
     per feature by a ``stroke``/``fill`` property.  ``label_property`` adds a
-    permanent centred label built with ``textContent``.
+    permanent centred label, ``tooltip_property`` a hover tooltip, both built with
+    ``textContent``.  Points are drawn as circle markers.
     """
 
     _template = Template(
@@ -360,8 +368,12 @@ class VectorLayer(Layer):
         var {{ this.get_name() }} = (function () {
             var base = {{ this.style }};
             var labelProp = {{ this.label_property }};
+            var tipProp = {{ this.tooltip_property }};
             var layer = L.geoJSON({{ this.data }}, {
                 interactive: {{ this.interactive }},
+                pointToLayer: function (f, latlng) {
+                    return L.circleMarker(latlng, {radius: 6});
+                },
                 style: function (f) {
                     var s = Object.assign({}, base);
                     if (f.properties && f.properties.stroke) { s.color = f.properties.stroke; }
@@ -379,6 +391,13 @@ class VectorLayer(Layer):
                                        interactive: false});
                 });
             }
+            if (tipProp) {
+                layer.bindTooltip(function (l) {
+                    var el = document.createElement("span");
+                    el.textContent = l.feature.properties[tipProp] || "";
+                    return el;
+                }, {sticky: true});
+            }
             return layer;
         })();
         {% endmacro %}
@@ -393,6 +412,7 @@ class VectorLayer(Layer):
         style: dict[str, object],
         interactive: bool = False,
         label_property: str | None = None,
+        tooltip_property: str | None = None,
         control: bool = True,
         show: bool = True,
     ) -> None:
@@ -402,11 +422,23 @@ class VectorLayer(Layer):
         self.style = to_json_script(style)
         self.interactive = "true" if interactive else "false"
         self.label_property = to_json_script(label_property)
+        self.tooltip_property = to_json_script(tooltip_property)
 
 
-def _feature_collection(
-    frame: gpd.GeoDataFrame | None, properties: dict[str, Sequence[object]] | None = None, *, gcj02: bool
+def feature_collection(
+    frame: gpd.GeoDataFrame | None, properties: dict[str, Sequence[object]] | None = None, *, gcj02: bool = False
 ) -> dict[str, object]:
+    """A layer as a display GeoJSON FeatureCollection (lon/lat, 1e-6 precision, text properties).
+
+    Parameters
+    ----------
+    frame
+        Any layer with a CRS (None or empty gives an empty collection).
+    properties
+        Property name -> values aligned with ``frame`` rows (turned into text).
+    gcj02
+        Shift the geometry to GCJ-02 for display over AMap tiles.
+    """
     if frame is None or len(frame) == 0:
         return {"type": "FeatureCollection", "features": []}
     geoms = _display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj02)
@@ -507,14 +539,14 @@ def build_base_map(
     )
     if context is not None and len(context) and basemap == "offline":
         VectorLayer(
-            _feature_collection(context, gcj02=gcj),
+            feature_collection(context, gcj02=gcj),
             name=t("map.context", lang),
             style={"color": "#b9b4a6", "weight": 0.8, "fillColor": _LAND, "fillOpacity": 1.0},
             control=False,
         ).add_to(fmap)
     if district is not None and len(district):
         VectorLayer(
-            _feature_collection(district, gcj02=gcj),
+            feature_collection(district, gcj02=gcj),
             name=t("map.district", lang),
             style={"color": "#555555", "weight": 2, "dashArray": "6 4",
                    "fillColor": "#ffffff", "fillOpacity": 0.55 if basemap == "offline" else 0.0},
@@ -528,7 +560,7 @@ def build_base_map(
             else [category_label("zone_id", z, lang) for z in ids]
         )
         VectorLayer(
-            _feature_collection(
+            feature_collection(
                 zones,
                 {"label": names, "stroke": [ZONE_COLOURS.get(z, "#333333") for z in ids],
                  "fill": [ZONE_COLOURS.get(z, "#333333") for z in ids]},
@@ -585,7 +617,7 @@ def parcel_group(
         hit = frame[frame["parcel_id"].astype(str) == str(selected)]
         if len(hit):
             VectorLayer(
-                _feature_collection(hit[["geometry"]], gcj02=gcj),
+                feature_collection(hit[["geometry"]], gcj02=gcj),
                 name=t("map.selected", lang),
                 style={"color": "#00bcd4", "weight": 4, "fillOpacity": 0.0},
                 control=False,

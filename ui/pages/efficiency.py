@@ -47,8 +47,24 @@ def edited_profile(
     return out
 
 
+def _init_widgets(current: dict[str, Any]) -> None:
+    """Seed the editor's widgets from the profile in use (kept when the user comes back)."""
+    cls = current.get("classification") or {}
+    low = current.get("low_efficiency") or {}
+    defaults: dict[str, Any] = {"eff_method": cls.get("method", "thresholds"),
+                                "eff_low_output": low.get("output_per_mu_min"),
+                                "eff_low_tax": low.get("tax_per_mu_min")}
+    for c in "ABC":
+        defaults[f"eff_thr_{c}"] = float((cls.get("thresholds") or {}).get(c, 0.0))
+        defaults[f"eff_pct_{c}"] = float((cls.get("percentiles") or {}).get(c, 0.0))
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
 def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
     current = current_profile() or base
+    _init_widgets(current)
     st.subheader(t("eff.profile", lang) + f"：{current.get('name_zh') or current.get('name', '')}")
     st.markdown(f"**{t('eff.indicators', lang)}**")
     table = pd.DataFrame(
@@ -65,23 +81,17 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
         },
     )
     st.caption(" · ".join(f"{n} = {field_label(n, lang)}" for n in table["name"]))
-    cls = current.get("classification") or {}
     method = st.radio(t("eff.method", lang), ("thresholds", "percentiles"), key="eff_method", horizontal=True,
-                      index=0 if cls.get("method", "thresholds") == "thresholds" else 1,
                       format_func=lambda m: t(f"eff.method.{m}", lang))
     cols = st.columns(3)
-    thr = {c: cols[i].number_input(t("eff.threshold", lang, c=c), value=float(cls.get("thresholds", {}).get(c, 0.0)),
-                                   key=f"eff_thr_{c}", disabled=method != "thresholds")
+    thr = {c: cols[i].number_input(t("eff.threshold", lang, c=c), key=f"eff_thr_{c}", disabled=method != "thresholds")
            for i, c in enumerate("ABC")}
-    pct = {c: cols[i].number_input(t("eff.percentile", lang, c=c), value=float(cls.get("percentiles", {}).get(c, 0.0)),
-                                   min_value=0.0, max_value=100.0, key=f"eff_pct_{c}", disabled=method != "percentiles")
+    pct = {c: cols[i].number_input(t("eff.percentile", lang, c=c), min_value=0.0, max_value=100.0,
+                                   key=f"eff_pct_{c}", disabled=method != "percentiles")
            for i, c in enumerate("ABC")}
-    low = current.get("low_efficiency") or {}
     c1, c2 = st.columns(2)
-    low_output = c1.number_input(t("eff.low_output", lang), value=low.get("output_per_mu_min"), min_value=0.0,
-                                 key="eff_low_output")
-    low_tax = c2.number_input(t("eff.low_tax", lang), value=low.get("tax_per_mu_min"), min_value=0.0,
-                              key="eff_low_tax")
+    low_output = c1.number_input(t("eff.low_output", lang), min_value=0.0, key="eff_low_output")
+    low_tax = c2.number_input(t("eff.low_tax", lang), min_value=0.0, key="eff_low_tax")
     return edited_profile(base, indicators=edited, method=method, thresholds=thr, percentiles=pct,
                           low_output=low_output, low_tax=low_tax)
 
@@ -89,11 +99,11 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
 def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
     eff = data.optional_module("analysis.efficiency")
     try:
-        eff.profile_from_dict(candidate)  # type: ignore[union-attr]
+        parsed = eff.profile_from_dict(candidate)  # type: ignore[union-attr]
     except PlanningError as err:
         show_error(err)
         return
-    new = None if data.profile_json(candidate) == data.profile_json(base) else candidate
+    new = None if parsed == eff.profile_from_dict(base) else candidate  # type: ignore[union-attr]
     if data.profile_json(new) != data.profile_json(current_profile()):
         st.session_state[state.PROFILE_OVERRIDES] = new
         st.rerun()

@@ -74,6 +74,18 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     )
 
 
+def _with_status_quo_heights(frame: gpd.GeoDataFrame, dataset_id: str) -> gpd.GeoDataFrame:
+    """Fill ``height_limit_m`` from the airport model (airport operating) when the frame has none."""
+    if "height_limit_m" in frame.columns and frame["height_limit_m"].notna().any():
+        return frame
+    if data.optional_module("analysis.scenario_io") is None:
+        return frame
+    from ui import scenario_data
+
+    heights = scenario_data.status_quo_heights(dataset_id, data.dataset_stamp(dataset_id))
+    return frame.assign(height_limit_m=heights.reindex(frame.index).to_numpy())
+
+
 def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
     st.subheader(t("detail.header", lang))
     if pid is None:
@@ -109,6 +121,9 @@ def render() -> None:
             t("theme.label", lang), THEMES, format_func=lambda th: t(f"theme.{th}", lang), key=state.THEME,
             horizontal=True,
         )
+        if theme == "height_limit_m":
+            filtered = _with_status_quo_heights(filtered, dataset_id)
+            st.caption(t("theme.height_note", lang))
         basemap = current_basemap()
         left, right = st.columns([3, 2])
         with left:

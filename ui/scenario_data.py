@@ -1,0 +1,127 @@
+"""Cached access to the airport-relocation model for the Airport page.
+
+Keys are cheap values: dataset id + stamp, as-of date, profile JSON, and a scenario key
+``(base, relocation_year_or_None, custom)``.  The model itself is
+:mod:`analysis.scenario` / :mod:`analysis.scenario_io`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from analysis import compare, pipeline
+from analysis import scenario as sc
+from analysis import scenario_io as sio
+from ui import data
+
+__all__ = [
+    "ScenarioKey",
+    "scenario_of",
+    "airport_inputs",
+    "height_grid",
+    "status_quo_heights",
+    "timeline",
+    "year_frame",
+    "year_layers",
+    "comparison",
+]
+
+#: (built-in scenario name, custom relocation year or None)
+ScenarioKey = tuple[str, int | None]
+
+
+@st.cache_data(show_spinner=False)
+def scenario_of(key: ScenarioKey) -> sc.Scenario:
+    """The scenario of ``key`` (a built-in, or a built-in with another relocation year)."""
+    base, year = key
+    scenario = sc.load_scenario(base)
+    return scenario if year is None else scenario.with_relocation_year(year)
+
+
+@st.cache_data(show_spinner=False)
+def airport_inputs() -> sio.AirportInputs:
+    """Runway, airport boundary, district and obstacle-surface parameters."""
+    return sio.load_airport_inputs()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def height_grid(dataset_id: str, stamp: float) -> tuple[np.ndarray, Any, str]:
+    """The permitted-height grid over the district and the dataset: (array, transform, crs)."""
+    frame = data.raw_parcels(dataset_id, stamp)
+    grid, _ = sio.district_height_surface(airport_inputs(), parcels=frame)
+    return grid.array, grid.transform, grid.crs
+
+
+def _grid(dataset_id: str, stamp: float) -> Any:
+    from analysis.airport import HeightRaster
+
+    array, transform, crs = height_grid(dataset_id, stamp)
+    return HeightRaster(array, transform, crs)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def status_quo_heights(dataset_id: str, stamp: float) -> pd.Series:
+    """``height_limit_m`` of every parcel with the airport operating (NaN: no cap)."""
+    from analysis.heights import parcel_height_limits
+
+    inputs = airport_inputs()
+    return parcel_height_limits(data.raw_parcels(dataset_id, stamp), runway=inputs.runway, params=inputs.params,
+                                method="raster", raster=_grid(dataset_id, stamp))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey) -> pd.DataFrame:
+    """Year-by-year KPIs of a scenario on the analysed dataset."""
+    frame = data.analysed_parcels(dataset_id, stamp, as_of, profile)
+    inputs = airport_inputs()
+    return sc.scenario_timeline(
+        scenario_of(key), parcels_analysed=frame, airport=inputs.airport, runway=inputs.runway,
+        params=inputs.params, zones=data.zones_layer(),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> gpd.GeoDataFrame:
+    """Parcels analysed with the scenario's demonstration advice and that year's height limits."""
+    scenario = scenario_of(key)
+    frame = data.raw_parcels(dataset_id, stamp)
+    kwargs: dict[str, Any] = {"as_of": dt.date.fromisoformat(as_of),
+                              "demonstration": sc.demonstration_advice(scenario, year)}
+    if profile:
+        from analysis.efficiency import profile_from_dict
+
+        kwargs["profile"] = profile_from_dict(json.loads(profile))
+    analysed = pipeline.analyse(frame, data.zones_layer(), **kwargs)
+    inputs = airport_inputs()
+    out, _ = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway, params=inputs.params,
+                                    raster=_grid(dataset_id, stamp))
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def year_layers(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> dict[str, Any]:
+    """Released land, test roads, projects and the advice of a scenario year."""
+    inputs = airport_inputs()
+    state = sc.scenario_year_state(
+        scenario_of(key), year, parcels_analysed=year_frame(dataset_id, stamp, as_of, profile, key, year),
+        airport=inputs.airport, runway=inputs.runway, zones=data.zones_layer(),
+    )
+    return {"released": state.released, "test_roads": state.test_roads, "projects": state.projects,
+            "advice_zh": state.advice.zh, "advice_en": state.advice.en,
+            "height_limit_active": state.height_limit_active}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def comparison(dataset_id: str, stamp: float, as_of: str, profile: str, a: ScenarioKey, b: ScenarioKey) -> pd.DataFrame:
+    """Two scenario timelines side by side: year, kpi, A, B, difference, unit."""
+    return compare.compare_timelines(
+        timeline(dataset_id, stamp, as_of, profile, a), timeline(dataset_id, stamp, as_of, profile, b),
+        a_name="A", b_name="B",
+    )
