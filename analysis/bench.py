@@ -75,6 +75,7 @@ __all__ = [
     "run_bench",
     "format_table",
     "format_targets",
+    "format_markdown",
     "default_output_path",
     "write_document",
 ]
@@ -651,6 +652,49 @@ def format_table(document: dict[str, Any]) -> str:
         big = max(document["sizes"], key=lambda r: r["parcels"])
         lines.append(f"headline: run / I/O floor = {big['ratio']:.2f} at {big['parcels']:,} parcels")
     return "\n".join(lines)
+
+
+def format_markdown(document: dict[str, Any]) -> str:
+    """The figures as Markdown tables (stages down, sizes across), for docs/benchmarks.md."""
+    sizes = document["sizes"]
+    head = "| stage | " + " | ".join(f"{r['parcels']:,}" for r in sizes) + " |"
+    rule = "|---|" + "---:|" * len(sizes)
+    out: list[str] = []
+
+    def table(title: str, cell: Callable[[dict[str, Any], str], str], totals: bool) -> None:
+        out.extend([f"**{title}**", "", head, rule])
+        gen = ["-" if not isinstance(r.get("generate_seconds"), int | float) else f"{r['generate_seconds']:.2f}"
+               for r in sizes]
+        if totals:
+            out.append("| *generate (not counted)* | " + " | ".join(gen) + " |")
+        for name in document.get("stages", STAGES):
+            out.append(f"| {name} | " + " | ".join(cell(r, name) for r in sizes) + " |")
+        if totals:
+            for key, label in (("run_seconds", "**run**"), ("io_floor_seconds", "**I/O floor**")):
+                out.append(f"| {label} | " + " | ".join(cell(r, key) for r in sizes) + " |")
+        out.append("")
+
+    def seconds(r: dict[str, Any], key: str) -> str:
+        return f"{r[key]:.2f}" if key in r else f"{r['stages'][key]['seconds']:.2f}"
+
+    def rate(r: dict[str, Any], key: str) -> str:
+        sec = r[key] if key in r else r["stages"][key]["seconds"]
+        return f"{r['parcels'] / sec:,.0f}"
+
+    def peak(r: dict[str, Any], key: str) -> str:
+        return f"{r['stages'][key]['peak_rss_mib']:,.0f}"
+
+    table("Seconds", seconds, True)
+    table("Parcels per second", rate, True)
+    table("Peak RSS during the stage (MiB)", peak, False)
+    out.append("| parcels | run / I/O floor | without heights | map payload (B/parcel) | RFC 7946 GeoJSON "
+               "(B/parcel) | peak RSS (GiB) |")
+    out.append("|---:|---:|---:|---:|---:|---:|")
+    for r in sizes:
+        out.append(f"| {r['parcels']:,} | {r['ratio']:.2f} | {r['ratio_without_heights']:.2f} | "
+                   f"{r['map_payload_bytes_per_parcel']:.0f} | {r['geojson_bytes_per_parcel']:.0f} | "
+                   f"{r['peak_rss_mib'] / 1024:.2f} |")
+    return "\n".join(out)
 
 
 def format_targets(document: dict[str, Any]) -> str:

@@ -227,6 +227,7 @@ def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--profile", metavar="DIR", help="run every stage under cProfile; write .prof files to DIR")
     p.add_argument("--data-dir", dest="data_dir", metavar="DIR",
                    help="keep the generated GeoPackages in DIR and reuse them on later runs")
+    p.add_argument("--markdown", action="store_true", help="also print the figures as Markdown tables")
     p.add_argument("--in-process", dest="isolate", action="store_false",
                    help="measure in this process (peak memory is then the lifetime peak)")
     p.set_defaults(handler=_cmd_bench)
@@ -238,6 +239,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
         QUICK_SIZES,
         BenchOptions,
         default_output_path,
+        format_markdown,
         format_table,
         format_targets,
         parse_sizes,
@@ -257,6 +259,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     path = write_document(document, args.out or default_output_path())
     print(format_table(document))
     print(format_targets(document))
+    if args.markdown:
+        print(format_markdown(document))
     print(f"wrote {path}")
     return 0
 

@@ -15,6 +15,7 @@ from analysis.bench import (
     RUN_STAGES,
     STAGES,
     default_output_path,
+    format_markdown,
     format_table,
     format_targets,
     parse_sizes,
@@ -85,6 +86,17 @@ def test_table_and_targets_from_a_known_document() -> None:
     assert "300 (largest over sizes) MISSED" in targets  # 300 > 250 B/parcel
 
 
+def test_markdown_tables_from_a_known_document() -> None:
+    seconds = dict.fromkeys(STAGES, 0.5)  # run = 4 x 0.5 = 2 s; floor = 1 s; 10,000 / 2 s = 5,000 parcels/s
+    doc = _fake_document(10_000, seconds, payload=800_000, peak_mib=512.0)
+    md = format_markdown(doc)
+    assert "| stage | 10,000 |" in md
+    assert "| **run** | 2.00 |" in md
+    assert "| **run** | 5,000 |" in md
+    assert "| heights | 0.50 |" in md and "| heights | 20,000 |" in md and "| heights | 512 |" in md
+    assert "| 10,000 | 2.00 | 1.50 | 80 | 1000 | 0.50 |" in md  # (2 - 0.5) / 1; 800,000 B / 10,000
+
+
 def test_targets_for_a_million_parcels() -> None:
     seconds = dict.fromkeys(STAGES, 10.0)  # run = 4 x 10 s = 40 s; floor 20 s -> ratio 2.0
     doc = _fake_document(1_000_000, seconds, payload=100_000_000, peak_mib=9 * 1024.0)
@@ -96,10 +108,11 @@ def test_targets_for_a_million_parcels() -> None:
 
 def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
-    assert main(["bench", "--quick", "--out", str(out)]) == 0
+    assert main(["bench", "--quick", "--markdown", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "headline: run / I/O floor" in printed
     assert f"wrote {out}" in printed
+    assert "| **I/O floor** |" in printed
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert [r["parcels"] for r in doc["sizes"]] == list(QUICK_SIZES)
     assert doc["machine"]["cores"] >= 1
