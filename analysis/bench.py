@@ -661,11 +661,11 @@ def format_markdown(document: dict[str, Any]) -> str:
     rule = "|---|" + "---:|" * len(sizes)
     out: list[str] = []
 
-    def table(title: str, cell: Callable[[dict[str, Any], str], str], totals: bool) -> None:
+    def table(title: str, cell: Callable[[dict[str, Any], str], str], totals: bool, generate: bool = False) -> None:
         out.extend([f"**{title}**", "", head, rule])
         gen = ["-" if not isinstance(r.get("generate_seconds"), int | float) else f"{r['generate_seconds']:.2f}"
                for r in sizes]
-        if totals:
+        if generate:
             out.append("| *generate (not counted)* | " + " | ".join(gen) + " |")
         for name in document.get("stages", STAGES):
             out.append(f"| {name} | " + " | ".join(cell(r, name) for r in sizes) + " |")
@@ -684,7 +684,7 @@ def format_markdown(document: dict[str, Any]) -> str:
     def peak(r: dict[str, Any], key: str) -> str:
         return f"{r['stages'][key]['peak_rss_mib']:,.0f}"
 
-    table("Seconds", seconds, True)
+    table("Seconds", seconds, True, generate=True)
     table("Parcels per second", rate, True)
     table("Peak RSS during the stage (MiB)", peak, False)
     out.append("| parcels | run / I/O floor | without heights | map payload (B/parcel) | RFC 7946 GeoJSON "
