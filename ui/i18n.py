@@ -93,6 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # filters
     "filter.header": ("筛选", "Filters"),
     "filter.zone": ("功能区", "Functional zone"),
+    "filter.any": ("全部", "All"),
     "filter.use": ("土地用途", "Land use"),
     "filter.expiry": ("到期状态", "Expiry status"),
     "filter.class": ("效益分类", "Efficiency class"),

@@ -139,3 +139,18 @@ def test_clicking_a_parcel_fills_the_detail_panel(app_url: str, probe: PageProbe
     assert "权利人" in table_text and "土地用途" in table_text
     _shot(probe, "detail")
     assert probe.external_requests() == []
+
+
+def test_airport_page_overlays_the_height_grid_offline(app_url: str, probe: PageProbe) -> None:
+    page = probe.page
+    page.goto(app_url + "/airport")
+    _map_frame(probe)
+    page.get_by_text("搬迁推迟").first.click()  # the airport still operates: limits and grid shown
+    page.wait_for_timeout(500)
+    frame = _map_frame(probe)
+    frame.locator("img.leaflet-image-layer").first.wait_for(timeout=30_000)
+    src = frame.locator("img.leaflet-image-layer").first.get_attribute("src") or ""
+    assert src.startswith("data:image/png;base64,")
+    _shot(probe, "airport")
+    assert probe.external_requests() == []
+    assert probe.dialogs == []

@@ -43,20 +43,20 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     c1, c2, c3, c4 = st.columns(4)
     zones = c1.multiselect(
         t("filter.zone", lang), [*ZONE_IDS, ""], format_func=lambda z: category_label("zone_id", z, lang),
-        key=state.FILTER_ZONES,
+        key=state.FILTER_ZONES, placeholder=t("filter.any", lang),
     )
     uses = c2.multiselect(
         t("filter.use", lang), LAND_USES, format_func=lambda u: category_label("land_use", u, lang),
-        key=state.FILTER_USES,
+        key=state.FILTER_USES, placeholder=t("filter.any", lang),
     )
     expiry = c3.multiselect(
         t("filter.expiry", lang), EXPIRY_STATUSES, format_func=lambda s: category_label("expiry_status", s, lang),
-        key=state.FILTER_EXPIRY, disabled="expiry_status" not in frame.columns,
+        key=state.FILTER_EXPIRY, placeholder=t("filter.any", lang), disabled="expiry_status" not in frame.columns,
     )
     classes = c4.multiselect(
         t("filter.class", lang), EFFICIENCY_CLASSES,
         format_func=lambda c: category_label("efficiency_class", c, lang),
-        key=state.FILTER_CLASSES, disabled="efficiency_class" not in frame.columns,
+        key=state.FILTER_CLASSES, placeholder=t("filter.any", lang), disabled="efficiency_class" not in frame.columns,
     )
     c5, c6 = st.columns([2, 2])
     area = data.area_mu(frame)
@@ -125,6 +125,12 @@ def render() -> None:
             filtered = _with_status_quo_heights(filtered, dataset_id)
             st.caption(t("theme.height_note", lang))
         basemap = current_basemap()
+        map_key = f"{state.MAP_PARCELS}_{basemap}"
+        # streamlit-folium copies the clicked feature into session state before this rerun,
+        # so the selection is known before the map is built (no second run needed)
+        clicked = clicked_parcel(st.session_state.get(map_key) or {})
+        if clicked is not None:
+            st.session_state[state.SELECTED] = clicked
         left, right = st.columns([3, 2])
         with left:
             base = build_base_map(
@@ -136,13 +142,13 @@ def render() -> None:
                 filtered, theme=theme, lang=lang, basemap=basemap, selected=st.session_state.get(state.SELECTED)
             )
             result = show_map(
-                base, key=f"{state.MAP_PARCELS}_{basemap}", height=560,
+                base, key=map_key, height=560,
                 returned_objects=("last_object_clicked", "last_active_drawing"),
                 feature_group=group, layer_control=folium.LayerControl(collapsed=True),
             )
             show_legend(legend, title=t(f"theme.{theme}", lang))
         pid = clicked_parcel(result)
-        if pid is not None and pid != st.session_state.get(state.SELECTED):
+        if pid is not None and pid != st.session_state.get(state.SELECTED):  # value not yet seen by on_change
             st.session_state[state.SELECTED] = pid
             st.rerun()
         with right:

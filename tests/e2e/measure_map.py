@@ -1,0 +1,157 @@
+"""Measure the map: payload bytes per parcel, time to first map, filter and click latency.
+
+Usage::
+
+    .venv/bin/python tests/e2e/measure_map.py [--no-browser]
+
+Prints figures (no thresholds are enforced).  The browser part starts the app on a
+free localhost port with a temporary workspace and drives Debian's Chromium headless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
+
+
+def payload_figures() -> None:
+    import streamlit_folium
+
+    import geodata
+    from ui import mapview
+    from zones.definitions import load_zones
+
+    frame = geodata.read_layer("parcels")
+    n = len(frame)
+    group, _ = mapview.parcel_group(frame, theme="land_use")
+    layer = next(c for c in group._children.values() if isinstance(c, mapview.ParcelLayer))
+    data_bytes = len(layer.payload.encode("utf-8"))
+    fmap = mapview.build_base_map(zones=load_zones(), district=geodata.read_layer("district"),
+                                  context=geodata.read_layer("context"))
+    captured: dict[str, object] = {}
+
+    def fake(**kwargs: object) -> dict[str, object]:
+        captured.update(kwargs)
+        return {}
+
+    streamlit_folium._component_func = fake  # capture what st_folium would send to the browser
+    streamlit_folium.st_folium(fmap, key="m", feature_group_to_add=group, returned_objects=[])
+    base_bytes = len(str(captured["script"]).encode("utf-8")) + len(str(captured["header"]).encode("utf-8"))
+    group_bytes = len(str(captured["feature_group"]).encode("utf-8"))
+    print(f"parcels: {n}")
+    print(f"parcel data (compact payload): {data_bytes:,} B = {data_bytes / n:.0f} B per parcel")
+    print(f"parcel layer script sent to the browser: {group_bytes:,} B = {group_bytes / n:.0f} B per parcel")
+    print(f"base map (district, context, zones, Leaflet setup): {base_bytes:,} B, sent once")
+
+
+def browser_figures() -> None:
+    from conftest import _free_port, _wait_healthy
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        print("Chromium missing: apt-get install -y chromium fonts-noto-cjk")
+        return
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as ws:
+        env = {**os.environ, "HULI_WORKSPACE": ws, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_healthy(url, proc)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                for label, path in (("cold (first visit, analysis not cached)", "/parcels"),
+                                    ("warm (cached analysis)", "/parcels")):
+                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                    t0 = time.perf_counter()
+                    page.goto(url + path)
+                    count = _wait_parcels(page, lambda n: n > 100)
+                    print(f"time to first map, {label}: {time.perf_counter() - t0:.2f} s ({count} parcels drawn)")
+                    page.close()
+                page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                page.goto(url + "/parcels")
+                total = _wait_parcels(page, lambda n: n > 100)
+                _idle(page)
+                page.get_by_test_id("stMultiSelect").nth(1).click()
+                t0 = time.perf_counter()
+                page.get_by_role("option", name="工业用地").click()
+                filtered = _wait_parcels(page, lambda n: 0 < n < total)
+                print(f"filter change (land use = industrial): map updated in {time.perf_counter() - t0:.2f} s "
+                      f"({total} -> {filtered} parcels)")
+                page.keyboard.press("Escape")
+                _idle(page)
+                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+                pid = frame.evaluate("() => { var ids = []; window.map.eachLayer(function (l) { if (l.feature &&"
+                                     " l.feature.properties && l.feature.properties.parcel_id) {"
+                                     " ids.push(l.feature.properties.parcel_id); } }); ids.sort(); return ids[0]; }")
+                frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature && l.feature.properties"
+                               " && l.feature.properties.parcel_id === pid) { window.map.fitBounds(l.getBounds(),"
+                               " {maxZoom: 18, animate: false}); } }); }", pid)
+                page.wait_for_timeout(800)
+                point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
+                                       " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
+                                       " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"
+                                       " return {x: p.x, y: p.y}; }", pid)
+                t0 = time.perf_counter()
+                page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+                    ".leaflet-container").first.click(position=point)
+                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
+                print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
+                      "(includes streamlit-folium's 250 ms debounce)")
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
+def _idle(page: object) -> None:
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)  # type: ignore[attr-defined]
+
+
+def _wait_parcels(page: object, ok: object, timeout: float = 90.0) -> int:
+    from playwright.sync_api import Error as PlaywrightError
+
+    last = ""
+    deadline = time.perf_counter() + timeout
+    js = ("() => { if (!window.map) { return -1; } var n = 0; window.map.eachLayer(function (l) {"
+          " if (l.feature && l.feature.properties && l.feature.properties.parcel_id !== undefined"
+          " && l._parts && l._parts.length) { n++; } }); return n; }")
+    while time.perf_counter() < deadline:
+        for frame in page.frames:  # type: ignore[attr-defined]
+            if "streamlit_folium" in frame.url:
+                try:
+                    n = int(frame.evaluate(js))
+                except PlaywrightError as err:
+                    last = str(err)  # the frame may be navigating; poll again
+                    continue
+                if n >= 0 and ok(n):  # type: ignore[operator]
+                    return n
+        page.wait_for_timeout(20)  # type: ignore[attr-defined]  # lets Playwright process events
+    raise TimeoutError(f"the map did not reach the expected parcel count ({last})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-browser", action="store_true", help="payload figures only")
+    args = parser.parse_args()
+    payload_figures()
+    if not args.no_browser:
+        browser_figures()
+
+
+if __name__ == "__main__":
+    main()
