@@ -1,0 +1,94 @@
+"""Parcel filters, display formatting and the Parcels page downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from ui_support import HOSTILE, tiny_parcels
+
+from ui.filters import detail_rows, filter_parcels, format_value, to_csv_bytes, to_geojson_bytes
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, 10),
+        ({"uses": ["industrial"]}, 4),  # indices 0, 3, 5, 8
+        ({"zones": ["incubation"]}, 4),  # ZONES cycle: index 1, 4, 6, 9
+        ({"zones": [""]}, 2),  # outside every zone: 3, 8
+        ({"expiry": ["expired", "within_5y"]}, 4),
+        ({"classes": ["A"]}, 2),
+        ({"area_mu": (6.0, 8.5)}, 3),  # area 5.4 + i: i = 1, 2, 3
+        ({"text": "t000"}, 10),  # case-insensitive, literal
+        ({"text": "企业1"}, 1),
+        ({"text": ".*"}, 0),  # not a regex
+        ({"text": HOSTILE}, 1),
+        ({"uses": ["industrial"], "zones": ["incubation"]}, 0),
+    ],
+)
+def test_filter_counts(kwargs: dict, expected: int) -> None:
+    assert len(filter_parcels(tiny_parcels(10), **kwargs)) == expected
+
+
+def test_filter_ignores_absent_columns_and_keeps_input() -> None:
+    frame = tiny_parcels(5).drop(columns=["expiry_status"])
+    before = frame.copy()
+    assert len(filter_parcels(frame, expiry=["expired"])) == 5
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "lang", "text"),
+    [
+        ("output_value", 1234.5, "zh", "1,234 万元/年"),
+        ("output_value", 12.345, "zh", "12.35 万元/年"),
+        ("output_value", np.nan, "zh", "—"),
+        ("employees", pd.NA, "zh", "—"),
+        ("employees", 120, "zh", "120 人"),
+        ("rd_ratio", 0.0312, "en", "3.1 %"),
+        ("land_use", "industrial", "zh", "工业用地"),
+        ("land_use", "industrial", "en", "Industrial"),
+        ("expiry_status", "within_5y", "zh", "5年内到期"),
+        ("low_efficiency", True, "zh", "是"),
+        ("lease_end", pd.Timestamp("2031-05-01"), "zh", "2031-05-01"),
+        ("planned_use", "", "zh", "—"),
+        ("enterprise", HOSTILE, "zh", HOSTILE),
+    ],
+)
+def test_format_value(field: str, value: object, lang: str, text: str) -> None:
+    assert format_value(field, value, lang) == text
+
+
+def test_detail_rows_cover_every_field_but_geometry() -> None:
+    row = tiny_parcels(1).iloc[0]
+    rows = detail_rows(row, "en")
+    assert len(rows) == len(row) - 1
+    assert rows.columns.tolist() == ["Field", "Value"]
+    assert "Enterprise" in rows["Field"].tolist()
+
+
+def test_csv_download_has_bom_wkt_and_iso_dates() -> None:
+    frame = tiny_parcels(3)
+    data = to_csv_bytes(frame)
+    assert data.startswith("\ufeff".encode())
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back["enterprise"].iloc[0] == HOSTILE
+    assert back["lease_start"].iloc[0] == "2000-01-01"
+    assert back["wkt"].iloc[0].startswith("POLYGON ((118.1")
+    assert len(back) == 3
+
+
+def test_geojson_download_is_rfc7946() -> None:
+    doc = json.loads(to_geojson_bytes(tiny_parcels(3)))
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 3
+    assert "crs" not in doc  # RFC 7946: WGS84 lon/lat, no crs member
+    props = doc["features"][0]["properties"]
+    assert props["enterprise"] == HOSTILE
+    assert props["lease_start"] == "2000-01-01"
+    assert props["output_value"] is None  # missing stays missing
+    lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0]
+    assert 118 < lon < 119 and 24 < lat < 25
