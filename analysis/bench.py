@@ -489,7 +489,8 @@ def _in_process(isolate: bool, fn: Callable[..., dict[str, Any]], *args: Any, **
         root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-        proc = subprocess.run([sys.executable, "-m", "analysis.bench", str(spec), str(result)], env=env,
+        verbose = ["--verbose"] if log.isEnabledFor(logging.INFO) else []
+        proc = subprocess.run([sys.executable, "-m", "analysis.bench", str(spec), str(result), *verbose], env=env,
                               cwd=os.getcwd(), check=False)
         if proc.returncode != 0 or not result.exists():
             raise RuntimeError(f"benchmark worker {fn.__name__}{args} failed with exit code {proc.returncode}")
@@ -521,7 +522,7 @@ def _unplain(value: Any) -> Any:
 
 def _worker(argv: Sequence[str]) -> int:
     """Entry of a worker process: ``python -m analysis.bench CALL.json RESULT.json``."""
-    spec_path, result_path = argv
+    spec_path, result_path = argv[:2]
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     fn = {"generate_input": generate_input, "measure_size": measure_size}[spec["fn"]]
     out = fn(*_unplain(spec["args"]), **_unplain(spec["kwargs"]))
@@ -572,6 +573,17 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def _commit() -> str | None:
+    """The project's git commit, when it is a git checkout (for telling runs apart)."""
+    root = Path(__file__).resolve().parent.parent
+    try:
+        proc = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return proc.stdout.strip() or None
+
+
 def run_bench(
     sizes: Sequence[int],
     *,
@@ -597,6 +609,7 @@ def run_bench(
     """
     opts = options or BenchOptions()
     started = dt.datetime.now(dt.UTC)
+    load_at_start = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     results = []
     with tempfile.TemporaryDirectory(prefix="huli-bench-") as root:
         for n in sizes:
@@ -607,6 +620,8 @@ def run_bench(
                 progress(res)
     return {
         "started": started.isoformat(timespec="seconds"),
+        "load_average_at_start": load_at_start,
+        "commit": _commit(),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "options": asdict(opts),
         "machine": _machine(),
@@ -740,5 +755,8 @@ def write_document(document: dict[str, Any], path: str | Path) -> Path:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    raise SystemExit(_worker(sys.argv[1:]))
+    logging.basicConfig(level=logging.INFO if "--verbose" in sys.argv[3:] else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from analysis.bench import _worker as _named_worker  # run under the module's own name (logging)
+
+    raise SystemExit(_named_worker(sys.argv[1:]))
