@@ -120,6 +120,8 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
             s = s.map(lambda v, c=c: category_label(c, v, lang) if isinstance(v, str) else "—")
         elif c in ("area_mu", "remaining_years", "output_per_mu", "tax_per_mu", "efficiency_score", "height_limit_m"):
             s = pd.to_numeric(s, errors="coerce").round(2)
+        elif pd.api.types.is_datetime64_any_dtype(s):
+            s = s.dt.strftime("%Y-%m-%d")
         unit = field_unit(c)
         label = field_label(c, lang) + (f"（{unit}）" if unit and c not in ("area_mu",) else "")
         if c == "area_mu":

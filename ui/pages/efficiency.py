@@ -120,7 +120,7 @@ def _distribution(frame: pd.DataFrame, lang: str) -> None:
     table.index = [class_label(c, lang) for c in table.index]
     c1, c2 = st.columns([2, 3])
     c1.dataframe(table, width="stretch")
-    c2.bar_chart(table[t("unit.mu", lang)])
+    c2.bar_chart(table[t("unit.mu", lang)].iloc[:4], y_label=t("unit.mu", lang))
 
 
 def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> None:
@@ -134,9 +134,9 @@ def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> Non
         rows.append({
             t("filter.class", lang): class_label(c, lang),
             t("eff.tier", lang): tier.get("en" if lang == "en" else "zh", ""),
-            t("eff.surcharge", lang): tier.get("electricity_surcharge_yuan_per_kwh"),
-            t("kpi.parcels", lang): int((cls == c).sum()),
-            t("unit.mu", lang): round(float(area[(cls == c).to_numpy()].sum()), 1),
+            t("eff.surcharge", lang): f"{float(tier.get('electricity_surcharge_yuan_per_kwh') or 0.0):.2f}",
+            t("kpi.parcels", lang): f"{int((cls == c).sum()):,}",
+            t("unit.mu", lang): f"{float(area[(cls == c).to_numpy()].sum()):,.1f}",
         })
     st.table(pd.DataFrame(rows).set_index(t("filter.class", lang)))
 
