@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from parcels.schema import FIELD_BY_NAME
-from ui.i18n import category_label, field_label, field_unit, t
+from ui.i18n import category_label, field_label, field_unit, t, unit_label, with_unit
 
 __all__ = [
     "filter_parcels",
@@ -75,7 +75,7 @@ def format_value(field: str, value: object, lang: str = "zh") -> str:
         return "—"
     spec = FIELD_BY_NAME.get(field)
     kind = spec.kind if spec else ""
-    unit = field_unit(field)
+    unit = unit_label(field_unit(field), lang)
     if field in ("land_use", "planned_use", "expiry_status", "efficiency_class", "zone_id"):
         return category_label(field, value, lang)
     if isinstance(value, (bool, np.bool_)):
@@ -122,10 +122,7 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
             s = pd.to_numeric(s, errors="coerce").round(2)
         elif pd.api.types.is_datetime64_any_dtype(s):
             s = s.dt.strftime("%Y-%m-%d")
-        unit = field_unit(c)
-        label = field_label(c, lang) + (f"（{unit}）" if unit and c not in ("area_mu",) else "")
-        if c == "area_mu":
-            label = field_label(c, lang)
+        label = field_label(c, lang) if c == "area_mu" else with_unit(field_label(c, lang), field_unit(c), lang)
         out[label] = s.to_numpy()
     return out.reset_index(drop=True)
 

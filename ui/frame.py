@@ -95,10 +95,10 @@ def sidebar() -> None:
         st.date_input(t("asof.label", lang), key=state.AS_OF)
         ds = workspace.active_dataset()
         if ds == workspace.EMBEDDED:
-            st.caption(f"{t('dataset.label', lang)}：{t('dataset.embedded', lang)}")
+            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{t('dataset.embedded', lang)}")
         else:
             name = workspace.read_options(ds).get("filename", ds)
-            st.caption(f"{t('dataset.label', lang)}：{name}")
+            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{name}")
 
 
 def show_error(err: PlanningError) -> None:

@@ -17,6 +17,8 @@ __all__ = [
     "t",
     "field_label",
     "field_unit",
+    "unit_label",
+    "with_unit",
     "land_use_label",
     "expiry_label",
     "class_label",
@@ -34,6 +36,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.title": ("湖里区三大产业功能区空间规划", "Huli three-zone spatial planning"),
     "app.caption": ("厦门市湖里区 · 汽车智能网联产业功能区", "Huli District, Xiamen · ICV industry zones"),
     "lang.label": ("语言 / Language", "语言 / Language"),
+    "colon": ("：", ": "),
     "demo.notice": (
         "示意数据：内置地块为生成的示意数据（区界为真实轮廓，功能区为大致位置），不代表真实宗地信息。",
         "Illustrative data (示意数据): the embedded parcels are generated (the district outline is real, "
@@ -303,6 +306,34 @@ def field_unit(name: str) -> str:
     """Unit of a field from the schema ("" when none or unknown)."""
     spec = FIELD_BY_NAME.get(name)
     return spec.unit if spec is not None else ""
+
+
+_UNITS_EN: dict[str, str] = {
+    "年": "years",
+    "亩": "mu",
+    "人": "persons",
+    "分": "points",
+    "万元": "10k yuan",
+    "万元/年": "10k yuan/yr",
+    "万元/亩": "10k yuan/mu",
+    "万元/人": "10k yuan/person",
+    "万元/吨标煤": "10k yuan/tce",
+    "吨标煤/年": "tce/yr",
+    "亿元": "100 M yuan",
+}
+
+
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """A unit of the schema in ``lang`` (m, m² and symbols are shared)."""
+    return _UNITS_EN.get(unit, unit) if lang == "en" else unit
+
+
+def with_unit(label: str, unit: str, lang: str = "zh") -> str:
+    """``label（unit）`` in Chinese, ``label (unit)`` in English; the label alone without a unit."""
+    if not unit:
+        return label
+    u = unit_label(unit, lang)
+    return f"{label} ({u})" if lang == "en" else f"{label}（{u}）"
 
 
 def land_use_label(code: object, lang: str = "zh") -> str:

@@ -195,7 +195,7 @@ def render() -> None:
         st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))
         _metrics(k, lang)
         layers = sd.year_layers(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
-        st.markdown(f"**{t('ap.advice', lang)}**：{layers['advice_en' if lang == 'en' else 'advice_zh']}")
+        st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}{layers['advice_en' if lang == 'en' else 'advice_zh']}")
         st.caption(t("ap.map_note", lang))
         frame = sd.year_frame(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
         _map(frame, layers, sd.height_grid(dataset_id, stamp), lang)

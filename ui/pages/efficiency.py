@@ -65,7 +65,7 @@ def _init_widgets(current: dict[str, Any]) -> None:
 def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
     current = current_profile() or base
     _init_widgets(current)
-    st.subheader(t("eff.profile", lang) + f"：{current.get('name_zh') or current.get('name', '')}")
+    st.subheader(t("eff.profile", lang) + t("colon", lang) + str(current.get("name_zh" if lang == "zh" else "name") or ""))
     st.markdown(f"**{t('eff.indicators', lang)}**")
     table = pd.DataFrame(
         [{"name": k, "weight": v.get("weight", 0.0), "benchmark": v.get("benchmark", 1.0),

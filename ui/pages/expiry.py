@@ -54,7 +54,7 @@ def render() -> None:
                          width="stretch", height=320)
             if "recommendation" in frame.columns:
                 reserve = expiring[expiring["recommendation"].astype("string").eq("reserve_industrial").fillna(False)]
-                st.markdown(f"**{t('exp.reserve', lang)}**：{_area_text(reserve, lang)}")
+                st.markdown(f"**{t('exp.reserve', lang)}**{t('colon', lang)}{_area_text(reserve, lang)}")
         if "converted_land" in frame.columns:
             converted = frame[frame["converted_land"].astype("boolean").fillna(False).to_numpy()]
             st.subheader(t("exp.converted", lang))

@@ -100,10 +100,10 @@ def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
     st.code(str(row["parcel_id"]), language=None)
     if "recommendation_zh" in row.index or "recommendation" in row.index:
         rec = row.get("recommendation_zh") if lang == "zh" else row.get("recommendation")
-        st.text(f"{t('detail.recommendation', lang)}：{rec if isinstance(rec, str) else '—'}")
+        st.text(f"{t('detail.recommendation', lang)}{t('colon', lang)}{rec if isinstance(rec, str) else '—'}")
     if "recommendation_rule" in row.index:
         rule = row.get("recommendation_rule")
-        st.text(f"{t('detail.rule', lang)}：{rule if isinstance(rule, str) else '—'}")
+        st.text(f"{t('detail.rule', lang)}{t('colon', lang)}{rule if isinstance(rule, str) else '—'}")
     with st.container(height=460):
         st.table(detail_rows(row, lang).set_index(t("detail.field", lang)))
 
