@@ -9,6 +9,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ui_support import HOSTILE, tiny_parcels, tiny_zones
 
 from core.gcj02 import wgs84_to_gcj02
@@ -175,3 +178,30 @@ def test_offline_map_has_no_tiles_and_online_maps_do() -> None:
 def test_empty_frame_still_builds() -> None:
     fmap = mapview.build_map(tiny_parcels(3).iloc[:0], zones=tiny_zones())
     assert '"id":[]' in fmap.get_root().render()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(117.9, 118.4), st.floats(24.4, 24.9),  # lower-left corner in Xiamen
+            st.floats(1e-5, 5e-3), st.floats(1e-5, 5e-3),  # width, height in degrees
+            st.floats(0.0, 180.0),  # rotation
+        ),
+        min_size=1, max_size=20,
+    )
+)
+def test_encode_round_trip_property(boxes: list[tuple[float, float, float, float, float]]) -> None:
+    geoms = [
+        shapely.affinity.rotate(shapely.box(x, y, x + w, y + h), angle, origin="centroid")
+        for x, y, w, h, angle in boxes
+    ]
+    ids = [f"P{i}" for i in range(len(geoms))]
+    payload = json.loads(mapview.to_json_script(mapview.encode_parcels(np.array(geoms, dtype=object), ids,
+                                                                        ["#000000"] * len(geoms), ["v"] * len(geoms))))
+    for got, want in zip(_decode(payload), geoms, strict=True):
+        # every vertex within half a quantum (5e-7 degrees, ~5 cm) in each axis
+        a = shapely.get_coordinates(got["geom"])
+        b = shapely.get_coordinates(shapely.MultiPolygon([want]))
+        assert a.shape == b.shape
+        assert np.abs(a - b).max() <= 5e-7 + 1e-9

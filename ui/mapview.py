@@ -113,7 +113,6 @@ _NUMERIC_BINS: dict[str, tuple[tuple[float, ...], tuple[str, ...], str]] = {
 }
 
 _QUANT = 1_000_000  # coordinates as integer micro-degrees (~0.1 m)
-_SIMPLIFY_DEG = 0.5 / 111_000.0  # display-only simplification, about 0.5 m
 
 
 @dataclass(frozen=True)
@@ -205,8 +204,8 @@ def theme_style(frame: pd.DataFrame, theme: str, *, lang: str = "zh") -> tuple[p
     )
 
 
-def _display_geometry(geoms: np.ndarray, *, gcj02: bool) -> np.ndarray:
-    out = shapely.simplify(geoms, _SIMPLIFY_DEG, preserve_topology=True)
+def _display_geometry(geoms: np.ndarray, *, gcj02: bool, simplify_m: float = 0.5) -> np.ndarray:
+    out = shapely.simplify(geoms, simplify_m / 111_000.0, preserve_topology=True)
     if gcj02:
         out = geometry_wgs84_to_gcj02(out)
     return np.asarray(out, dtype=object)
@@ -426,7 +425,11 @@ class VectorLayer(Layer):
 
 
 def feature_collection(
-    frame: gpd.GeoDataFrame | None, properties: dict[str, Sequence[object]] | None = None, *, gcj02: bool = False
+    frame: gpd.GeoDataFrame | None,
+    properties: dict[str, Sequence[object]] | None = None,
+    *,
+    gcj02: bool = False,
+    simplify_m: float = 0.5,
 ) -> dict[str, object]:
     """A layer as a display GeoJSON FeatureCollection (lon/lat, 1e-6 precision, text properties).
 
@@ -438,10 +441,13 @@ def feature_collection(
         Property name -> values aligned with ``frame`` rows (turned into text).
     gcj02
         Shift the geometry to GCJ-02 for display over AMap tiles.
+    simplify_m
+        Display-only simplification tolerance, in metres (about).
     """
     if frame is None or len(frame) == 0:
         return {"type": "FeatureCollection", "features": []}
-    geoms = _display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj02)
+    geoms = _display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj02,
+                              simplify_m=simplify_m)
     geoms = shapely.set_precision(geoms, 1e-6)
     props = properties or {}
     feats = []
@@ -539,14 +545,14 @@ def build_base_map(
     )
     if context is not None and len(context) and basemap == "offline":
         VectorLayer(
-            feature_collection(context, gcj02=gcj),
+            feature_collection(context, gcj02=gcj, simplify_m=15.0),
             name=t("map.context", lang),
             style={"color": "#b9b4a6", "weight": 0.8, "fillColor": _LAND, "fillOpacity": 1.0},
             control=False,
         ).add_to(fmap)
     if district is not None and len(district):
         VectorLayer(
-            feature_collection(district, gcj02=gcj),
+            feature_collection(district, gcj02=gcj, simplify_m=3.0),
             name=t("map.district", lang),
             style={"color": "#555555", "weight": 2, "dashArray": "6 4",
                    "fillColor": "#ffffff", "fillOpacity": 0.55 if basemap == "offline" else 0.0},
