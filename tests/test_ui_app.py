@@ -148,3 +148,29 @@ def test_expiry_page_lists_expiring_parcels_with_recommendations() -> None:
     assert "逐年到期面积（按功能区）" in headers
     assert "已到期及10年内到期地块与建议" in headers
     assert at.dataframe[1].value.shape[0] > 0
+
+
+@pytest.mark.parametrize("page", ["overview", "parcels", "airport"])
+@pytest.mark.parametrize("basemap", ["osm", "amap"])
+def test_online_basemaps_render(page: str, basemap: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.BASEMAP] = basemap
+    at.run()
+    if page != "overview":
+        at.switch_page(f"ui/pages/{page}.py").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    if basemap == "amap":
+        assert any("GCJ-02" in c.value for c in at.caption)
+
+
+def test_tianditu_is_not_offered_without_a_token() -> None:
+    at = _app()
+    options = at.selectbox(key=state.BASEMAP).options
+    assert options == ["离线底图（无瓦片）", "OpenStreetMap", "高德地图（GCJ-02）"]
+
+
+def test_tianditu_is_offered_with_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIANDITU_TOKEN", "abc")
+    at = _app()
+    assert "天地图" in at.selectbox(key=state.BASEMAP).options
