@@ -174,3 +174,21 @@ def test_tianditu_is_offered_with_a_token(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TIANDITU_TOKEN", "abc")
     at = _app()
     assert "天地图" in at.selectbox(key=state.BASEMAP).options
+
+
+def test_data_page_shows_the_report_and_mapping_editor_of_the_upload() -> None:
+    from test_ui_ingest import _geojson
+
+    from ui import ingest
+
+    out = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    at = _app("data")
+    assert not at.exception, at.exception
+    assert any("园区地块.geojson" in h.value for h in at.subheader)  # report header
+    switch = next(r for r in at.radio if r.label == "切换数据集")
+    assert "园区地块.geojson" in switch.options
+    editor = next(d.value for d in at.dataframe if "source" in d.value.columns)
+    assert "QYDM" in editor["source"].tolist()
+    switch.set_value("embedded").run()
+    assert workspace.active_dataset() == workspace.EMBEDDED
+    assert out.dataset_id in [u["id"] for u in workspace.list_uploads()]
