@@ -62,6 +62,7 @@ def _fake_document(n: int, seconds: dict[str, float], *, payload: int, peak_mib:
             "parcels": n, "generate_seconds": 1.0, "generate_peak_rss_mib": 10.0, "stages": stages,
             "run_seconds": run, "io_floor_seconds": floor, "ratio": run / floor,
             "ratio_without_heights": (run - seconds["heights"]) / floor,
+            "ratio_warm_cache": (run - seconds["heights"] + seconds["heights_warm"]) / floor,
             "map_payload_bytes_per_parcel": payload / n, "geojson_bytes_per_parcel": 1000.0, "peak_rss_mib": peak_mib,
         }],
     }
@@ -74,7 +75,7 @@ def test_table_and_targets_from_a_known_document() -> None:
     doc = _fake_document(100_000, seconds, payload=30_000_000, peak_mib=2048.0)
     table = format_table(doc)
     assert "run / I/O floor = 2.00 at 100,000 parcels" in table
-    assert "(without heights 1.80)" in table  # (5 - 0.5) / 2.5
+    assert "(warm height cache 1.90, without heights 1.80)" in table  # (5 - 0.5 + 0.25) / 2.5; (5 - 0.5) / 2.5
     assert "map payload 300 B/parcel" in table
     for stage in STAGES:
         assert stage in table
@@ -94,7 +95,7 @@ def test_markdown_tables_from_a_known_document() -> None:
     assert "| **run** | 2.00 |" in md
     assert "| **run** | 5,000 |" in md
     assert "| heights | 0.50 |" in md and "| heights | 20,000 |" in md and "| heights | 512 |" in md
-    assert "| 10,000 | 2.00 | 1.50 | 80 | 1000 | 0.50 |" in md  # (2 - 0.5) / 1; 800,000 B / 10,000
+    assert "| 10,000 | 2.00 | 2.00 | 1.50 | 80 | 1000 | 0.50 |" in md  # (2 - 0.5 + 0.5) / 1; (2 - 0.5) / 1
 
 
 def test_targets_for_a_million_parcels() -> None:
@@ -125,6 +126,8 @@ def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.Captu
         assert res["run_seconds"] == pytest.approx(sum(res["stages"][s]["seconds"] for s in RUN_STAGES))
         assert res["io_floor_seconds"] == pytest.approx(sum(res["stages"][s]["seconds"] for s in FLOOR_STAGES))
         assert res["ratio"] == pytest.approx(res["run_seconds"] / res["io_floor_seconds"])
+        warm = res["run_seconds"] - res["stages"]["heights"]["seconds"] + res["stages"]["heights_warm"]["seconds"]
+        assert res["ratio_warm_cache"] == pytest.approx(warm / res["io_floor_seconds"])
         for key in ("generate_seconds", "map_payload_bytes", "map_payload_bytes_per_parcel", "geojson_bytes",
                     "gpkg_out_bytes", "peak_rss_mib"):
             assert res[key] > 0, key
