@@ -192,3 +192,14 @@ def test_data_page_shows_the_report_and_mapping_editor_of_the_upload() -> None:
     switch.set_value("embedded").run()
     assert workspace.active_dataset() == workspace.EMBEDDED
     assert out.dataset_id in [u["id"] for u in workspace.list_uploads()]
+
+
+def test_edited_profile_survives_a_new_session() -> None:
+    at = _app("efficiency")
+    at.number_input(key="eff_thr_A").set_value(70.5).run()
+    edited = _class_counts(at)
+    fresh = _app("efficiency")  # a browser refresh: new session, same workspace
+    assert fresh.number_input(key="eff_thr_A").value == 70.5
+    assert _class_counts(fresh) == edited
+    fresh.button[0].click().run()  # back to the shipped profile
+    assert workspace.load_profile() is None

@@ -63,7 +63,9 @@ def current_as_of() -> dt.date:
 
 
 def current_profile() -> dict[str, Any] | None:
-    """The efficiency profile edited in this session (None: the shipped default)."""
+    """The edited efficiency profile (kept in the workspace; None: the shipped default)."""
+    if state.PROFILE_OVERRIDES not in st.session_state:
+        st.session_state[state.PROFILE_OVERRIDES] = workspace.load_profile()
     value = st.session_state.get(state.PROFILE_OVERRIDES)
     return value if isinstance(value, dict) else None
 

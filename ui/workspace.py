@@ -9,6 +9,7 @@ Layout::
 
     <workspace>/
         active.json                    {"dataset": "embedded" | "<upload id>"}
+        profile.json                   the edited efficiency profile (absent: the shipped one)
         uploads/<id>/source/<name>     the file as uploaded
         uploads/<id>/options.json      crs, encoding, layer, field_map, filename
         uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
@@ -54,6 +55,8 @@ __all__ = [
     "list_uploads",
     "active_dataset",
     "set_active_dataset",
+    "load_profile",
+    "save_profile",
 ]
 
 logger = logging.getLogger(__name__)
@@ -229,3 +232,18 @@ def set_active_dataset(dataset_id: str) -> None:
     if dataset_id != EMBEDDED:
         upload_dir(dataset_id)  # validates the id
     atomic_write_json(workspace_dir() / "active.json", {"dataset": dataset_id})
+
+
+def load_profile() -> dict[str, Any] | None:
+    """The efficiency profile the user edited (None: use the shipped default)."""
+    value = read_json(workspace_dir() / "profile.json", None)
+    return value if isinstance(value, dict) else None
+
+
+def save_profile(profile: dict[str, Any] | None) -> None:
+    """Keep an edited efficiency profile (None removes it: back to the shipped default)."""
+    path = workspace_dir() / "profile.json"
+    if profile is None:
+        path.unlink(missing_ok=True)
+    else:
+        atomic_write_json(path, profile)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
-from ui import data, state
+from ui import data, state, workspace
 from ui.filters import display_table
 from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard, show_error
 from ui.i18n import class_label, field_label, t
@@ -106,6 +106,7 @@ def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
     new = None if parsed == eff.profile_from_dict(base) else candidate  # type: ignore[union-attr]
     if data.profile_json(new) != data.profile_json(current_profile()):
         st.session_state[state.PROFILE_OVERRIDES] = new
+        workspace.save_profile(new)
         st.rerun()
 
 
@@ -156,6 +157,7 @@ def render() -> None:
             st.info(t("eff.modified", lang))
             if st.button(t("eff.reset", lang)):
                 st.session_state[state.PROFILE_OVERRIDES] = None
+                workspace.save_profile(None)
                 for key in _KEYS:
                     st.session_state.pop(key, None)
                 st.rerun()
