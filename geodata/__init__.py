@@ -136,6 +136,9 @@ def read_layer(name: str) -> gpd.GeoDataFrame:
 
     path = get_path("huli")
     logger.debug("reading layer %s from %s", name, path)
+    from core.gdal import no_sidecar_files
+
+    no_sidecar_files()  # the embedded data folder is never written to, not even a .aux.xml
     frame = pyogrio.read_dataframe(path, layer=name, use_arrow=True)
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
     return _normalise(frame)

@@ -57,6 +57,7 @@ from shapely.geometry.base import BaseGeometry
 
 from core.errors import CRSError, InputFileError
 from core.gcj02 import geometry_gcj02_to_wgs84
+from core.gdal import no_sidecar_files
 from core.settings import GEOGRAPHIC_CRS, get_settings
 from parcels.archive import safe_extract_zip, sniff_format
 from parcels.dates import DATE_DTYPE, complete_lease, parse_dates
@@ -408,6 +409,7 @@ def _is_polygon_shp(shp: Path) -> bool:
 
 
 def _read_path(path: Path, fmt: str, *, layer: str | None, encoding: str | None, tmp: Path) -> _Raw:
+    no_sidecar_files()  # reading never writes beside the user's file
     if fmt == "zip":
         return _read_zip(path, layer=layer, encoding=encoding, tmp=tmp)
     if fmt == "shp":

@@ -103,3 +103,11 @@ def test_import_is_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]"
+
+
+def test_reading_leaves_the_embedded_folder_untouched() -> None:
+    folder = geodata.get_path("huli").parent
+    before = sorted(p.name for p in folder.iterdir())
+    for name in ("zones", "parcels"):
+        geodata.read_layer(name)
+    assert sorted(p.name for p in folder.iterdir()) == before

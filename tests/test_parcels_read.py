@@ -498,3 +498,16 @@ def test_layers_without_any_geometry_are_unusable(tmp_path: Path, text: str) -> 
     result = read_parcels(path)
     assert not result.report.usable and result.report.fatal[0].code == "no_usable_parcels"
     assert len(result.frame) == 0 and len(result.rejected) == result.report.n_input_rows
+
+
+def test_reading_writes_nothing_beside_the_file(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    frame = gpd.GeoDataFrame({"宗地编号": ["A1"]}, geometry=[box(118.10, 24.50, 118.101, 24.501)], crs="EPSG:4326")
+    path = tmp_path / "parcels.gpkg"
+    pyogrio.write_dataframe(frame, path, layer="parcels", dataset_metadata={"TITLE": "宗地"})
+    before = sorted(p.name for p in tmp_path.iterdir())
+    read_parcels(path, layer="parcels")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
