@@ -91,8 +91,8 @@ STAGES: tuple[str, ...] = (
     "ingest",
     "analysis",
     "heights",
-    "heights_warm",
     "write_outputs",
+    "heights_warm",
     "scenario_year",
     "export_geojson",
     "export_gpkg",
@@ -389,9 +389,6 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
     with rec.stage("heights"):  # the run command's scenario step (cold height-surface cache)
         result = apply_scenario_to_run(land, scenario, opts.year, inputs=airport)
     parcels = result.parcels
-    with rec.stage("heights_warm"):  # the same again: the grid now comes from the workspace cache
-        apply_scenario_to_run(land, scenario, opts.year, inputs=airport)
-    del land
 
     out = work / "run"
     with rec.stage("write_outputs"):
@@ -400,6 +397,10 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
     del result
     for child in out.iterdir():
         child.unlink()
+
+    with rec.stage("heights_warm"):  # the scenario step again: the grid now comes from the workspace cache
+        apply_scenario_to_run(land, scenario, opts.year, inputs=airport)
+    del land
 
     with rec.stage("scenario_year"):
         state = scenario_year_state(scenario, opts.year, parcels_analysed=parcels, airport=airport.airport,
@@ -446,6 +447,7 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
         "map_payload_bytes_per_parcel": payload_bytes / n,
         "baseline_rss_mib": baseline,
         "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
+        "run_peak_rss_mib": max(stages[s]["peak_rss_mib"] for s in RUN_STAGES),
         "per_stage_peak": rec.per_stage_peak,
         "profiled": rec.profile_dir is not None,
     }
@@ -660,7 +662,7 @@ def format_table(document: dict[str, Any]) -> str:
             lines.append(f"{n:>10,}  {name:<15} {st['seconds']:9.2f} {st['parcels_per_second']:>12,.0f} "
                          f"{st['peak_rss_mib']:>13,.0f}")
         lines.append(f"{n:>10,}  {'= run':<15} {res['run_seconds']:9.2f} {n / res['run_seconds']:>12,.0f} "
-                     f"{res['peak_rss_mib']:>13,.0f}")
+                     f"{res.get('run_peak_rss_mib', res['peak_rss_mib']):>13,.0f}")
         lines.append(f"{n:>10,}  {'= I/O floor':<15} {res['io_floor_seconds']:9.2f} "
                      f"{n / res['io_floor_seconds']:>12,.0f}")
     lines.append("")
@@ -672,7 +674,8 @@ def format_table(document: dict[str, Any]) -> str:
             f"(warm height cache {res['ratio_warm_cache']:.2f}, without heights {res['ratio_without_heights']:.2f}); "
             "map payload "
             f"{res['map_payload_bytes_per_parcel']:.0f} B/parcel, RFC 7946 GeoJSON "
-            f"{res['geojson_bytes_per_parcel']:.0f} B/parcel; peak RSS {res['peak_rss_mib'] / 1024:.2f} GiB"
+            f"{res['geojson_bytes_per_parcel']:.0f} B/parcel; peak RSS of the run "
+            f"{res.get('run_peak_rss_mib', res['peak_rss_mib']) / 1024:.2f} GiB"
         )
     if document["sizes"]:
         big = max(document["sizes"], key=lambda r: r["parcels"])
@@ -714,13 +717,13 @@ def format_markdown(document: dict[str, Any]) -> str:
     table("Parcels per second", rate, True)
     table("Peak RSS during the stage (MiB)", peak, False)
     out.append("| parcels | run / I/O floor | with a warm height cache | without heights | map payload (B/parcel) "
-               "| RFC 7946 GeoJSON (B/parcel) | peak RSS (GiB) |")
+               "| RFC 7946 GeoJSON (B/parcel) | peak RSS of the run (GiB) |")
     out.append("|---:|---:|---:|---:|---:|---:|---:|")
     for r in sizes:
         out.append(f"| {r['parcels']:,} | {r['ratio']:.2f} | {r['ratio_warm_cache']:.2f} | "
                    f"{r['ratio_without_heights']:.2f} | "
                    f"{r['map_payload_bytes_per_parcel']:.0f} | {r['geojson_bytes_per_parcel']:.0f} | "
-                   f"{r['peak_rss_mib'] / 1024:.2f} |")
+                   f"{r.get('run_peak_rss_mib', r['peak_rss_mib']) / 1024:.2f} |")
     return "\n".join(out)
 
 
@@ -737,7 +740,7 @@ def format_targets(document: dict[str, Any]) -> str:
                  + (f"{r['ratio']:.2f} {mark(r['ratio'] <= TARGET_RATIO)}" if r else "not measured"))
     r = by_n.get(TARGET_E2E_AT)
     if r:
-        gib = r["peak_rss_mib"] / 1024
+        gib = r.get("run_peak_rss_mib", r["peak_rss_mib"]) / 1024
         lines.append(f"  {TARGET_E2E_AT:,} end to end <= {TARGET_E2E_SECONDS:g} s: {r['run_seconds']:.1f} s "
                      f"{mark(r['run_seconds'] <= TARGET_E2E_SECONDS)}; peak <= {TARGET_PEAK_GIB:g} GiB: {gib:.2f} GiB "
                      f"{mark(gib <= TARGET_PEAK_GIB)}")

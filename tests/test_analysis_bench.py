@@ -129,7 +129,7 @@ def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.Captu
         warm = res["run_seconds"] - res["stages"]["heights"]["seconds"] + res["stages"]["heights_warm"]["seconds"]
         assert res["ratio_warm_cache"] == pytest.approx(warm / res["io_floor_seconds"])
         for key in ("generate_seconds", "map_payload_bytes", "map_payload_bytes_per_parcel", "geojson_bytes",
-                    "gpkg_out_bytes", "peak_rss_mib"):
+                    "gpkg_out_bytes", "peak_rss_mib", "run_peak_rss_mib"):
             assert res[key] > 0, key
 
 
