@@ -132,12 +132,15 @@ def test_legend_html_escapes() -> None:
     assert "&lt;b&gt;t&lt;/b&gt;" in html
 
 
-def test_selected_parcel_is_highlighted() -> None:
+def test_selected_parcel_is_outlined_by_the_layer() -> None:
     group, _ = mapview.parcel_group(tiny_parcels(3), theme="land_use", selected="T0001")
-    kinds = [type(c).__name__ for c in group._children.values()]
-    assert kinds == ["ParcelLayer", "VectorLayer"]
-    group, _ = mapview.parcel_group(tiny_parcels(3), theme="land_use", selected="nope")
-    assert [type(c).__name__ for c in group._children.values()] == ["ParcelLayer"]
+    (layer,) = group._children.values()
+    assert isinstance(layer, mapview.ParcelLayer)
+    assert layer.selected == '"T0001"'
+    page = mapview.build_map(tiny_parcels(3), selected="T0001").get_root().render()
+    assert 'window.__huliSelected = "T0001"' in page
+    group, _ = mapview.parcel_group(tiny_parcels(3), theme="land_use")
+    assert next(iter(group._children.values())).selected == "null"
 
 
 def test_amap_shifts_display_geometry_to_gcj02() -> None:

@@ -322,12 +322,16 @@ class ParcelLayer(Layer):
                             properties: {parcel_id: d.id[i], value: d.tl[d.t[i]], fill: d.pal[d.f[i]]}});
             }
             var label = {{ this.label }};
-            var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {
-                style: function (f) {
-                    return {fillColor: f.properties.fill, fillOpacity: 0.78, color: "#4d4d4d",
-                            weight: 0.6, opacity: 0.9};
-                }
-            });
+            // the selection lives in the map's frame, so a click restyles at once and
+            // the app's rerun does not have to resend the layer
+            if (window.__huliSelected === undefined) { window.__huliSelected = {{ this.selected }}; }
+            var styleOf = function (f) {
+                var s = {fillColor: f.properties.fill, fillOpacity: 0.78, color: "#4d4d4d", weight: 0.6,
+                         opacity: 0.9};
+                if (f.properties.parcel_id === window.__huliSelected) { s.color = "#00bcd4"; s.weight = 4; }
+                return s;
+            };
+            var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {style: styleOf});
             layer.bindTooltip(function (l) {
                 var p = l.feature.properties, el = document.createElement("div");
                 var b = document.createElement("b");
@@ -339,17 +343,25 @@ class ParcelLayer(Layer):
             }, {sticky: true});
             layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
             layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+            layer.on("click", function (e) {
+                window.__huliSelected = e.layer.feature.properties.parcel_id;
+                layer.resetStyle();
+                e.layer.bringToFront();
+            });
             return layer;
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: dict[str, object], *, label: str, name: str, show: bool = True) -> None:
+    def __init__(
+        self, payload: dict[str, object], *, label: str, name: str, selected: str | None = None, show: bool = True
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ParcelLayer"
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
+        self.selected = to_json_script(selected)
 
 
 class VectorLayer(Layer):
@@ -594,7 +606,11 @@ def parcel_group(
     basemap: str = "offline",
     selected: str | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
-    """The parcel layer (and the selected parcel's highlight) as one feature group.
+    """The parcel layer as one feature group, ``selected`` outlined.
+
+    In the browser a click outlines the clicked parcel at once and remembers it in the
+    map's frame (the page then need not resend the layer); ``selected`` only sets the
+    outline of a freshly loaded map.
 
     Returns
     -------
@@ -618,16 +634,10 @@ def parcel_group(
         )
     else:
         payload = encode_parcels(np.array([], dtype=object), [], [], [])
-    ParcelLayer(payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang)).add_to(group)
-    if selected is not None and len(frame):
-        hit = frame[frame["parcel_id"].astype(str) == str(selected)]
-        if len(hit):
-            VectorLayer(
-                feature_collection(hit[["geometry"]], gcj02=gcj),
-                name=t("map.selected", lang),
-                style={"color": "#00bcd4", "weight": 4, "fillOpacity": 0.0},
-                control=False,
-            ).add_to(group)
+    ParcelLayer(
+        payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
+        selected=None if selected is None else str(selected),
+    ).add_to(group)
     return group, legend
 
 

@@ -105,23 +105,25 @@ def browser_figures() -> None:
                 page.keyboard.press("Escape")
                 _idle(page)
                 frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                pid = frame.evaluate("() => { var ids = []; window.map.eachLayer(function (l) { if (l.feature &&"
+                ids = frame.evaluate("() => { var ids = []; window.map.eachLayer(function (l) { if (l.feature &&"
                                      " l.feature.properties && l.feature.properties.parcel_id) {"
-                                     " ids.push(l.feature.properties.parcel_id); } }); ids.sort(); return ids[0]; }")
-                frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature && l.feature.properties"
-                               " && l.feature.properties.parcel_id === pid) { window.map.fitBounds(l.getBounds(),"
-                               " {maxZoom: 18, animate: false}); } }); }", pid)
-                page.wait_for_timeout(800)
-                point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
-                                       " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
-                                       " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"
-                                       " return {x: p.x, y: p.y}; }", pid)
-                t0 = time.perf_counter()
-                page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
-                    ".leaflet-container").first.click(position=point)
-                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
-                print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
-                      "(includes streamlit-folium's 250 ms debounce)")
+                                     " ids.push(l.feature.properties.parcel_id); } }); ids.sort(); return ids; }")
+                for pid in ids[:3]:
+                    _idle(page)
+                    frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature &&"
+                                   " l.feature.properties && l.feature.properties.parcel_id === pid) {"
+                                   " window.map.fitBounds(l.getBounds(), {maxZoom: 18, animate: false}); } }); }", pid)
+                    page.wait_for_timeout(800)
+                    point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
+                                           " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
+                                           " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"
+                                           " return {x: p.x, y: p.y}; }", pid)
+                    t0 = time.perf_counter()
+                    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+                        ".leaflet-container").first.click(position=point)
+                    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
+                    print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
+                          "(includes streamlit-folium's 250 ms debounce)")
                 browser.close()
         finally:
             proc.terminate()

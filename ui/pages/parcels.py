@@ -138,9 +138,9 @@ def render() -> None:
                 district=data.reference_layer("district"), context=data.reference_layer("context"),
                 fit=frame, base_path=base_path(),
             )
-            group, legend = parcel_group(
-                filtered, theme=theme, lang=lang, basemap=basemap, selected=st.session_state.get(state.SELECTED)
-            )
+            # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
+            # not change the layer and the rerun only fills the detail panel
+            group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap)
             result = show_map(
                 base, key=map_key, height=560,
                 returned_objects=("last_object_clicked", "last_active_drawing"),
