@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.errors import PlanningError
 from ui import assets
-from ui.frame import current_lang, init_state, show_error, sidebar
+from ui.frame import current_lang, init_state, remember_state, show_error, sidebar
 from ui.i18n import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -46,3 +46,4 @@ st.sidebar.title(t("app.title", lang))
 st.sidebar.caption(t("app.caption", lang))
 sidebar()
 navigation.run()
+remember_state()

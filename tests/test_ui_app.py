@@ -203,3 +203,18 @@ def test_edited_profile_survives_a_new_session() -> None:
     assert _class_counts(fresh) == edited
     fresh.button[0].click().run()  # back to the shipped profile
     assert workspace.load_profile() is None
+
+
+def test_choices_survive_a_new_session() -> None:
+    at = _app("airport")
+    at.radio(key=state.SCENARIO_A).set_value("custom").run()
+    at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2031).run()
+    at.slider(key=state.SCENARIO_YEAR).set_value(2033).run()
+    at.radio(key=state.LANG).set_value("en").run()
+    fresh = _app("airport")  # a browser refresh: new session, same workspace
+    assert not fresh.exception, fresh.exception
+    assert fresh.title[0].value == "Airport scenarios"
+    assert fresh.radio(key=state.SCENARIO_A).value == "custom"
+    assert fresh.number_input(key=f"{state.SCENARIO_A}_year").value == 2031
+    assert fresh.slider(key=state.SCENARIO_YEAR).value == 2033
+    assert not fresh.warning, [w.value for w in fresh.warning]

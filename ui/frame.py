@@ -23,6 +23,8 @@ __all__ = [
     "current_as_of",
     "current_profile",
     "init_state",
+    "remember_state",
+    "REMEMBERED",
     "sidebar",
     "show_error",
     "guard",
@@ -37,11 +39,41 @@ logger = logging.getLogger(__name__)
 _LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
+#: Choices remembered in the workspace, with their defaults (a refresh or restart keeps them).
+REMEMBERED: dict[str, Any] = {
+    state.LANG: "zh",
+    state.BASEMAP: "offline",
+    state.THEME: "land_use",
+    state.SCENARIO_A: "on_schedule",
+    f"{state.SCENARIO_A}_year": 2028,
+    state.SCENARIO_B: "delayed",
+    f"{state.SCENARIO_B}_year": 2032,
+    state.SCENARIO_YEAR: None,
+}
+
+
 def init_state() -> None:
-    """Default values of the shared widgets (set once per session)."""
-    st.session_state.setdefault(state.LANG, "zh")
-    st.session_state.setdefault(state.BASEMAP, "offline")
+    """Values of the shared widgets: remembered ones from the workspace, else defaults.
+
+    Runs at the top of every script run; it only fills keys that are missing (a page's
+    widget keys disappear while another page is shown).
+    """
+    stored = workspace.load_ui_state()
+    for key, default in REMEMBERED.items():
+        if key not in st.session_state:
+            value = stored.get(key, default)
+            if value is not None:
+                st.session_state[key] = value
     st.session_state.setdefault(state.AS_OF, dt.date.today())
+
+
+def remember_state() -> None:
+    """Write the remembered choices that changed in this run to the workspace."""
+    stored = workspace.load_ui_state()
+    current = {k: st.session_state[k] for k in REMEMBERED if k in st.session_state}
+    merged = {**stored, **{k: v for k, v in current.items() if isinstance(v, (str, int, float, bool))}}
+    if merged != stored:
+        workspace.save_ui_state(merged)
 
 
 def current_lang() -> str:

@@ -10,6 +10,7 @@ Layout::
     <workspace>/
         active.json                    {"dataset": "embedded" | "<upload id>"}
         profile.json                   the edited efficiency profile (absent: the shipped one)
+        ui_state.json                  language, basemap, theme, scenario choices
         uploads/<id>/source/<name>     the file as uploaded
         uploads/<id>/options.json      crs, encoding, layer, field_map, filename
         uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
@@ -57,6 +58,8 @@ __all__ = [
     "set_active_dataset",
     "load_profile",
     "save_profile",
+    "load_ui_state",
+    "save_ui_state",
 ]
 
 logger = logging.getLogger(__name__)
@@ -247,3 +250,14 @@ def save_profile(profile: dict[str, Any] | None) -> None:
         path.unlink(missing_ok=True)
     else:
         atomic_write_json(path, profile)
+
+
+def load_ui_state() -> dict[str, Any]:
+    """The app's remembered choices (language, basemap, scenarios ...); {} when none."""
+    value = read_json(workspace_dir() / "ui_state.json", {})
+    return value if isinstance(value, dict) else {}
+
+
+def save_ui_state(values: dict[str, Any]) -> None:
+    """Remember the app's choices (JSON-able values only)."""
+    atomic_write_json(workspace_dir() / "ui_state.json", values)

@@ -53,11 +53,10 @@ def year_kpis(timeline: pd.DataFrame, year: int) -> dict[str, float]:
     return dict(zip(rows["kpi"], rows["value"].astype(float), strict=True))
 
 
-def _scenario_picker(label: str, key: str, lang: str, default: int = 0) -> tuple[str, int | None]:
-    base = st.radio(label, _BASES, index=default, key=key, horizontal=True,
-                    format_func=lambda b: t(f"ap.{b}", lang))
+def _scenario_picker(label: str, key: str, lang: str) -> tuple[str, int | None]:
+    base = st.radio(label, _BASES, key=key, horizontal=True, format_func=lambda b: t(f"ap.{b}", lang))
     if base == "custom":
-        year = st.number_input(t("ap.custom_year", lang), 2022, 2035, 2028, key=f"{key}_year")
+        year = st.number_input(t("ap.custom_year", lang), 2022, 2035, key=f"{key}_year")
         return ("on_schedule", int(year))
     return (base, None)
 
@@ -180,15 +179,15 @@ def render() -> None:
         data_notice(dataset_id, lang)
         c1, c2 = st.columns(2)
         with c1:
-            key_a = _scenario_picker(t("ap.scenario_a", lang), state.SCENARIO_A, lang, 0)
+            key_a = _scenario_picker(t("ap.scenario_a", lang), state.SCENARIO_A, lang)
         with c2:
-            key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, 1)
+            key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
         title = scenario_a.title_en if lang == "en" else scenario_a.title_zh
         lo, hi = scenario_a.horizon
-        default_year = min(max(as_of.year, lo), hi)
-        year = st.slider(t("ap.year", lang), lo, hi, st.session_state.get(state.SCENARIO_YEAR, default_year),
-                         key=state.SCENARIO_YEAR)
+        if not lo <= int(st.session_state.get(state.SCENARIO_YEAR) or 0) <= hi:
+            st.session_state[state.SCENARIO_YEAR] = min(max(as_of.year, lo), hi)
+        year = st.slider(t("ap.year", lang), lo, hi, key=state.SCENARIO_YEAR)
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
         k = year_kpis(tl, year)
         st.markdown(f"### {title} · {year}")
