@@ -9,14 +9,13 @@ page as a ``data:`` URL: nothing is fetched.
 
 from __future__ import annotations
 
-import base64
-import io
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from affine import Affine
-from PIL import Image
+from folium.utilities import image_to_url
 from pyproj import Transformer
+from rasterio.transform import Affine
 from rasterio.warp import Resampling, reproject
 
 from core.gcj02 import wgs84_to_gcj02
@@ -41,14 +40,12 @@ def colourise(array: npt.NDArray[np.floating], *, alpha: int = 120) -> npt.NDArr
 
 def png_data_url(rgba: npt.NDArray[np.uint8]) -> str:
     """A PNG ``data:`` URL of an RGBA image."""
-    buf = io.BytesIO()
-    Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return str(image_to_url(rgba, origin="upper"))
 
 
 def height_overlay(
     array: npt.NDArray[np.floating],
-    transform: Affine,
+    transform: Any,
     crs: str,
     *,
     max_pixels: int = 600,
