@@ -8,6 +8,8 @@ variable                   setting                        default
 ``HULI_WORKSPACE``         :attr:`Settings.workspace`      ``~/.huli-zones``
 ``HULI_METRIC_CRS``        :attr:`Settings.metric_crs`     ``EPSG:4548``
 ``HULI_MAX_UPLOAD_MB``     :attr:`Settings.max_upload_mb`  ``200``
+``HULI_MAX_UNPACKED_MB``   :attr:`Settings.max_unpacked_mb` ``1024``
+``HULI_MAX_ARCHIVE_MEMBERS`` :attr:`Settings.max_archive_members` ``2000``
 ``TIANDITU_TOKEN``         :attr:`Settings.tianditu_token` empty (basemap hidden)
 =========================  =============================  ===========================
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from core.errors import ConfigError
 
 __all__ = ["Settings", "get_settings", "SQM_PER_MU", "GEOGRAPHIC_CRS"]
 
@@ -56,12 +60,36 @@ class Settings:
     tianditu_token: str = ""
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(
+            f"environment variable {name}={raw!r} is not a positive whole number; set e.g. {name}={default}",
+            f"环境变量 {name}={raw!r} 不是正整数；请设置为例如 {name}={default}",
+        )
+    return value
+
+
 def get_settings() -> Settings:
-    """Settings with the environment's overrides applied."""
+    """Settings with the environment's overrides applied.
+
+    Raises
+    ------
+    ConfigError
+        A numeric variable is not a positive whole number.
+    """
     env = os.environ
     return Settings(
         metric_crs=env.get("HULI_METRIC_CRS", "EPSG:4548"),
         workspace=Path(env.get("HULI_WORKSPACE", str(Path.home() / ".huli-zones"))).expanduser(),
-        max_upload_mb=int(env.get("HULI_MAX_UPLOAD_MB", "200")),
+        max_upload_mb=_positive_int("HULI_MAX_UPLOAD_MB", 200),
+        max_unpacked_mb=_positive_int("HULI_MAX_UNPACKED_MB", 1024),
+        max_archive_members=_positive_int("HULI_MAX_ARCHIVE_MEMBERS", 2000),
         tianditu_token=env.get("TIANDITU_TOKEN", ""),
     )
