@@ -35,6 +35,9 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--crs", help="CRS to assume when the file declares none, e.g. EPSG:4548")
     p.add_argument("--encoding", help="attribute encoding override, e.g. gbk or utf-8")
     p.add_argument("--layer", help="layer name inside a GeoPackage")
+    p.add_argument(
+        "--gcj02", action="store_true", help="lon/lat are GCJ-02 (AMap/Gaode); convert them to WGS84"
+    )
     p.set_defaults(handler=_cmd_validate)
 
 

@@ -148,3 +148,13 @@ def test_zip_bomb_exit_2(tmp_path: Path, cwd: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "zip bomb" in err and "Traceback" not in err
     assert _tree(cwd) == set()
+
+
+def test_gcj02_flag_declares_amap_coordinates(tmp_path: Path, cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    gdf = gpd.GeoDataFrame({"宗地编号": ["G-1"]}, geometry=[shapely.box(118.105, 24.505, 118.106, 24.506)], crs="EPSG:4326")
+    path = tmp_path / "amap.geojson"
+    pyogrio.write_dataframe(gdf, path)
+    assert main(["validate", str(path)]) == 0
+    assert "GCJ-02" not in capsys.readouterr().out
+    assert main(["validate", str(path), "--gcj02"]) == 0
+    assert "(GCJ-02)" in capsys.readouterr().out
