@@ -18,8 +18,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from core.errors import PlanningError
+from core.errors import ConfigError, PlanningError
+
+if TYPE_CHECKING:
+    from analysis.efficiency import EfficiencyProfile
 
 __all__ = ["main", "build_parser"]
 
@@ -78,6 +82,31 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 # --- run ------------------------------------------------------------------------------------
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    """How to read a user's parcel layer (the same options as ``validate``)."""
+    p.add_argument("--crs", help="CRS to assume when the parcel layer declares none, e.g. EPSG:4548")
+    p.add_argument("--encoding", help="attribute encoding of the parcel layer, e.g. gbk or utf-8")
+    p.add_argument("--layer", help="layer name inside a parcel GeoPackage")
+    p.add_argument("--gcj02", action="store_true", help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
+    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+
+
+def _input_options(args: argparse.Namespace) -> dict[str, object]:
+    if args.parcels is None and (args.crs or args.encoding or args.layer or args.gcj02):
+        raise ConfigError(
+            "--crs, --encoding, --layer and --gcj02 describe a parcel layer: give it with --parcels",
+            "--crs、--encoding、--layer、--gcj02 用于描述宗地图层：请同时用 --parcels 指定该图层",
+        )
+    options = {"crs": args.crs, "encoding": args.encoding, "layer": args.layer, "gcj02": args.gcj02}
+    return {k: v for k, v in options.items() if v}
+
+
+def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
+    from analysis.efficiency import load_profile
+
+    return load_profile(args.profile) if args.profile else None
+
+
 def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="analyse parcels and write GeoJSON/JSON results")
     p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
@@ -86,6 +115,7 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--year", type=int, help="scenario year, e.g. 2027")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD (default: today)")
     p.add_argument("--out", default="out", help="output folder (default: ./out)")
+    _add_input_options(p)
     p.set_defaults(handler=_cmd_run)
 
 
@@ -101,7 +131,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         scenario, year = resolve_scenario_year(args.scenario, args.year, as_of_year=as_of.year)
     advice = demonstration_advice(scenario, year) if scenario is not None else None
-    result = run_analysis(args.parcels, args.zones, as_of=as_of, demonstration=advice)
+    result = run_analysis(
+        args.parcels, args.zones, as_of=as_of, demonstration=advice,
+        profile=_profile(args), read_options=_input_options(args),
+    )
     if scenario is not None:
         result = apply_scenario_to_run(result, scenario, year)
         print(f"scenario {scenario.name} ({scenario.title_zh}), year {year}")
@@ -124,6 +157,7 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     p.add_argument("--zones", help="zone layer (default: the embedded three functional zones)")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD for the land analysis (default: today)")
     p.add_argument("--out", default="out", help="output folder (default: ./out)")
+    _add_input_options(p)
     p.set_defaults(handler=_cmd_compare)
 
 
@@ -135,7 +169,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     a = load_scenario(args.scenario_a)
     b = load_scenario(args.scenario_b)
-    result = run_analysis(args.parcels, args.zones, as_of=resolve_as_of(args.as_of))
+    result = run_analysis(
+        args.parcels, args.zones, as_of=resolve_as_of(args.as_of),
+        profile=_profile(args), read_options=_input_options(args),
+    )
     frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out)
     print(f"compared {a.name} ({a.title_zh}) with {b.name} ({b.title_zh}): {frame['year'].nunique()} years, "
           f"{frame['kpi'].nunique()} KPIs; difference = B - A")

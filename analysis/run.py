@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ class RunResult:
         return replace(self, parcels=parcels)
 
 
-def _read_parcels(path: str | Path | None) -> tuple[gpd.GeoDataFrame, dict[str, Any], bool]:
+def _read_parcels(
+    path: str | Path | None, read_options: Mapping[str, Any]
+) -> tuple[gpd.GeoDataFrame, dict[str, Any], bool]:
     """Parcels and their ingest report (as a dict); the flag says the data are embedded."""
     from parcels.read import read_parcels  # deferred: pulls in the readers only when running
 
@@ -103,9 +106,18 @@ def _read_parcels(path: str | Path | None) -> tuple[gpd.GeoDataFrame, dict[str, 
                 "to use the embedded data",
                 f"宗地图层 {str(source)!r} 不存在；请给出存在的文件，或不指定 --parcels 以使用内置数据",
             )
-        result = read_parcels(source)
+        result = read_parcels(source, **read_options)
         embedded = False
-    return result.frame, jsonable(result.report.to_dict()), embedded
+    report = result.report
+    if not report.usable:
+        reasons_en = "; ".join(i.message_en for i in report.fatal) or "no usable parcel"
+        reasons_zh = "；".join(i.message_zh for i in report.fatal) or "没有可用的宗地"
+        raise InputFileError(
+            f"{source.name} cannot be analysed: {reasons_en}. "
+            f"Run `python -m analysis validate {source}` for the full report and fix the layer.",
+            f"{source.name} 无法分析：{reasons_zh}。请运行 `python -m analysis validate {source}` 查看完整报告并修正图层。",
+        )
+    return result.frame, jsonable(report.to_dict()), embedded
 
 
 def zones_with_summary(zones: gpd.GeoDataFrame, parcels: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -135,6 +147,7 @@ def run_analysis(
     as_of: dt.date | str | None = None,
     profile: EfficiencyProfile | None = None,
     demonstration: DemonstrationAdvice | None = None,
+    read_options: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Read, analyse and summarise; nothing is written.
 
@@ -151,6 +164,9 @@ def run_analysis(
         Efficiency profile; default the shipped one.
     demonstration
         Demonstration-zone advice from the airport scenario; None for the neutral rule.
+    read_options
+        Keywords for :func:`parcels.read.read_parcels` on a user's layer (``crs``,
+        ``encoding``, ``layer``, ``gcj02``, ``field_map``).
 
     Returns
     -------
@@ -162,7 +178,7 @@ def run_analysis(
         Any input problem (missing file, no CRS, unusable layer, bad date).
     """
     ref = resolve_as_of(as_of)
-    frame, validation, embedded = _read_parcels(parcels_path)
+    frame, validation, embedded = _read_parcels(parcels_path, read_options or {})
     zones = load_zones(zones_path)
     analysed = analyse(frame, zones, as_of=ref, profile=profile, demonstration=demonstration)
     summary = summarise(analysed, as_of=ref)

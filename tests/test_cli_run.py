@@ -195,3 +195,40 @@ def test_write_outputs_adds_rasters_and_extras(tmp_path: Path) -> None:
         assert ds.read(1).shape == (4, 5)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["scenario"] == {"name": "on_schedule"}
+
+
+def test_unusable_layer_exits_2_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "points.geojson"
+    path.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"宗地编号":"P1"},'
+        '"geometry":{"type":"Point","coordinates":[118.1,24.5]}}]}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["run", "--parcels", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be analysed" in err and "python -m analysis validate" in err
+    assert not out.exists()
+
+
+def test_declared_crs_and_layer_reach_the_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ppath, zpath = _inputs(tmp_path)
+    frame = gpd.read_file(ppath)
+    bare = tmp_path / "bare.gpkg"
+    # the same parcels with no CRS, in a named layer among two
+    with pytest.warns(UserWarning, match="'crs' was not provided"):
+        pyogrio.write_dataframe(frame.set_crs(None, allow_override=True), bare, layer="宗地")
+    pyogrio.write_dataframe(frame.iloc[:1], bare, layer="other")
+    out = tmp_path / "out"
+    assert main(["run", "--parcels", str(bare), "--zones", str(zpath), "--out", str(out)]) == 2
+    capsys.readouterr()
+    code = main(["run", "--parcels", str(bare), "--zones", str(zpath), "--layer", "宗地", "--crs", "EPSG:4548",
+                 "--as-of", "2025-06-30", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    written = json.loads((out / "parcels.geojson").read_text(encoding="utf-8"))
+    assert sorted(f["properties"]["parcel_id"] for f in written["features"]) == ["A1", "A2", "A3", "A4"]
+
+
+def test_input_options_need_a_parcel_layer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--crs", "EPSG:4548", "--out", str(tmp_path / "out")]) == 2
+    assert "--parcels" in capsys.readouterr().err
