@@ -1,16 +1,13 @@
-"""Parcel filters, display formatting and the Parcels page downloads."""
+"""Parcel filters and display formatting (downloads: test_ui_downloads.py)."""
 
 from __future__ import annotations
-
-import io
-import json
 
 import numpy as np
 import pandas as pd
 import pytest
 from ui_support import HOSTILE, tiny_parcels
 
-from ui.filters import detail_rows, filter_parcels, format_value, to_csv_bytes, to_geojson_bytes
+from ui.filters import detail_rows, filter_parcels, format_value
 
 
 @pytest.mark.parametrize(
@@ -70,25 +67,3 @@ def test_detail_rows_cover_every_field_but_geometry() -> None:
     assert rows.columns.tolist() == ["Field", "Value"]
     assert "Enterprise" in rows["Field"].tolist()
 
-
-def test_csv_download_has_bom_wkt_and_iso_dates() -> None:
-    frame = tiny_parcels(3)
-    data = to_csv_bytes(frame)
-    assert data.startswith("\ufeff".encode())
-    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert back["enterprise"].iloc[0] == HOSTILE
-    assert back["lease_start"].iloc[0] == "2000-01-01"
-    assert back["wkt"].iloc[0].startswith("POLYGON ((118.1")
-    assert len(back) == 3
-
-
-def test_geojson_download_is_rfc7946() -> None:
-    doc = json.loads(to_geojson_bytes(tiny_parcels(3)))
-    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == 3
-    assert "crs" not in doc  # RFC 7946: WGS84 lon/lat, no crs member
-    props = doc["features"][0]["properties"]
-    assert props["enterprise"] == HOSTILE
-    assert props["lease_start"] == "2000-01-01"
-    assert props["output_value"] is None  # missing stays missing
-    lon, lat = doc["features"][0]["geometry"]["coordinates"][0][0]
-    assert 118 < lon < 119 and 24 < lat < 25

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Sequence
 
@@ -18,8 +17,6 @@ __all__ = [
     "format_value",
     "detail_rows",
     "display_table",
-    "to_csv_bytes",
-    "to_geojson_bytes",
 ]
 
 
@@ -126,25 +123,3 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
         out[label] = s.to_numpy()
     return out.reset_index(drop=True)
 
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
-    for c in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[c]):
-            out[c] = out[c].dt.strftime("%Y-%m-%d")
-    return out
-
-
-def to_csv_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    """Attributes and WKT geometry as CSV, UTF-8 with BOM (opens correctly in Excel)."""
-    out = _plain(frame)
-    if "geometry" in frame.columns:
-        out["wkt"] = frame.geometry.to_wkt(rounding_precision=7).to_numpy()
-    return out.to_csv(index=False).encode("utf-8-sig")
-
-
-def to_geojson_bytes(frame: gpd.GeoDataFrame) -> bytes:
-    """RFC 7946 GeoJSON (EPSG:4326, dates as ISO text, missing as null)."""
-    gdf = gpd.GeoDataFrame(_plain(frame), geometry=frame.geometry.to_crs("EPSG:4326").to_numpy(), crs="EPSG:4326")
-    text = gdf.to_json(na="null", drop_id=True, ensure_ascii=False)
-    return json.dumps(json.loads(text), ensure_ascii=False).encode("utf-8")

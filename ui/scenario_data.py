@@ -1,7 +1,8 @@
 """Cached access to the airport-relocation model for the Airport page.
 
 Keys are cheap values: dataset id + stamp, as-of date, profile JSON, and a scenario key
-``(base, relocation_year_or_None, custom)``.  The model itself is
+(:func:`ui.scenarios.scenario_key`: ``(builtin, relocation_year_or_None)`` or, for a
+scenario saved in the workspace, ``("saved:<name>", None, yaml_text)``).  The model itself is
 :mod:`analysis.scenario` / :mod:`analysis.scenario_io`.
 """
 
@@ -33,14 +34,19 @@ __all__ = [
     "comparison",
 ]
 
-#: (built-in scenario name, custom relocation year or None)
-ScenarioKey = tuple[str, int | None]
+#: (built-in scenario name, custom relocation year or None[, saved scenario's YAML text])
+ScenarioKey = tuple[Any, ...]
 
 
 @st.cache_data(show_spinner=False)
 def scenario_of(key: ScenarioKey) -> sc.Scenario:
-    """The scenario of ``key`` (a built-in, or a built-in with another relocation year)."""
-    base, year = key
+    """The scenario of ``key``: a built-in, a built-in with another relocation year, a saved one."""
+    from ui import scenarios
+
+    base, year = key[0], key[1]
+    name = scenarios.saved_name(base)
+    if name is not None:
+        return scenarios.parse_text(str(key[2]), name=name)
     scenario = sc.load_scenario(base)
     return scenario if year is None else scenario.with_relocation_year(year)
 

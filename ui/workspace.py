@@ -11,6 +11,7 @@ Layout::
         active.json                    {"dataset": "embedded" | "<upload id>"}
         profile.json                   the edited efficiency profile (absent: the shipped one)
         ui_state.json                  language, basemap, theme, scenario choices
+        scenarios/<name>.yaml          airport scenarios saved by the user
         uploads/<id>/source/<name>     the file as uploaded
         uploads/<id>/options.json      crs, encoding, layer, field_map, filename
         uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
@@ -32,7 +33,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from core.errors import InputFileError
+from core.errors import ConfigError, InputFileError
 from core.settings import get_settings
 
 __all__ = [
@@ -60,6 +61,11 @@ __all__ = [
     "save_profile",
     "load_ui_state",
     "save_ui_state",
+    "check_scenario_name",
+    "list_scenarios",
+    "save_scenario",
+    "load_scenario_text",
+    "delete_scenario",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,6 +75,7 @@ EMBEDDED = "embedded"
 
 _ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+_SCENARIO_NAME = re.compile(r"^\w[\w\- ]{0,59}$", re.UNICODE)
 
 
 def workspace_dir() -> Path:
@@ -261,3 +268,60 @@ def load_ui_state() -> dict[str, Any]:
 def save_ui_state(values: dict[str, Any]) -> None:
     """Remember the app's choices (JSON-able values only)."""
     atomic_write_json(workspace_dir() / "ui_state.json", values)
+
+
+def check_scenario_name(name: str) -> str:
+    """A saved scenario's name, stripped; raises for one that cannot be a file name.
+
+    Raises
+    ------
+    ConfigError
+        Empty, longer than 60 characters, or with characters other than letters, digits,
+        ``_``, ``-`` and spaces (Chinese characters are letters).
+    """
+    text = str(name).strip()
+    if not _SCENARIO_NAME.match(text):
+        raise ConfigError(
+            f"Scenario name {text!r} is not usable: use 1-60 letters, digits, '_', '-' or spaces, "
+            "starting with a letter or digit.",
+            f"情景名称 {text!r} 不可用：请使用1-60个汉字、字母、数字、下划线、连字符或空格，并以汉字、字母或数字开头。",
+        )
+    return text
+
+
+def _scenario_dir() -> Path:
+    return workspace_dir() / "scenarios"
+
+
+def list_scenarios() -> list[str]:
+    """Names of the saved scenarios, sorted."""
+    folder = _scenario_dir()
+    if not folder.exists():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and _SCENARIO_NAME.match(p.stem))
+
+
+def save_scenario(name: str, text: str) -> Path:
+    """Keep a scenario's YAML text under ``name`` (atomic; replaces one of the same name)."""
+    path = _scenario_dir() / f"{check_scenario_name(name)}.yaml"
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def load_scenario_text(name: str) -> str | None:
+    """The YAML text of a saved scenario, or None when there is none of that name."""
+    try:
+        path = _scenario_dir() / f"{check_scenario_name(name)}.yaml"
+    except ConfigError:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        logger.warning("ignoring unreadable saved scenario %s: %s", path, err)
+        return None
+
+
+def delete_scenario(name: str) -> None:
+    """Remove a saved scenario (nothing happens when there is none of that name)."""
+    (_scenario_dir() / f"{check_scenario_name(name)}.yaml").unlink(missing_ok=True)

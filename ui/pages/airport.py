@@ -130,6 +130,28 @@ def _map(frame: pd.DataFrame, layers: dict, grid: tuple, lang: str) -> None:
     show_legend(legend, title=t("theme.height_limit_m", lang))
 
 
+def _downloads(layers: dict, grid: tuple, year: int, name: str, lang: str) -> None:
+    """Released land and test roads of the year (GeoJSON, GeoPackage, Shapefile) and its height grid."""
+    from ui.downloads import LAYER_FORMATS, download_buttons, raster_button, year_raster
+
+    with st.expander(t("dl.header", lang)):
+        stem = f"{name}_{year}"
+        for layer, label in (("released", "dl.released"), ("test_roads", "dl.roads")):
+            st.markdown(f"**{t(label, lang, year=year)}**")
+            frame = layers[layer]
+            if not len(frame):
+                st.caption(t("dl.empty", lang))
+                continue
+            out_name = "released_land" if layer == "released" else "test_roads"
+            download_buttons(frame, key=f"dl_ap_{layer}", stem=f"{out_name}_{stem}", lang=lang,
+                             layer=out_name, formats=LAYER_FORMATS)
+        array, transform, crs = grid
+        active = bool(layers["height_limit_active"])
+        raster_button(lambda: year_raster(array, transform, crs, active=active),
+                      label=t("dl.raster", lang, year=year), crs=str(crs), key="dl_ap_raster",
+                      stem=f"height_limit_{stem}", lang=lang)
+
+
 def _timeline_charts(tl: pd.DataFrame, lang: str) -> None:
     st.subheader(t("ap.timeline", lang))
     totals = tl[tl["scope"] == "total"]
@@ -197,7 +219,9 @@ def render() -> None:
         st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}{layers['advice_en' if lang == 'en' else 'advice_zh']}")
         st.caption(t("ap.map_note", lang))
         frame = sd.year_frame(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
-        _map(frame, layers, sd.height_grid(dataset_id, stamp), lang)
+        grid = sd.height_grid(dataset_id, stamp)
+        _map(frame, layers, grid, lang)
+        _downloads(layers, grid, year, scenario_a.name, lang)
         _timeline_charts(tl, lang)
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
         names = (scenario_a.title_en if lang == "en" else scenario_a.title_zh,

@@ -8,8 +8,9 @@ import streamlit as st
 from core.errors import PlanningError
 from core.settings import get_settings
 from parcels.schema import CANONICAL_FIELDS
-from ui import state, workspace
-from ui.frame import current_lang, guard, show_error
+from ui import data, state, workspace
+from ui.downloads import parcel_downloads
+from ui.frame import current_as_of, current_lang, current_profile, guard, show_error
 from ui.i18n import field_label, t
 from ui.ingest import UploadOutcome, ingest_upload, reingest
 
@@ -135,6 +136,13 @@ def _mapping_editor(dataset_id: str, options: dict, lang: str) -> None:
         _show_outcome(outcome, lang)
 
 
+def _downloads(lang: str) -> None:
+    st.subheader(t("dl.header", lang))
+    dataset_id, frame = data.current_frame(current_as_of(), current_profile())
+    st.caption(t("dl.all", lang, n=f"{len(frame):,}"))
+    parcel_downloads(frame, dataset_id=dataset_id, key="dl_data", stem=f"parcels_{dataset_id}", lang=lang)
+
+
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
@@ -148,6 +156,7 @@ def render() -> None:
             inspected = active
         if inspected is not None:
             _report(inspected, lang)
+        _downloads(lang)
 
 
 if __name__ == "__main__":

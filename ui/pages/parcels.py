@@ -10,7 +10,8 @@ import streamlit as st
 
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from ui import data, state
-from ui.filters import detail_rows, display_table, filter_parcels, to_csv_bytes, to_geojson_bytes
+from ui.downloads import parcel_downloads
+from ui.filters import detail_rows, display_table, filter_parcels
 from ui.frame import (
     base_path,
     current_as_of,
@@ -155,17 +156,9 @@ def render() -> None:
             _detail(frame, st.session_state.get(state.SELECTED), lang)
         st.subheader(t("table.header", lang))
         st.dataframe(display_table(filtered, lang), hide_index=True, width="stretch", height=320)
-        c1, c2 = st.columns(2)
-        stem = f"parcels_{dataset_id}"
-        c1.download_button(
-            t("download.csv", lang), data=lambda: to_csv_bytes(filtered), file_name=f"{stem}.csv",
-            mime="text/csv", on_click="ignore",
-        )
-        c2.download_button(
-            t("download.geojson", lang), data=lambda: to_geojson_bytes(filtered), file_name=f"{stem}.geojson",
-            mime="application/geo+json", on_click="ignore",
-        )
-
+        st.subheader(t("dl.header", lang))
+        st.caption(t("dl.filtered", lang, n=f"{len(filtered):,}"))
+        parcel_downloads(filtered, dataset_id=dataset_id, key="dl_parcels", stem=f"parcels_{dataset_id}", lang=lang)
 
 if __name__ == "__main__":
     render()

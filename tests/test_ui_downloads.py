@@ -1,0 +1,204 @@
+"""Downloads: every format through analysis.export, the CRS choice, scenario columns, the buttons."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyogrio
+import pyproj
+import pytest
+from streamlit.testing.v1 import AppTest
+from ui_support import HOSTILE, tiny_parcels
+
+from analysis.export import FORMATS, UnknownCRSError
+from ui import state, workspace
+from ui.downloads import (
+    CRS_CHOICES,
+    LAYER_FORMATS,
+    VECTOR_FORMATS,
+    choice_crs,
+    format_crs,
+    layer_bytes,
+    with_scenario_columns,
+    year_raster,
+)
+from ui.filters import filter_parcels
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _filtered():
+    # tiny_parcels: uses cycle (industrial, commercial_office, logistics, industrial, green_open)
+    frame = filter_parcels(tiny_parcels(20), uses=["industrial"])
+    assert len(frame) == 8  # indices 0, 3, 5, 8, 10, 13, 15, 18
+    return frame
+
+
+def test_every_vector_format_of_the_export_module_is_offered() -> None:
+    assert set(VECTOR_FORMATS) == {k for k, f in FORMATS.items() if f.kind != "raster"}
+    assert {"geojson", "geojson-legacy", "gpkg", "shp", "csv", "xlsx"} <= set(VECTOR_FORMATS)
+    assert set(LAYER_FORMATS) == {"geojson", "gpkg", "shp"}
+
+
+@pytest.mark.parametrize(("choice", "custom", "expected"), [
+    ("EPSG:4326", None, "EPSG:4326"),
+    ("EPSG:4490", None, "EPSG:4490"),
+    ("EPSG:4548", None, "EPSG:4548"),
+    ("custom", 32650, "EPSG:32650"),
+])
+def test_crs_choice(choice: str, custom: int | None, expected: str) -> None:
+    assert choice in CRS_CHOICES
+    assert choice_crs(choice, custom) == expected
+
+
+def test_unknown_custom_epsg_is_refused_in_both_languages() -> None:
+    with pytest.raises(UnknownCRSError) as info:
+        choice_crs("custom", 999_999)
+    assert info.value.message_en and info.value.message_zh
+
+
+@pytest.mark.parametrize("fmt", VECTOR_FORMATS)
+def test_rfc7946_geojson_is_always_wgs84(fmt: str) -> None:
+    expected = "EPSG:4326" if fmt == "geojson" else "EPSG:4548"
+    assert format_crs(fmt, "EPSG:4548") == expected
+
+
+def _read_vector(data: bytes, fmt: str, tmp_path: Path):
+    path = tmp_path / f"layer{FORMATS[fmt].extension}"
+    path.write_bytes(data)
+    if fmt.startswith("geojson"):  # GDAL would read ids like "T0000" as times of day
+        return pyogrio.read_dataframe(path, DATE_AS_STRING="YES")
+    return pyogrio.read_dataframe(f"/vsizip/{path}" if fmt == "shp" else path)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "geojson-legacy", "gpkg", "shp"])
+@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:4548"])
+def test_bytes_of_the_filtered_frame_round_trip_through_pyogrio(fmt: str, crs: str, tmp_path: Path) -> None:
+    frame = _filtered()
+    before = frame.copy()
+    back = _read_vector(layer_bytes(frame, fmt=fmt, crs=crs, layer="parcels"), fmt, tmp_path)
+    assert len(back) == 8
+    pd.testing.assert_frame_equal(frame, before)  # the page's frame is untouched
+    written = pyproj.CRS(back.crs)
+    assert written.equals(pyproj.CRS(format_crs(fmt, crs)))
+    ids = next(c for c in back.columns if c.lower().startswith("parcel"))
+    assert sorted(back[ids]) == sorted(frame["parcel_id"])
+    # the first parcel's corners, reprojected by pyproj independently of the export
+    side = 60.0 / 111_000.0
+    lons = np.array([118.10, 118.10 + side, 118.10 + side, 118.10])
+    lats = np.array([24.50, 24.50, 24.50 + side, 24.50 + side])
+    xs, ys = pyproj.Transformer.from_crs("EPSG:4326", format_crs(fmt, crs), always_xy=True).transform(lons, lats)
+    minx, miny, _, _ = back[back[ids] == "T0000"].total_bounds
+    tolerance = 1e-6 if written.is_geographic else 0.01
+    assert abs(minx - xs.min()) < tolerance and abs(miny - ys.min()) < tolerance
+
+
+def test_geojson_bytes_are_rfc7946_with_text_kept(tmp_path: Path) -> None:
+    doc = json.loads(layer_bytes(_filtered(), fmt="geojson", crs="EPSG:4548", layer="parcels"))
+    assert "crs" not in doc and len(doc["features"]) == 8
+    props = doc["features"][0]["properties"]
+    assert props["enterprise"] == HOSTILE
+    assert props["lease_start"] == "2000-01-01"
+    ring = doc["features"][0]["geometry"]["coordinates"][0]
+    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+    assert area2 > 0  # exterior ring counter-clockwise
+
+
+def test_csv_and_xlsx_hold_the_filtered_rows() -> None:
+    frame = _filtered()
+    csv = layer_bytes(frame, fmt="csv", crs="EPSG:4490", layer="parcels")
+    assert csv.startswith("\ufeff".encode())
+    table = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+    assert len(table) == 8
+    assert table.columns[0].startswith("宗地编号")  # Chinese headers
+    book = pd.read_excel(io.BytesIO(layer_bytes(frame, fmt="xlsx", crs="EPSG:4326", layer="parcels")), sheet_name=0)
+    assert len(book) == 8
+
+
+def test_shapefile_zip_has_prj_and_cpg() -> None:
+    data = layer_bytes(_filtered(), fmt="shp", crs="EPSG:4490", layer="parcels")
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert any(n.endswith(".prj") for n in names) and any(n.endswith(".cpg") for n in names)
+
+
+def test_scenario_columns_replace_and_align_by_index() -> None:
+    frame = _filtered().assign(height_limit_m=1.0)
+    year = tiny_parcels(20).assign(height_limit_m=np.arange(20) * 10.0,
+                                   buildable_floor_area_m2=np.arange(20) * 100.0).iloc[::-1]
+    out = with_scenario_columns(frame, year)
+    assert out["height_limit_m"].tolist() == [i * 10.0 for i in frame.index]
+    assert out["buildable_floor_area_m2"].tolist() == [i * 100.0 for i in frame.index]
+    assert (frame["height_limit_m"] == 1.0).all()
+
+
+def test_year_raster_is_nodata_once_the_limits_are_lifted() -> None:
+    from rasterio import Affine
+
+    array = np.array([[10.0, np.nan], [45.0, 150.0]])
+    transform = Affine(10.0, 0.0, 0.0, 0.0, -10.0, 20.0)
+    on = year_raster(array, transform, "EPSG:4548", active=True)
+    off = year_raster(array, transform, "EPSG:4548", active=False)
+    assert on.array.tolist() == [[10.0, on.nodata], [45.0, 150.0]]
+    assert (off.array == off.nodata).all()
+
+
+def _use_tiny_upload(n: int = 30) -> str:
+    ds = "00000000000000aa"
+    workspace.save_parcels(ds, tiny_parcels(n))
+    workspace.write_options(ds, {"filename": "tiny.geojson"})
+    workspace.set_active_dataset(ds)
+    return ds
+
+
+def _buttons(at: AppTest) -> list:
+    return list(at.get("download_button"))
+
+
+@pytest.mark.parametrize("page", ["parcels", "data"])
+def test_pages_offer_every_format(page: str) -> None:
+    _use_tiny_upload(12)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(f"ui/pages/{page}.py").run()
+    assert not at.exception, at.exception
+    labels = [b.proto.label for b in _buttons(at)]
+    assert len(labels) == len(VECTOR_FORMATS)
+    for fmt in VECTOR_FORMATS:
+        assert any(FORMATS[fmt].label_zh in label for label in labels), fmt
+    assert all(b.proto.deferred_file_id for b in _buttons(at))  # bytes built only on click
+
+
+def test_crs_choice_renames_the_buttons_and_a_bad_code_is_shown() -> None:
+    _use_tiny_upload(12)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[state.LANG] = "en"
+    at.run()
+    at.switch_page("ui/pages/parcels.py").run()
+    at.selectbox(key="dl_parcels_crs").set_value("EPSG:4548").run()
+    labels = [b.proto.label for b in _buttons(at)]
+    assert sum("EPSG:4548" in label for label in labels) == len(VECTOR_FORMATS) - 1
+    assert any("RFC 7946" in label and "EPSG:4326" in label for label in labels)
+    at.selectbox(key="dl_parcels_crs").set_value("custom").run()
+    at.number_input(key="dl_parcels_epsg").set_value(999_999).run()
+    assert not at.exception, at.exception
+    assert any("999999" in e.value and "坐标系" in e.value for e in at.error)
+    assert len(_buttons(at)) == 1  # only RFC 7946 GeoJSON, which needs no choice
+
+
+def test_airport_page_offers_layers_and_the_height_grid() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/pages/airport.py").run()
+    at.slider(key=state.SCENARIO_YEAR).set_value(2032).run()  # on schedule: land released, roads built
+    assert not at.exception, at.exception
+    keys = [b.proto.id for b in _buttons(at)]
+    for layer in ("released", "test_roads"):
+        for fmt in LAYER_FORMATS:
+            assert any(k.endswith(f"dl_ap_{layer}_{fmt}") for k in keys), (layer, fmt)
+    assert any(k.endswith("dl_ap_raster") for k in keys)

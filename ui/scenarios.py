@@ -1,0 +1,111 @@
+"""Which airport scenario a choice means: built-ins, a custom relocation year, saved ones.
+
+A scenario choice (the value of the Scenario A / B selectors, remembered in the
+workspace) is ``"on_schedule"``, ``"delayed"``, ``"custom"`` (on schedule with another
+relocation year) or ``"saved:<name>"`` (a scenario the user saved in the workspace).
+:func:`scenario_key` turns a choice into the cache key of :mod:`ui.scenario_data`; a saved
+scenario's key carries its YAML text, so editing it never reuses a stale result.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis import scenario as sc
+from core.errors import ConfigError
+from ui import workspace
+
+__all__ = [
+    "BUILTINS",
+    "CUSTOM",
+    "SAVED_PREFIX",
+    "choices",
+    "saved_name",
+    "other_builtin",
+    "scenario_key",
+    "parse_text",
+    "template_text",
+]
+
+#: The built-in scenarios, in the order the selectors show them.
+BUILTINS: tuple[str, ...] = ("on_schedule", "delayed")
+#: Choice of a built-in (on schedule) with another relocation year.
+CUSTOM = "custom"
+#: Prefix of a saved scenario's choice.
+SAVED_PREFIX = "saved:"
+
+_SCENARIO_DIR = Path(sc.__file__).resolve().parent / "scenarios"
+
+
+def choices(saved: list[str]) -> list[str]:
+    """Every choice of a selector: built-ins, custom year, then the saved scenarios."""
+    return [*BUILTINS, CUSTOM, *(f"{SAVED_PREFIX}{n}" for n in saved)]
+
+
+def saved_name(choice: str) -> str | None:
+    """The saved scenario's name of a choice, or None for a built-in/custom one."""
+    return choice[len(SAVED_PREFIX):] if isinstance(choice, str) and choice.startswith(SAVED_PREFIX) else None
+
+
+def other_builtin(choice: str) -> str:
+    """The built-in that differs from ``choice`` (``delayed`` for anything but ``delayed``)."""
+    return "on_schedule" if choice == "delayed" else "delayed"
+
+
+def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]:
+    """Cache key of :func:`ui.scenario_data.scenario_of` for a choice.
+
+    Returns ``(name, None)`` for a built-in, ``("on_schedule", year)`` for a custom
+    year, ``("saved:<name>", None, yaml_text)`` for a saved scenario; a saved scenario
+    that no longer exists falls back to ``("on_schedule", None)``.
+    """
+    name = saved_name(choice)
+    if name is not None:
+        text = workspace.load_scenario_text(name)
+        return ("on_schedule", None) if text is None else (choice, None, text)
+    if choice == CUSTOM:
+        return ("on_schedule", None if custom_year is None else int(custom_year))
+    return (choice if choice in BUILTINS else "on_schedule", None)
+
+
+def parse_text(text: str, *, name: str | None = None) -> sc.Scenario:
+    """A scenario from YAML text, validated by :func:`analysis.scenario.parse_scenario`.
+
+    ``name`` fills the scenario's ``name`` when the text has none.
+
+    Raises
+    ------
+    ConfigError
+        The text is not YAML, not a mapping, or not a valid scenario (the model's
+        messages say which key and why).
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        where_zh = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark is not None else ""
+        raise ConfigError(
+            f"The scenario text is not valid YAML{where}: {getattr(err, 'problem', err)}. "
+            "Check indentation and colons.",
+            f"情景文本不是有效的 YAML{where_zh}：{getattr(err, 'problem', err)}。请检查缩进和冒号。",
+        ) from err
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"The scenario text must be a YAML mapping (key: value lines); received {type(data).__name__}.",
+            f"情景文本必须是 YAML 映射（“键: 值”形式）；收到的是 {type(data).__name__}。",
+        )
+    if name and "name" not in data:
+        data = {**data, "name": name}
+    return sc.parse_scenario(data)
+
+
+def template_text(base: str = "on_schedule") -> str:
+    """The YAML of a built-in scenario without its comment lines, as a starting point."""
+    path = _SCENARIO_DIR / f"{base if base in BUILTINS else 'on_schedule'}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.lstrip().startswith("#")).strip() + "\n"
