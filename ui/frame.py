@@ -46,7 +46,7 @@ REMEMBERED: dict[str, Any] = {
     state.THEME: "land_use",
     state.SCENARIO_A: "on_schedule",
     f"{state.SCENARIO_A}_year": 2028,
-    state.SCENARIO_B: "delayed",
+    state.SCENARIO_B: None,  # no fixed default: the built-in that A is not (Airport page)
     f"{state.SCENARIO_B}_year": 2032,
     state.SCENARIO_YEAR: None,
 }

@@ -176,6 +176,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "ap.delayed": ("搬迁推迟", "Relocation delayed"),
     "ap.custom": ("自定义搬迁年份", "Custom relocation year"),
     "ap.custom_year": ("搬迁年份", "Relocation year"),
+    "ap.saved": ("已保存：{name}", "Saved: {name}"),
+    "ap.manage": ("自定义情景（编写、保存、删除）", "Custom scenarios (write, save, delete)"),
+    "ap.manage_help": (
+        "以 YAML 编写情景：搬迁年份（relocation_year，不搬迁填 null）、用地释放分期（release_phases）、"
+        "测试道路分期（test_road_phases）、项目清单（projects）。从内置情景开始修改，校验通过后以名称保存到工作区，"
+        "保存的情景出现在情景 A、B 的选项中。",
+        "Write a scenario as YAML: relocation year (relocation_year, null for none), land-release phases "
+        "(release_phases), test-road phases (test_road_phases) and the project list (projects). Start from a "
+        "built-in one; once it checks out, save it under a name in the workspace and it appears in the "
+        "Scenario A and B choices.",
+    ),
+    "ap.start_from": ("起始模板", "Start from"),
+    "ap.load_template": ("载入模板", "Load into the editor"),
+    "ap.new_name": ("情景名称", "Scenario name"),
+    "ap.new_name_hint": ("例如：2028年搬迁", "e.g. relocation 2028"),
+    "ap.yaml": ("情景 YAML", "Scenario YAML"),
+    "ap.check": ("校验", "Check"),
+    "ap.valid": ("情景有效：{name}", "The scenario is valid: {name}"),
+    "ap.save": ("校验并保存", "Check and save"),
+    "ap.saved_ok": ("已保存情景：{name}", "Saved the scenario: {name}"),
+    "ap.delete_which": ("已保存的情景", "Saved scenario"),
+    "ap.delete": ("删除", "Delete"),
+    "ap.deleted": ("已删除情景：{name}", "Deleted the scenario: {name}"),
     "ap.year": ("年份", "Year"),
     "ap.limits_on": ("净空限高生效（机场运行中）", "Height limits apply (airport operating)"),
     "ap.limits_off": ("净空限高已解除（机场已搬迁）", "Height limits lifted (airport relocated)"),

@@ -6,7 +6,8 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from ui import data, state
+from core.errors import PlanningError
+from ui import data, scenarios, state, workspace
 from ui.frame import (
     base_path,
     current_as_of,
@@ -15,6 +16,7 @@ from ui.frame import (
     current_profile,
     data_notice,
     guard,
+    show_error,
     show_legend,
     show_map,
 )
@@ -23,7 +25,10 @@ from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_g
 
 __all__ = ["render", "kpi_label", "year_kpis"]
 
-_BASES = ("on_schedule", "delayed", "custom")
+_NEW_NAME = "ap_new_name"
+_NEW_TEXT = "ap_new_yaml"
+_NEW_BASE = "ap_new_base"
+_DELETE = "ap_delete_name"
 _UNIT_TEXT = {"ha": ("公顷", "ha"), "m²": ("m²", "m²"), "km": ("公里", "km"), "projects": ("个", "projects"),
               "亿元": ("亿元", "亿元"), "1/0": ("", "")}
 _SCOPES = {"rd_office": ("研发办公", "R&D offices"), "pilot_base": ("中试基地", "pilot bases"),
@@ -53,12 +58,81 @@ def year_kpis(timeline: pd.DataFrame, year: int) -> dict[str, float]:
     return dict(zip(rows["kpi"], rows["value"].astype(float), strict=True))
 
 
-def _scenario_picker(label: str, key: str, lang: str) -> tuple[str, int | None]:
-    base = st.radio(label, _BASES, key=key, horizontal=True, format_func=lambda b: t(f"ap.{b}", lang))
-    if base == "custom":
+def _choice_label(choice: str, lang: str) -> str:
+    name = scenarios.saved_name(choice)
+    return t("ap.saved", lang, name=name) if name is not None else t(f"ap.{choice}", lang)
+
+
+def _keep_b_different() -> None:
+    """When A is switched to the built-in B shows, B moves to the other built-in."""
+    a, b = st.session_state.get(state.SCENARIO_A), st.session_state.get(state.SCENARIO_B)
+    if a == b and a in scenarios.BUILTINS:
+        st.session_state[state.SCENARIO_B] = scenarios.other_builtin(a)
+
+
+def _scenario_picker(label: str, key: str, lang: str, options: list[str]) -> tuple:
+    if st.session_state.get(key) not in options:  # first visit, or a saved scenario was deleted
+        a = st.session_state.get(state.SCENARIO_A, "on_schedule")
+        st.session_state[key] = "on_schedule" if key == state.SCENARIO_A else scenarios.other_builtin(a)
+    base = st.radio(label, options, key=key, horizontal=True, format_func=lambda b: _choice_label(b, lang),
+                    on_change=_keep_b_different if key == state.SCENARIO_A else None)
+    if base == scenarios.CUSTOM:
         year = st.number_input(t("ap.custom_year", lang), 2022, 2035, key=f"{key}_year")
-        return ("on_schedule", int(year))
-    return (base, None)
+        return scenarios.scenario_key(base, int(year))
+    return scenarios.scenario_key(base)
+
+
+def _load_template() -> None:
+    base = st.session_state.get(_NEW_BASE, "on_schedule")
+    name = scenarios.saved_name(base)
+    text = workspace.load_scenario_text(name) if name is not None else None
+    st.session_state[_NEW_TEXT] = text if text is not None else scenarios.template_text(base)
+
+
+def _scenario_manager(saved: list[str], lang: str) -> None:
+    """Write, check and save a scenario as YAML; delete a saved one."""
+    with st.expander(t("ap.manage", lang), expanded=False):
+        st.caption(t("ap.manage_help", lang))
+        c1, c2 = st.columns([2, 1])
+        c1.selectbox(t("ap.start_from", lang), [*scenarios.BUILTINS, *(f"{scenarios.SAVED_PREFIX}{n}" for n in saved)],
+                     key=_NEW_BASE, format_func=lambda b: _choice_label(b, lang))
+        c2.button(t("ap.load_template", lang), on_click=_load_template, key="ap_load_template")
+        if _NEW_TEXT not in st.session_state:
+            st.session_state[_NEW_TEXT] = scenarios.template_text("on_schedule")
+        name = st.text_input(t("ap.new_name", lang), key=_NEW_NAME, placeholder=t("ap.new_name_hint", lang))
+        text = st.text_area(t("ap.yaml", lang), key=_NEW_TEXT, height=320)
+        check, save = st.columns(2)
+        if check.button(t("ap.check", lang), key="ap_check"):
+            try:
+                parsed = scenarios.parse_text(text, name=name.strip() or "custom")
+            except PlanningError as err:
+                show_error(err)
+            else:
+                st.success(t("ap.valid", lang, name=parsed.title_en if lang == "en" else parsed.title_zh))
+        if save.button(t("ap.save", lang), key="ap_save", type="primary"):
+            try:
+                clean = workspace.check_scenario_name(name)
+                scenarios.parse_text(text, name=clean)
+                workspace.save_scenario(clean, text)
+            except PlanningError as err:
+                show_error(err)
+            else:
+                st.success(t("ap.saved_ok", lang, name=clean))
+                saved[:] = workspace.list_scenarios()
+        if saved:
+            d1, d2 = st.columns([2, 1])
+            victim = d1.selectbox(t("ap.delete_which", lang), saved, key=_DELETE)
+            if d2.button(t("ap.delete", lang), key="ap_delete") and victim:
+                workspace.delete_scenario(victim)
+                st.success(t("ap.deleted", lang, name=victim))
+                saved[:] = workspace.list_scenarios()
+
+
+def _title(scenario: object, key: tuple, lang: str) -> str:
+    name = scenarios.saved_name(str(key[0]))
+    if name is not None:
+        return name
+    return scenario.title_en if lang == "en" else scenario.title_zh  # type: ignore[attr-defined]
 
 
 def _metrics(k: dict[str, float], lang: str) -> None:
@@ -199,13 +273,16 @@ def render() -> None:
         dataset_id = data.current_dataset()
         stamp = data.dataset_stamp(dataset_id)
         data_notice(dataset_id, lang)
+        saved = workspace.list_scenarios()
+        _scenario_manager(saved, lang)
+        options = scenarios.choices(saved)
         c1, c2 = st.columns(2)
         with c1:
-            key_a = _scenario_picker(t("ap.scenario_a", lang), state.SCENARIO_A, lang)
+            key_a = _scenario_picker(t("ap.scenario_a", lang), state.SCENARIO_A, lang, options)
         with c2:
-            key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang)
+            key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, options)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
-        title = scenario_a.title_en if lang == "en" else scenario_a.title_zh
+        title = _title(scenario_a, key_a, lang)
         lo, hi = scenario_a.horizon
         if not lo <= int(st.session_state.get(state.SCENARIO_YEAR) or 0) <= hi:
             st.session_state[state.SCENARIO_YEAR] = min(max(as_of.year, lo), hi)
@@ -224,8 +301,7 @@ def render() -> None:
         _downloads(layers, grid, year, scenario_a.name, lang)
         _timeline_charts(tl, lang)
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        names = (scenario_a.title_en if lang == "en" else scenario_a.title_zh,
-                 scenario_b.title_en if lang == "en" else scenario_b.title_zh)
+        names = (title, _title(scenario_b, key_b, lang))
         _comparison(cmp, year, names, lang)
         with st.expander(t("ap.all_years", lang)):
             st.dataframe(cmp, hide_index=True, width="stretch")
