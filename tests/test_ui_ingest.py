@@ -89,3 +89,44 @@ def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path: Path) -> None:
 def test_upload_ids_cannot_escape_the_workspace(bad: str) -> None:
     with pytest.raises(PlanningError, match="dataset id"):
         workspace.upload_dir(bad)
+
+
+@pytest.mark.parametrize(("env_mb", "server_mb", "expected"), [
+    (None, 200, 200),  # defaults agree
+    ("5", 200, 5),  # HULI_MAX_UPLOAD_MB lowers the app's limit
+    ("500", 200, 200),  # never above the server's ceiling
+    ("7", None, 7),
+])
+def test_upload_limit_comes_from_settings_under_the_server_ceiling(
+    monkeypatch: pytest.MonkeyPatch, env_mb: str | None, server_mb: int | None, expected: int
+) -> None:
+    if env_mb is None:
+        monkeypatch.delenv("HULI_MAX_UPLOAD_MB", raising=False)
+    else:
+        monkeypatch.setenv("HULI_MAX_UPLOAD_MB", env_mb)
+    assert ingest.upload_limit_mb(server_mb) == expected
+
+
+def test_an_upload_above_the_limit_is_refused_in_both_languages_before_it_is_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HULI_MAX_UPLOAD_MB", "1")
+    data = _geojson()
+    big = data + b" " * (1024 * 1024 + 1 - len(data))  # one byte above 1 MB, still valid JSON
+    with pytest.raises(PlanningError, match="upload limit of 1 MB") as info:
+        ingest.ingest_upload(big, "big.geojson")
+    assert "超过上传上限 1 MB" in info.value.message_zh and "HULI_MAX_UPLOAD_MB" in info.value.message_en
+    assert not (workspace.workspace_dir() / "uploads").exists()  # nothing kept
+    exact = data + b" " * (1024 * 1024 - len(data))  # exactly 1 MB is accepted
+    assert ingest.ingest_upload(exact, "exact.geojson").usable
+
+
+def test_data_page_states_the_limit_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HULI_MAX_UPLOAD_MB", "3")
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("ui/pages/data.py").run()
+    assert not at.exception, at.exception
+    assert any("上限 3 MB" in c.value for c in at.caption)

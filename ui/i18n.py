@@ -246,7 +246,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.layer": ("图层名（GeoPackage 多图层时）", "Layer name (multi-layer GeoPackage)"),
     "data.gcj02": ("坐标为 GCJ-02（高德）", "Coordinates are GCJ-02 (AMap)"),
     "data.submit": ("读取并校验", "Read and validate"),
-    "data.too_large": ("文件大小 {size:.1f} MB 超过上限 {mb} MB。", "The file is {size:.1f} MB, above the {mb} MB limit."),
     "data.loaded": ("已读取 {n} 宗地块，当前使用该数据。", "Read {n} parcels; this dataset is now in use."),
     "data.unusable": (
         "该图层没有可用地块，继续使用之前的数据。请查看下方校验报告并调整字段映射、坐标系或编码。",

@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 
 from core.errors import InputFileError
+from core.settings import get_settings
 from parcels.read import read_parcels_bytes
 from ui import workspace
 
-__all__ = ["UploadOutcome", "ingest_upload", "reingest"]
+__all__ = ["UploadOutcome", "upload_limit_mb", "check_upload_size", "ingest_upload", "reingest"]
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,37 @@ def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
     return UploadOutcome(dataset_id, bool(result.report.usable), len(result.frame), report)
 
 
+def upload_limit_mb(server_mb: int | None = None) -> int:
+    """The largest upload the app accepts, in MB: ``settings.max_upload_mb`` (``HULI_MAX_UPLOAD_MB``).
+
+    ``server_mb`` is Streamlit's ``server.maxUploadSize`` (``.streamlit/config.toml``), the
+    hard ceiling above which the server refuses a file before the app sees it; the limit
+    is never above it.
+    """
+    limit = get_settings().max_upload_mb
+    return min(limit, int(server_mb)) if server_mb else limit
+
+
+def check_upload_size(size: int, filename: str, *, server_mb: int | None = None) -> None:
+    """Refuse an upload of ``size`` bytes above :func:`upload_limit_mb`.
+
+    Raises
+    ------
+    InputFileError
+        The file is larger than the limit (says the size, the limit and how to raise it).
+    """
+    limit = upload_limit_mb(server_mb)
+    if size > limit * 1024 * 1024:
+        mb = size / 1024 / 1024
+        raise InputFileError(
+            f"{filename} is {mb:.1f} MB, more than the upload limit of {limit} MB. "
+            "Clip the layer to the district, or ask the administrator to raise HULI_MAX_UPLOAD_MB "
+            "(and server.maxUploadSize in .streamlit/config.toml, the server's ceiling).",
+            f"{filename} 大小为 {mb:.1f} MB，超过上传上限 {limit} MB。请按区界裁剪图层，"
+            "或请管理员调高 HULI_MAX_UPLOAD_MB（以及服务器上限 .streamlit/config.toml 中的 server.maxUploadSize）。",
+        )
+
+
 def ingest_upload(
     data: bytes,
     filename: str,
@@ -95,9 +127,12 @@ def ingest_upload(
 
     Raises
     ------
+    InputFileError
+        The file is larger than :func:`upload_limit_mb` (checked before anything is stored).
     core.errors.PlanningError
-        As :func:`parcels.read.read_parcels_bytes` (too large, unreadable, no CRS ...).
+        As :func:`parcels.read.read_parcels_bytes` (unreadable, no CRS ...).
     """
+    check_upload_size(len(data), filename)
     dataset_id = workspace.store_source(data, filename)
     options = {"filename": filename, "crs": crs or "", "encoding": encoding or "", "layer": layer or "",
                "gcj02": gcj02, "field_map": dict(field_map or {})}

@@ -6,13 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import PlanningError
-from core.settings import get_settings
 from parcels.schema import CANONICAL_FIELDS
 from ui import data, state, workspace
 from ui.downloads import parcel_downloads
 from ui.frame import current_as_of, current_lang, current_profile, guard, show_error
 from ui.i18n import field_label, t
-from ui.ingest import UploadOutcome, ingest_upload, reingest
+from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, reingest, upload_limit_mb
 
 __all__ = ["render"]
 
@@ -43,7 +42,8 @@ def _show_outcome(outcome: UploadOutcome, lang: str) -> None:
 
 
 def _upload_form(lang: str) -> None:
-    mb = get_settings().max_upload_mb
+    server_mb = int(st.get_option("server.maxUploadSize") or 0)
+    mb = upload_limit_mb(server_mb)
     st.subheader(t("data.upload_header", lang))
     st.caption(t("data.upload_help", lang, mb=mb))
     with st.form("upload_form"):
@@ -61,13 +61,11 @@ def _upload_form(lang: str) -> None:
         submitted = st.form_submit_button(t("data.submit", lang), type="primary")
     if not submitted or file is None:
         return
-    if file.size > mb * 1024 * 1024:
-        st.error(t("data.too_large", "zh", size=file.size / 2**20, mb=mb) + "\n\n"
-                 + t("data.too_large", "en", size=file.size / 2**20, mb=mb))
-        return
     try:
+        payload = file.getvalue()
+        check_upload_size(len(payload), file.name, server_mb=server_mb)
         outcome = ingest_upload(
-            file.getvalue(), file.name, crs=crs.strip() or None, encoding=encoding or None,
+            payload, file.name, crs=crs.strip() or None, encoding=encoding or None,
             layer=layer.strip() or None, gcj02=gcj02,
         )
     except PlanningError as err:
