@@ -422,9 +422,10 @@ def test_clashing_extra_column_renamed(tmp_path: Path) -> None:
 def test_read_parcels_bytes_and_cap(gbk_zip: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = read_parcels_bytes(gbk_zip.read_bytes(), "../../上传 宗地.zip")
     assert len(result.frame) == N_ROWS - 1
-    monkeypatch.setenv("HULI_MAX_UPLOAD_MB", "0")
+    monkeypatch.setenv("HULI_MAX_UPLOAD_MB", "1")
+    over_one_mb = gbk_zip.read_bytes() + b"\0" * (1024 * 1024)
     with pytest.raises(InputFileError, match="upload limit"):
-        read_parcels_bytes(gbk_zip.read_bytes(), "p.zip")
+        read_parcels_bytes(over_one_mb, "p.zip")
 
 
 def test_loose_shp_upload_explains_zip(gbk_zip: Path) -> None:
