@@ -208,3 +208,41 @@ def test_encode_round_trip_property(boxes: list[tuple[float, float, float, float
         b = shapely.get_coordinates(shapely.MultiPolygon([want]))
         assert a.shape == b.shape
         assert np.abs(a - b).max() <= 5e-7 + 1e-9
+
+
+def _metric_zones(rows: list[tuple[str, object]]) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame({"zone_id": [z for z, _ in rows]}, geometry=[g for _, g in rows], crs="EPSG:4548")
+    return frame.to_crs("EPSG:4326")
+
+
+def test_zone_label_sits_in_the_largest_part_once_per_zone() -> None:
+    zone_label_points = mapview.zone_label_points
+
+    big = shapely.box(600_000, 2_710_000, 602_000, 2_711_000)  # 200 ha
+    small = shapely.box(610_000, 2_720_000, 610_500, 2_720_500)  # 25 ha, far away
+    zones = _metric_zones([("hq", shapely.MultiPolygon([small, big])), ("hq", shapely.box(620_000, 2_700_000,
+                                                                                            620_100, 2_700_100))])
+    points = zone_label_points(zones)
+    assert points["zone_id"].tolist() == ["hq"]
+    pt = points.to_crs("EPSG:4548").geometry.iloc[0]
+    assert big.buffer(-400).contains(pt)  # well inside the big part, not between the parts
+    assert points["direction"].tolist() == ["center"]
+
+
+def test_labels_on_one_row_go_apart() -> None:
+    zone_label_points = mapview.zone_label_points
+
+    west = shapely.box(600_000, 2_710_000, 601_000, 2_711_000)
+    east = shapely.box(603_000, 2_710_200, 604_000, 2_711_200)  # 3 km east, 200 m higher
+    far = shapely.box(600_000, 2_700_000, 601_000, 2_701_000)  # 10 km south
+    points = zone_label_points(_metric_zones([("demonstration", west), ("hq", east), ("incubation", far)]))
+    assert dict(zip(points["zone_id"], points["direction"], strict=True)) == {
+        "demonstration": "left", "hq": "right", "incubation": "center"}
+
+
+def test_zone_outlines_carry_no_label_and_anchors_one_each() -> None:
+    fmap = mapview.build_base_map(lang="en", basemap="offline", zones=_metric_zones([
+        ("hq", shapely.MultiPolygon([shapely.box(600_000, 2_710_000, 601_000, 2_711_000),
+                                     shapely.box(603_000, 2_710_000, 604_000, 2_711_000)]))]))
+    html_text = fmap.get_root().render()
+    assert html_text.count('"anchor":') == 1 and html_text.count('"label":') == 1  # one label, at its anchor

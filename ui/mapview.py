@@ -49,6 +49,7 @@ __all__ = [
     "ParcelLayer",
     "VectorLayer",
     "feature_collection",
+    "zone_label_points",
     "build_base_map",
     "parcel_group",
     "build_map",
@@ -383,23 +384,29 @@ class VectorLayer(Layer):
             var layer = L.geoJSON({{ this.data }}, {
                 interactive: {{ this.interactive }},
                 pointToLayer: function (f, latlng) {
+                    if (f.properties && f.properties.anchor) {  // a label's anchor: not drawn
+                        return L.circleMarker(latlng, {radius: 1, interactive: false});
+                    }
                     return L.circleMarker(latlng, {radius: 6});
                 },
                 style: function (f) {
                     var s = Object.assign({}, base);
                     if (f.properties && f.properties.stroke) { s.color = f.properties.stroke; }
                     if (f.properties && f.properties.fill) { s.fillColor = f.properties.fill; }
+                    if (f.properties && f.properties.anchor) { s.opacity = 0; s.fillOpacity = 0; s.weight = 0; }
                     return s;
                 }
             });
             if (labelProp) {
+                var offsets = {center: [0, 0], left: [-4, 0], right: [4, 0], top: [0, -4], bottom: [0, 4]};
                 layer.eachLayer(function (l) {
                     var text = l.feature.properties[labelProp];
                     if (!text) { return; }
+                    var dir = offsets[l.feature.properties.anchor] ? l.feature.properties.anchor : "center";
                     var el = document.createElement("span");
                     el.textContent = text;
-                    l.bindTooltip(el, {permanent: true, direction: "center", className: "huli-label",
-                                       interactive: false});
+                    l.bindTooltip(el, {permanent: true, direction: dir, offset: offsets[dir],
+                                       className: "huli-label", interactive: false});
                 });
             }
             if (tipProp) {
@@ -474,6 +481,53 @@ def feature_collection(
             }
         )
     return {"type": "FeatureCollection", "features": feats}
+
+
+def zone_label_points(zones: gpd.GeoDataFrame, *, near_m: tuple[float, float] = (6000.0, 1500.0)) -> gpd.GeoDataFrame:
+    """One label anchor per zone: a representative point of the zone's largest part.
+
+    The point is the pole of inaccessibility of the largest polygon (the point inside it
+    farthest from its edge), so a zone in several parts gets one label, inside a part,
+    never between the parts.  ``direction`` says where the label sits relative to its
+    anchor: of two anchors on about the same row (closer than ``near_m`` = (dx, dy)
+    metres), the western label goes left and the eastern one right, so they do not
+    overlap at district zoom; every other label is centred.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``zone_id``, ``direction`` ("center", "left", "right"), point geometry, EPSG:4326,
+        in the order the zones first appear.
+    """
+    from shapely.ops import polylabel
+
+    empty = gpd.GeoDataFrame({"zone_id": pd.Series([], dtype="str"), "direction": pd.Series([], dtype="str")},
+                             geometry=[], crs="EPSG:4326")
+    if zones is None or len(zones) == 0 or "zone_id" not in zones.columns:
+        return empty
+    metric = zones.to_crs(get_settings().metric_crs)
+    ids, points = [], []
+    for zone_id, rows in metric.groupby(metric["zone_id"].astype(str), sort=False):
+        parts = shapely.get_parts(np.asarray(rows.geometry.values, dtype=object))
+        parts = parts[shapely.get_type_id(parts) == 3]  # polygons
+        if len(parts) == 0:
+            continue
+        largest = parts[int(np.argmax(shapely.area(parts)))]
+        tolerance = max(1.0, float(np.sqrt(largest.area)) / 200.0)
+        ids.append(zone_id)
+        points.append(polylabel(largest, tolerance))
+    if not ids:
+        return empty
+    xy = shapely.get_coordinates(np.asarray(points, dtype=object))
+    direction = ["center"] * len(ids)
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            dx, dy = xy[j, 0] - xy[i, 0], xy[j, 1] - xy[i, 1]
+            if abs(dx) < near_m[0] and abs(dy) < near_m[1]:
+                west, east = (i, j) if dx > 0 else (j, i)
+                direction[west], direction[east] = "left", "right"
+    out = gpd.GeoDataFrame({"zone_id": ids, "direction": direction}, geometry=points, crs=metric.crs)
+    return out.to_crs("EPSG:4326")
 
 
 def _tile_layer(basemap: str, *, lang: str, tianditu_token: str) -> list[folium.TileLayer]:
@@ -577,13 +631,20 @@ def build_base_map(
             if name_col in zones.columns
             else [category_label("zone_id", z, lang) for z in ids]
         )
+        outlines = feature_collection(
+            zones,
+            {"stroke": [ZONE_COLOURS.get(z, "#333333") for z in ids], "fill": [ZONE_COLOURS.get(z, "#333333") for z in ids]},
+            gcj02=gcj,
+        )
+        anchors = zone_label_points(zones)
+        label_of = dict(zip(ids, names, strict=True))
+        labels = feature_collection(
+            anchors,
+            {"label": [label_of.get(z, "") for z in anchors["zone_id"]], "anchor": anchors["direction"].tolist()},
+            gcj02=gcj,
+        )
         VectorLayer(
-            feature_collection(
-                zones,
-                {"label": names, "stroke": [ZONE_COLOURS.get(z, "#333333") for z in ids],
-                 "fill": [ZONE_COLOURS.get(z, "#333333") for z in ids]},
-                gcj02=gcj,
-            ),
+            {"type": "FeatureCollection", "features": [*outlines["features"], *labels["features"]]},
             name=t("map.zones", lang),
             style={"weight": 3, "fillOpacity": 0.08, "opacity": 0.95},
             label_property="label",
