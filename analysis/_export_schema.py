@@ -65,10 +65,13 @@ MEANINGS: dict[str, str] = {
     "efficiency_reason": "Why the parcel is unrated (missing inputs); empty when rated.",
     "low_efficiency": "True when the parcel counts as low-efficiency land under the profile.",
     "price_tier": "Differentiated resource-price tier implied by the efficiency class.",
-    "converted_land": "True when industrial land has been converted to commercial/office use.",
+    "converted_land": "True for commercial/office parcels in the incubation zone: old industrial land the plan "
+    "says has changed to commercial/office use.",
     "recommendation": "Recommendation code of the plan rules (e.g. reserve_industrial).",
     "recommendation_zh": "The recommendation in Chinese.",
-    "recommendation_rule": "Identifier of the rule that produced the recommendation.",
+    "recommendation_rule": "The rule that fired: its id and condition, e.g. 'R1: incubation zone, industrial "
+    "land, lease expired or ending within 10 years'.",
+    "recommendation_rule_zh": "The same rule and its condition in Chinese.",
     "height_limit_m": "Permitted building height above ground under the scenario and year, in metres; "
     "empty outside the airport's limitation surfaces.",
     "buildable_floor_area_m2": "Floor area buildable on the parcel under the height limit.",

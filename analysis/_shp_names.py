@@ -40,6 +40,7 @@ SHP_NAMES: dict[str, str] = {
     "recommendation": "rec_code",
     "recommendation_zh": "rec_zh",
     "recommendation_rule": "rec_rule",
+    "recommendation_rule_zh": "rec_rulezh",
     "height_limit_m": "height_lim",
     "buildable_floor_area_m2": "build_fa",
     # zone layer

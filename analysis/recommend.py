@@ -60,6 +60,8 @@ class Rule:
         When the rule fires, in words (written to ``recommendation_rule``).
     predicate
         Vectorised test: parcel frame in, boolean Series out.
+    condition_zh
+        The condition in Chinese (written to ``recommendation_rule_zh``).
     """
 
     rule_id: str
@@ -68,6 +70,7 @@ class Rule:
     en: str
     condition: str
     predicate: Predicate
+    condition_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,12 +85,15 @@ class DemonstrationAdvice:
         The recommendation in Chinese and English.
     rule
         Why it applies, in words (e.g. the scenario and year).
+    rule_zh
+        The same in Chinese; empty falls back to ``rule``.
     """
 
     code: str
     zh: str
     en: str
     rule: str
+    rule_zh: str = ""
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -132,6 +138,7 @@ PENDING_DEMONSTRATION = DemonstrationAdvice(
         "community; delayed, start a test road on a site in the block first"
     ),
     rule="demonstration zone; no airport scenario chosen",
+    rule_zh="场景示范区；未选择机场搬迁情景",
 )
 
 #: The rule table, in priority order (R7 is filled in by :func:`recommend`).
@@ -143,6 +150,7 @@ RULES: tuple[Rule, ...] = (
         "Keep industrial use as a reserve parcel for ICV hardware capacity and locally incubated projects",
         "incubation zone, industrial land, lease expired or ending within 10 years",
         _all(_zone("incubation"), _use("industrial"), _status("expired", "within_5y", "within_10y")),
+        condition_zh="产业孵化区内的工业用地，土地使用年限已到期或十年内到期",
     ),
     Rule(
         "R2",
@@ -152,6 +160,7 @@ RULES: tuple[Rule, ...] = (
         "information services, smart-transport platforms",
         "incubation zone, commercial/office land",
         _all(_zone("incubation"), _use("commercial_office")),
+        condition_zh="产业孵化区内已变更为商业办公的用地",
     ),
     Rule(
         "R3",
@@ -160,6 +169,7 @@ RULES: tuple[Rule, ...] = (
         "Shared production capacity with strategic partners; upgrade existing capacity (high-end ICV sensors)",
         "hq zone, low-efficiency land",
         _all(_zone("hq"), _low),
+        condition_zh="总部经济区内的低效用地",
     ),
     Rule(
         "R4",
@@ -168,6 +178,7 @@ RULES: tuple[Rule, ...] = (
         "In-vehicle displays and core EV electronic components; high-end ICV and V2X sensors",
         "hq zone, industrial or commercial/office land",
         _all(_zone("hq"), _use("industrial", "commercial_office")),
+        condition_zh="总部经济区内的工业或商业办公用地",
     ),
     Rule(
         "R5",
@@ -176,6 +187,7 @@ RULES: tuple[Rule, ...] = (
         "Revitalise low-efficiency land: the lease has expired, recover it into the government land reserve",
         "low-efficiency land, lease expired",
         _all(_low, _status("expired")),
+        condition_zh="低效用地，土地使用年限已到期",
     ),
     Rule(
         "R6",
@@ -184,6 +196,7 @@ RULES: tuple[Rule, ...] = (
         "Revitalise low-efficiency land: firm-led renewal while the lease runs (term extension, extra floor area, splitting)",
         "low-efficiency land, lease not expired (or end date unknown)",
         _low,
+        condition_zh="低效用地，土地使用期未满（或到期日未知）",
     ),
     Rule(
         "R7",
@@ -192,6 +205,7 @@ RULES: tuple[Rule, ...] = (
         PENDING_DEMONSTRATION.en,
         PENDING_DEMONSTRATION.rule,
         _zone("demonstration"),
+        condition_zh=PENDING_DEMONSTRATION.rule_zh,
     ),
     Rule(
         "R8",
@@ -200,15 +214,21 @@ RULES: tuple[Rule, ...] = (
         "Keep the current use",
         "no other rule applies",
         lambda f: pd.Series(True, index=f.index),
+        condition_zh="其他规则均不适用",
     ),
 )
 
 
 def _rules_for(demonstration: DemonstrationAdvice | None) -> tuple[Rule, ...]:
     advice = demonstration or PENDING_DEMONSTRATION
+    rule_zh = advice.rule_zh or advice.rule
     return tuple(
-        Rule(r.rule_id, advice.code, advice.zh, advice.en, f"demonstration zone; {advice.rule}"
-             if demonstration is not None else advice.rule, r.predicate)
+        Rule(
+            r.rule_id, advice.code, advice.zh, advice.en,
+            f"demonstration zone; {advice.rule}" if demonstration is not None else advice.rule,
+            r.predicate,
+            condition_zh=f"场景示范区；{rule_zh}" if demonstration is not None else rule_zh,
+        )
         if r.rule_id == "R7"
         else r
         for r in RULES
@@ -226,11 +246,11 @@ def rule_table(*, demonstration: DemonstrationAdvice | None = None) -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        Columns ``rule_id, code, zh, en, condition`` in priority order.
+        Columns ``rule_id, code, zh, en, condition, condition_zh`` in priority order.
     """
     return pd.DataFrame(
-        [(r.rule_id, r.code, r.zh, r.en, r.condition) for r in _rules_for(demonstration)],
-        columns=["rule_id", "code", "zh", "en", "condition"],
+        [(r.rule_id, r.code, r.zh, r.en, r.condition, r.condition_zh) for r in _rules_for(demonstration)],
+        columns=["rule_id", "code", "zh", "en", "condition", "condition_zh"],
     )
 
 
@@ -248,7 +268,8 @@ def recommend(frame: pd.DataFrame, *, demonstration: DemonstrationAdvice | None 
     Returns
     -------
     pandas.DataFrame
-        Index-aligned ``recommendation``, ``recommendation_zh``, ``recommendation_rule`` (str).
+        Index-aligned ``recommendation``, ``recommendation_zh``, ``recommendation_rule`` and
+        ``recommendation_rule_zh`` (str).
     """
     rules = _rules_for(demonstration)
     conditions = [r.predicate(frame).to_numpy(dtype=bool) for r in rules]
@@ -262,6 +283,7 @@ def recommend(frame: pd.DataFrame, *, demonstration: DemonstrationAdvice | None 
             "recommendation": pick([r.code for r in rules]),
             "recommendation_zh": pick([r.zh for r in rules]),
             "recommendation_rule": pick([f"{r.rule_id}: {r.condition}" for r in rules]),
+            "recommendation_rule_zh": pick([f"{r.rule_id}：{r.condition_zh or r.condition}" for r in rules]),
         },
         index=frame.index,
     )

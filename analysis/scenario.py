@@ -875,8 +875,10 @@ def demonstration_advice(scenario: Scenario, year: int) -> DemonstrationAdvice:
                "bases, industrial plants, a conference centre, commerce and talent apartments — R&D, production, "
                "business and living in one place",
             rule=f"scenario {scenario.name}: airport relocated in {r}; year {year}",
+            rule_zh=f"情景 {scenario.name}：机场已于 {r} 年搬迁；{year} 年",
         )
     when = f"relocation planned for {r}" if r is not None else "relocation not within the horizon"
+    when_zh = f"计划 {r} 年搬迁" if r is not None else "规划期内不搬迁"
     if any(ph.place == "block_site" for ph in scenario.test_road_phases):
         return DemonstrationAdvice(
             code="demonstration_test_road_first",
@@ -885,6 +887,7 @@ def demonstration_advice(scenario: Scenario, year: int) -> DemonstrationAdvice:
             en="Relocation delayed: start the ICV test road first at a site in the block; V2X-equipment and "
                "smart-transport projects are hosted in the old industrial zone (incubation zone) in the meantime",
             rule=f"scenario {scenario.name}: airport still operating in {year} ({when})",
+            rule_zh=f"情景 {scenario.name}：{year} 年机场仍在运行（{when_zh}）",
         )
     return DemonstrationAdvice(
         code="demonstration_await_relocation",
@@ -892,6 +895,7 @@ def demonstration_advice(scenario: Scenario, year: int) -> DemonstrationAdvice:
         en="Before the planned relocation: keep the demonstration zone's land in reserve and prepare the test "
            "roads and the industry community; related projects are hosted on incubation-zone reserve parcels",
         rule=f"scenario {scenario.name}: airport still operating in {year} ({when})",
+        rule_zh=f"情景 {scenario.name}：{year} 年机场仍在运行（{when_zh}）",
     )
 
 

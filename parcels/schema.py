@@ -108,6 +108,7 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("recommendation", "str", "", "建议代码", "Recommendation"),
     FieldSpec("recommendation_zh", "str", "", "规划建议", "Recommendation (Chinese)"),
     FieldSpec("recommendation_rule", "str", "", "触发规则", "Rule that fired"),
+    FieldSpec("recommendation_rule_zh", "str", "", "触发规则（中文）", "Rule that fired (Chinese)"),
     FieldSpec("height_limit_m", "float", "m", "净空限高", "Height limit"),
     FieldSpec("buildable_floor_area_m2", "float", "m²", "可建建筑面积", "Buildable floor area"),
 )

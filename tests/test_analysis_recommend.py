@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -46,11 +48,14 @@ def test_each_rule(zone: str, use: str, status: str, low: bool | None, code: str
     r = _one(zone, use, status, low)
     assert r["recommendation"] == code
     assert r["recommendation_rule"].startswith(f"{rule}: ")
+    assert r["recommendation_rule_zh"].startswith(f"{rule}：")
+    assert re.search(r"[\u4e00-\u9fff]", r["recommendation_rule_zh"]), "the Chinese rule text is Chinese"
     assert r["recommendation_zh"]
 
 
 def test_texts_follow_the_plan() -> None:
     assert "储备地块" in _one("incubation", "industrial", "expired")["recommendation_zh"]
+    assert "十年内到期" in _one("incubation", "industrial", "expired")["recommendation_rule_zh"]
     assert "楼宇经济" in _one("incubation", "commercial_office")["recommendation_zh"]
     assert "共享产能" in _one("hq", "industrial", low=True)["recommendation_zh"]
     assert "收储" in _one("", "industrial", "expired", True)["recommendation_zh"]
@@ -69,6 +74,11 @@ def test_demonstration_advice_from_scenario() -> None:
     assert r["recommendation"] == "demonstration_test_road"
     assert r["recommendation_zh"] == "建设智能网联汽车公共测试道路"
     assert r["recommendation_rule"] == "R7: demonstration zone; airport relocated on schedule, year 2027"
+    # no Chinese rule given: the English one stands in
+    assert r["recommendation_rule_zh"] == "R7：场景示范区；airport relocated on schedule, year 2027"
+    with_zh = DemonstrationAdvice(advice.code, advice.zh, advice.en, advice.rule, rule_zh="机场已搬迁，2027 年")
+    r = _one("demonstration", "airport", "unknown", None, demonstration=with_zh)
+    assert r["recommendation_rule_zh"] == "R7：场景示范区；机场已搬迁，2027 年"
     # other zones are unaffected
     assert _one("hq", "industrial", demonstration=advice)["recommendation"] == "hq_electronics"
 

@@ -49,7 +49,7 @@ def render() -> None:
             st.caption(_area_text(expiring, lang))
             cols = ("parcel_id", "enterprise", "zone_id", "land_use", "area_mu", "lease_end", "remaining_years",
                     "expiry_status", "recommendation_zh" if lang == "zh" else "recommendation",
-                    "recommendation_rule")
+                    "recommendation_rule_zh" if lang == "zh" else "recommendation_rule")
             st.dataframe(display_table(expiring.sort_values("remaining_years"), lang, cols), hide_index=True,
                          width="stretch", height=320)
             if "recommendation" in frame.columns:

@@ -103,7 +103,8 @@ def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
         rec = row.get("recommendation_zh") if lang == "zh" else row.get("recommendation")
         st.text(f"{t('detail.recommendation', lang)}{t('colon', lang)}{rec if isinstance(rec, str) else '—'}")
     if "recommendation_rule" in row.index:
-        rule = row.get("recommendation_rule")
+        rule = row.get("recommendation_rule_zh") if lang == "zh" else None
+        rule = rule if isinstance(rule, str) and rule else row.get("recommendation_rule")
         st.text(f"{t('detail.rule', lang)}{t('colon', lang)}{rule if isinstance(rule, str) else '—'}")
     with st.container(height=460):
         st.table(detail_rows(row, lang).set_index(t("detail.field", lang)))
