@@ -24,9 +24,9 @@ def _vendor_assets() -> int:
     return len(assets.ensure_vendor_assets())
 
 
-st.set_page_config(page_title="湖里区三大产业功能区 · Huli zones", page_icon="🗺️", layout="wide")
 init_state()
 lang = current_lang()
+st.set_page_config(page_title=t("app.tab_title", lang), page_icon="🗺️", layout="wide")
 
 try:
     _vendor_assets()

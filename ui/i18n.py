@@ -24,6 +24,7 @@ __all__ = [
     "class_label",
     "zone_label",
     "category_label",
+    "kpi_unit_label",
 ]
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ LANGS: tuple[str, ...] = ("zh", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
     # frame
+    "app.tab_title": ("湖里区三大产业功能区", "Huli three-zone planning"),
     "app.title": ("湖里区三大产业功能区空间规划", "Huli three-zone spatial planning"),
     "app.caption": ("厦门市湖里区 · 汽车智能网联产业功能区", "Huli District, Xiamen · ICV industry zones"),
     "lang.label": ("语言 / Language", "语言 / Language"),
@@ -144,6 +146,10 @@ TEXT: dict[str, tuple[str, str]] = {
                            "The plan asks for building-economy projects here (ICV software, cloud, in-vehicle services)."),
     "exp.landuse": ("用地结构（按功能区）", "Land use by zone"),
     "exp.rules": ("建议规则", "Recommendation rules"),
+    "exp.rule_id": ("规则", "Rule"),
+    "exp.rule_code": ("建议代码", "Recommendation code"),
+    "exp.rule_text": ("建议", "Recommendation"),
+    "exp.rule_condition": ("条件", "Condition"),
     "exp.count": ("{n} 宗，{area} 亩", "{n} parcels, {area} mu"),
     # efficiency page
     "eff.profile": ("评价方案", "Evaluation profile"),
@@ -157,8 +163,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "eff.method.percentiles": ("按排名百分位", "By rank percentiles"),
     "eff.threshold": ("{c} 类最低得分", "Lowest score of class {c}"),
     "eff.percentile": ("{c} 类累计比例（%）", "Class {c} cumulative share (%)"),
-    "eff.low_output": ("低效认定：亩均产值下限（万元/亩）", "Low efficiency: output per mu below (万元/亩)"),
-    "eff.low_tax": ("低效认定：亩均税收下限（万元/亩）", "Low efficiency: tax per mu below (万元/亩)"),
+    "eff.low_output": ("低效认定：亩均产值下限（万元/亩）", "Low efficiency: output per mu below (10k yuan/mu)"),
+    "eff.low_tax": ("低效认定：亩均税收下限（万元/亩）", "Low efficiency: tax per mu below (10k yuan/mu)"),
     "eff.reset": ("恢复默认方案", "Reset to the default profile"),
     "eff.modified": ("正在使用修改后的方案（所有页面生效，已保存在工作区）。",
                      "A modified profile is in use (on every page, kept in the workspace)."),
@@ -218,6 +224,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "ap.kpi": ("指标", "Indicator"),
     "ap.unit": ("单位", "Unit"),
     "ap.diff": ("差值", "Difference"),
+    "ap.unit.ha": ("公顷", "ha"),
+    "ap.unit.km": ("公里", "km"),
+    "ap.unit.projects": ("个", "projects"),
+    "ap.unit.yi": ("亿元", "亿元 (100 M yuan)"),
+    "ap.yi": ("{v} 亿元", "{v} bn yuan"),
+    "ap.floor_area": ("{v} 万m²", "{v} m²"),
+    "ap.scope.rd_office": ("研发办公", "R&D offices"),
+    "ap.scope.pilot_base": ("中试基地", "pilot bases"),
+    "ap.scope.industrial_plant": ("工业厂房", "industrial plants"),
+    "ap.scope.conference_centre": ("会议中心", "conference centre"),
+    "ap.scope.commerce": ("商业配套", "commerce"),
+    "ap.scope.talent_housing": ("人才公寓", "talent housing"),
+    "ap.scope.test_road": ("测试道路", "test roads"),
+    "ap.scope.outside": ("功能区外", "outside the zones"),
+    "ap.year_col": ("年份", "Year"),
+    "ap.kpi_code": ("指标代码", "Indicator code"),
     "kpi.height_limit_active": ("限高生效", "Height limits apply"),
     "kpi.released_airport_land_ha": ("释放机场用地", "Released airport land"),
     "kpi.released_land_ha": ("释放用地（按用途）", "Released land by use"),
@@ -254,6 +276,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "data.failed": ("上传失败，继续使用之前的数据。", "The upload failed; the previous data stay in use."),
     "data.report": ("校验报告：{name}", "Validation report: {name}"),
+    "data.col.row": ("行号", "Row"),
+    "data.col.parcel_id": ("宗地编号", "Parcel ID"),
+    "data.col.code": ("问题代码", "Issue code"),
+    "data.col.severity": ("严重程度", "Severity"),
+    "data.col.message": ("说明", "Message"),
+    "data.col.action": ("处理", "Action taken"),
+    "data.col.field": ("字段", "Field"),
+    "data.col.value": ("值", "Value"),
+    "data.col.n": ("数量", "Count"),
     "data.report_counts": ("问题统计", "Issues by code"),
     "data.report_none": ("没有发现问题。", "No issues found."),
     "data.mapping": ("字段映射", "Field mapping"),
@@ -274,6 +305,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "unit.yi": ("亿元", "100 M yuan"),
     "unit.m": ("米", "m"),
     "unit.year": ("年", "years"),
+    "unit.paren": ("{label}（{unit}）", "{label} ({unit})"),
     "count.parcels": ("{n} 宗", "{n} parcels"),
     "pending.page": (
         "该页面依赖的分析模块尚未就绪：{what}",
@@ -417,3 +449,15 @@ def category_label(field: str, value: object, lang: str = "zh") -> str:
     """Label of ``value`` of a categorical ``field`` (the value itself otherwise)."""
     fn = _CATEGORY_LABELLERS.get(field)
     return fn(value, lang) if fn else str(value)
+
+
+_KPI_UNITS: dict[str, str] = {"ha": "ap.unit.ha", "km": "ap.unit.km", "projects": "ap.unit.projects",
+                              "亿元": "ap.unit.yi", "1/0": ""}
+
+
+def kpi_unit_label(unit: str, lang: str = "zh") -> str:
+    """Label of a unit of the scenario KPIs (``ha``, ``km``, ``projects``, ``亿元``, ``m²`` ...)."""
+    key = _KPI_UNITS.get(unit)
+    if key is None:
+        return unit
+    return t(key, lang) if key else ""

@@ -20,7 +20,7 @@ from ui.frame import (
     show_legend,
     show_map,
 )
-from ui.i18n import t, zone_label
+from ui.i18n import kpi_unit_label, t, zone_label
 from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_group
 
 __all__ = ["render", "kpi_label", "year_kpis"]
@@ -29,12 +29,8 @@ _NEW_NAME = "ap_new_name"
 _NEW_TEXT = "ap_new_yaml"
 _NEW_BASE = "ap_new_base"
 _DELETE = "ap_delete_name"
-_UNIT_TEXT = {"ha": ("公顷", "ha"), "m²": ("m²", "m²"), "km": ("公里", "km"), "projects": ("个", "projects"),
-              "亿元": ("亿元", "亿元"), "1/0": ("", "")}
-_SCOPES = {"rd_office": ("研发办公", "R&D offices"), "pilot_base": ("中试基地", "pilot bases"),
-           "industrial_plant": ("工业厂房", "industrial plants"), "conference_centre": ("会议中心", "conference centre"),
-           "commerce": ("商业配套", "commerce"), "talent_housing": ("人才公寓", "talent housing"),
-           "test_road": ("测试道路", "test roads"), "outside": ("功能区外", "outside the zones")}
+_SCOPES = ("rd_office", "pilot_base", "industrial_plant", "conference_centre", "commerce", "talent_housing",
+           "test_road", "outside")
 
 
 def kpi_label(kpi: str, scope: str, lang: str) -> str:
@@ -42,14 +38,12 @@ def kpi_label(kpi: str, scope: str, lang: str) -> str:
     base = t(f"kpi.{kpi}", lang)
     if scope in ("", "total"):
         return base
-    pair = _SCOPES.get(scope)
-    part = (pair[1] if lang == "en" else pair[0]) if pair else zone_label(scope, lang)
+    part = t(f"ap.scope.{scope}", lang) if scope in _SCOPES else zone_label(scope, lang)
     return f"{base} · {part}"
 
 
 def _unit(unit: str, lang: str) -> str:
-    pair = _UNIT_TEXT.get(unit)
-    return (pair[1] if lang == "en" else pair[0]) if pair else unit
+    return kpi_unit_label(unit, lang)
 
 
 def year_kpis(timeline: pd.DataFrame, year: int) -> dict[str, float]:
@@ -135,11 +129,19 @@ def _title(scenario: object, key: tuple, lang: str) -> str:
     return scenario.title_en if lang == "en" else scenario.title_zh  # type: ignore[attr-defined]
 
 
+def _yi(value: float, lang: str, *, sign: bool = False) -> str:
+    """An amount in 亿元 (10^8 yuan) as text: 亿元 in Chinese, billions of yuan in English."""
+    spec = "+,.2f" if sign else ",.2f"
+    return t("ap.yi", lang, v=format(value / 10.0, spec) if lang == "en" else format(value, spec[:-2] + "1f"))
+
+
 def _metrics(k: dict[str, float], lang: str) -> None:
     cols = st.columns(5)
     cols[0].metric(t("kpi.released_airport_land_ha", lang),
                    f"{k.get('released_airport_land_ha', 0.0):,.1f} {_unit('ha', lang)}")
-    cols[1].metric(t("kpi.floor_area_gain_m2", lang), f"{k.get('floor_area_gain_m2', 0.0) / 1e4:,.1f} 万m²")
+    gain = k.get("floor_area_gain_m2", 0.0)
+    cols[1].metric(t("kpi.floor_area_gain_m2", lang),
+                   t("ap.floor_area", lang, v=f"{gain:,.0f}" if lang == "en" else f"{gain / 1e4:,.1f}"))
     cols[2].metric(t("kpi.test_road_km", lang), f"{k.get('test_road_km', 0.0):,.1f} {_unit('km', lang)}")
     cols[3].metric(
         t("kpi.projects_in_demonstration", lang), f"{k.get('projects_in_demonstration', 0.0):.0f}",
@@ -148,9 +150,9 @@ def _metrics(k: dict[str, float], lang: str) -> None:
     )
     target = k.get("output_target_yi")
     cols[4].metric(
-        t("kpi.projected_output_yi", lang), f"{k.get('projected_output_yi', 0.0):,.1f} 亿元",
-        delta=None if target is None else f"{k.get('output_gap_yi', 0.0):+,.1f} 亿元",
-        help=None if target is None else f"{t('kpi.output_target_yi', lang)}: {target:,.0f} 亿元",
+        t("kpi.projected_output_yi", lang), _yi(k.get("projected_output_yi", 0.0), lang),
+        delta=None if target is None else _yi(k.get("output_gap_yi", 0.0), lang, sign=True),
+        help=None if target is None else f"{t('kpi.output_target_yi', lang)}: {_yi(target, lang)}",
     )
 
 
@@ -258,6 +260,18 @@ def _comparison(cmp: pd.DataFrame, year: int, names: tuple[str, str], lang: str)
     st.dataframe(table, hide_index=True, width="stretch", height=360)
 
 
+def _all_years(cmp: pd.DataFrame, names: tuple[str, str], lang: str) -> pd.DataFrame:
+    """The comparison of every year with labelled columns."""
+    return pd.DataFrame({
+        t("ap.year_col", lang): cmp["year"].astype(str).to_numpy(),
+        t("ap.kpi_code", lang): cmp["kpi"].to_numpy(),
+        f"A · {names[0]}": cmp["A"].round(2).to_numpy(),
+        f"B · {names[1]}": cmp["B"].round(2).to_numpy(),
+        t("ap.diff", lang): cmp["difference"].round(2).to_numpy(),
+        t("ap.unit", lang): [_unit(u, lang) for u in cmp["unit"]],
+    })
+
+
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
@@ -304,7 +318,7 @@ def render() -> None:
         names = (title, _title(scenario_b, key_b, lang))
         _comparison(cmp, year, names, lang)
         with st.expander(t("ap.all_years", lang)):
-            st.dataframe(cmp, hide_index=True, width="stretch")
+            st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
         with st.expander(t("ap.assumptions", lang)):
             for item in tl.attrs.get("assumptions", []):
                 st.text("· " + item["en" if lang == "en" else "zh"])

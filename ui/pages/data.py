@@ -76,6 +76,12 @@ def _upload_form(lang: str) -> None:
     _show_outcome(outcome, lang)
 
 
+def _labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The report's columns with labels in the UI language."""
+    names = {c: t(f"data.col.{'message' if c.startswith('message_') else c}", lang) for c in table.columns}
+    return table.rename(columns=names)
+
+
 def _report(dataset_id: str, lang: str) -> None:
     options = workspace.read_options(dataset_id)
     st.subheader(t("data.report", lang, name=options.get("filename", dataset_id)))
@@ -85,11 +91,11 @@ def _report(dataset_id: str, lang: str) -> None:
     else:
         counts = report.groupby(["code", "severity"]).size().rename("n").reset_index()
         st.markdown(f"**{t('data.report_counts', lang)}**")
-        st.dataframe(counts, hide_index=True, width="stretch")
+        st.dataframe(_labelled(counts, lang), hide_index=True, width="stretch")
         message = "message_en" if lang == "en" else "message_zh"
         cols = [c for c in ("row", "parcel_id", "code", "severity", message, "action", "field", "value")
                 if c in report.columns]
-        st.dataframe(report[cols], hide_index=True, width="stretch", height=260)
+        st.dataframe(_labelled(report[cols], lang), hide_index=True, width="stretch", height=260)
     _mapping_editor(dataset_id, options, lang)
 
 

@@ -73,7 +73,10 @@ def render() -> None:
         if recommend is not None:
             with st.expander(t("exp.rules", lang)):
                 rules = recommend.rule_table()
-                st.table(rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]].set_index("rule_id"))
+                table = rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]]
+                table.columns = [t("exp.rule_id", lang), t("exp.rule_code", lang), t("exp.rule_text", lang),
+                                 t("exp.rule_condition", lang)]
+                st.table(table.set_index(t("exp.rule_id", lang)))
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def _zone_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             {
                 t("filter.zone", lang): [zone_label(z, lang) for z in g.size().index],
                 t("kpi.parcels", lang): g.size().to_numpy(),
-                f"{t('kpi.area', lang)}（{mu}）": g["area"].sum().round(1).to_numpy(),
+                t("unit.paren", lang, label=t("kpi.area", lang), unit=mu): g["area"].sum().round(1).to_numpy(),
             }
         )
     table = summary_mod.zone_summary(frame)
@@ -75,11 +75,12 @@ def _zone_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         {
             t("filter.zone", lang): table["name_en" if lang == "en" else "name_zh"].to_numpy(),
             t("kpi.parcels", lang): table["parcel_count"].to_numpy(),
-            f"{t('kpi.area', lang)}（{mu}）": table["area_mu"].round(1).to_numpy(),
-            f"{t('kpi.expiring', lang)}（{mu}）": pd.Series(expiring).round(1).to_numpy(),
-            f"{t('kpi.low_eff', lang)}（{mu}）": table["low_efficiency_area_mu"].round(1).to_numpy(),
-            f"{t('kpi.output', lang)}（{t('unit.wan', lang)}）": table["output_value"].round(0).to_numpy(),
-            f"{t('theme.output_per_mu', lang)}（{t('unit.wan', lang)}/{mu}）": table["output_per_mu_overall"]
+            t("unit.paren", lang, label=t("kpi.area", lang), unit=mu): table["area_mu"].round(1).to_numpy(),
+            t("unit.paren", lang, label=t("kpi.expiring", lang), unit=mu): pd.Series(expiring).round(1).to_numpy(),
+            t("unit.paren", lang, label=t("kpi.low_eff", lang), unit=mu): table["low_efficiency_area_mu"].round(1).to_numpy(),
+            t("unit.paren", lang, label=t("kpi.output", lang), unit=t("unit.wan", lang)): table["output_value"].round(0).to_numpy(),
+            t("unit.paren", lang, label=t("theme.output_per_mu", lang), unit=f"{t('unit.wan', lang)}/{mu}"): table[
+                "output_per_mu_overall"]
             .round(1)
             .to_numpy(),
         }
