@@ -25,8 +25,8 @@ stage               what runs
                     projects placed on the analysed parcels in that year
 ``export_geojson``  :func:`analysis.export.export_layer` of the parcels as RFC 7946 GeoJSON
 ``export_gpkg``     :func:`analysis.export.export_layer` of the parcels as GeoPackage
-``map_payload``     :func:`ui.mapview.parcel_group`: the parcel layer the app embeds in the
-                    page (compact columnar form, see :mod:`ui.mapview`)
+``map_payload``     :func:`ui.mapview.parcel_group`: the bytes the parcel layer adds to the
+                    map page (data and script), see :mod:`ui.mapview`
 ==================  ========================================================================
 
 The headline is the ratio of the full run (``ingest + analysis + heights + write_outputs``,
@@ -420,7 +420,7 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
     gpkg_out.unlink()
 
     with rec.stage("map_payload"):
-        payload_bytes = _map_payload_bytes(parcels)
+        payload_bytes, map_layers = _map_payload(parcels)
 
     stages = rec.stages
     run_seconds = sum(stages[s]["seconds"] for s in RUN_STAGES)
@@ -445,6 +445,7 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
         "gpkg_out_bytes": gpkg_out_bytes,
         "map_payload_bytes": payload_bytes,
         "map_payload_bytes_per_parcel": payload_bytes / n,
+        "map_layers": map_layers,
         "baseline_rss_mib": baseline,
         "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
         "run_peak_rss_mib": max(stages[s]["peak_rss_mib"] for s in RUN_STAGES),
@@ -453,13 +454,22 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
     }
 
 
-def _map_payload_bytes(parcels: Any) -> int:
-    """UTF-8 size of the parcel data the app embeds in the map page (theme ``land_use``)."""
-    from ui.mapview import ParcelLayer, parcel_group  # the UI's own payload; folium comes with it
+def _map_payload(parcels: Any) -> tuple[int, list[str]]:
+    """UTF-8 bytes the parcel layer adds to the map page (theme ``land_use``), and its layer classes.
+
+    The group :func:`ui.mapview.parcel_group` builds is rendered into an otherwise empty page
+    and the empty page's size subtracted, so whatever form the layer takes (compact payload,
+    overview grid for large layers) is counted with its script.
+    """
+    from branca.element import Figure
+
+    from ui.mapview import parcel_group  # the UI's own layer; folium comes with it
 
     group, _legend = parcel_group(parcels, theme="land_use")
-    layers = [child for child in group._children.values() if isinstance(child, ParcelLayer)]
-    return sum(len(layer.payload.encode("utf-8")) for layer in layers)
+    page = Figure()
+    page.add_child(group)
+    size = len(page.render().encode("utf-8")) - len(Figure().render().encode("utf-8"))
+    return size, sorted({type(child).__name__ for child in group._children.values()})
 
 
 # --- orchestration -------------------------------------------------------------------------------
