@@ -666,12 +666,15 @@ def parcel_group(
     lang: str = "zh",
     basemap: str = "offline",
     selected: str | None = None,
+    large_threshold: int | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """The parcel layer as one feature group, ``selected`` outlined.
 
     In the browser a click outlines the clicked parcel at once and remembers it in the
     map's frame (the page then need not resend the layer); ``selected`` only sets the
-    outline of a freshly loaded map.
+    outline of a freshly loaded map.  Above ``large_threshold`` parcels (default
+    :data:`ui.overview_grid.LARGE_LAYER_PARCELS`) the layer is a grid overview at low
+    zoom and only the parcels in view at high zoom (:func:`ui.overview_grid.large_parcel_group`).
 
     Returns
     -------
@@ -681,6 +684,11 @@ def parcel_group(
     legend : list of LegendItem
         Legend of ``theme``.
     """
+    from ui import overview_grid  # imports this module
+
+    threshold = overview_grid.LARGE_LAYER_PARCELS if large_threshold is None else large_threshold
+    if overview_grid.is_large(len(frame), threshold=threshold):
+        return overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected)
     gcj = basemap == "amap"
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
     fill, value, legend = theme_style(frame, theme, lang=lang)

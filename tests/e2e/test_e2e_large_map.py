@@ -1,0 +1,173 @@
+"""A 100,000-parcel layer in a real browser: the grid at the start zoom, the parcels in
+view (at most the cap) after zooming in, a click still fills the detail panel, nothing is
+fetched from outside localhost.
+
+The app runs on its own server whose workspace is pre-seeded with a generated layer as
+an active upload (the way the Data page stores one: ``uploads/<id>/parcels.parquet``,
+``options.json``, ``active.json``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shapely
+from e2e_support import ARTIFACTS, ROOT, PageProbe
+
+pytestmark = pytest.mark.e2e
+
+N_PARCELS = 100_000
+UPLOAD_ID = "0123456789abcdef"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+_COUNTS = """() => {
+    var parcels = 0, cells = 0;
+    window.map.eachLayer(function (l) {
+        if (!(l._parts && l._parts.length)) { return; }
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id !== undefined) { parcels++; }
+        if (l.huliCell) { cells++; }
+    });
+    var s = window.__huliParcelView;
+    return {parcels: parcels, cells: cells, mode: s.mode, inView: s.inView, drawn: s.drawn, redraws: s.redraws,
+            hint: (document.querySelector(".huli-lod-hint") || {}).textContent || ""};
+}"""
+
+# where a lon/lat is inside the iframe's viewport (container offset included)
+_CLIENT_POINT = """([lat, lon]) => {
+    var p = window.map.latLngToContainerPoint([lat, lon]), r = window.map.getContainer().getBoundingClientRect();
+    return {x: r.left + p.x, y: r.top + p.y};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed_workspace(workspace: Path, n: int = N_PARCELS) -> tuple[str, tuple[float, float]]:
+    """Store ``n`` generated parcels as the active upload; returns (a parcel id, its lon/lat)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["HULI_WORKSPACE"] = str(workspace)
+    from geodata.generate import generate_parcels
+    from ui import workspace as ws
+
+    frame = generate_parcels(n, seed=11)
+    assert str(ws.workspace_dir()) == str(workspace)
+    ws.save_parcels(UPLOAD_ID, frame)
+    ws.write_options(UPLOAD_ID, {"filename": f"generated_{n}.gpkg"})
+    ws.set_active_dataset(UPLOAD_ID)
+    # a parcel in a dense part of the layer (the first rows lie in the zones)
+    point = shapely.point_on_surface(frame.geometry.iloc[0])
+    return str(frame["parcel_id"].iloc[0]), (point.x, point.y)
+
+
+@pytest.fixture(scope="module")
+def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, tuple[float, float]]]:
+    """A running app showing a 100,000-parcel upload: (url, a parcel id, its lon/lat)."""
+    workspace = tmp_path_factory.mktemp("large_workspace")
+    before = os.environ.get("HULI_WORKSPACE")
+    try:
+        pid, lonlat = seed_workspace(workspace)
+    finally:
+        if before is None:
+            os.environ.pop("HULI_WORKSPACE", None)
+        else:
+            os.environ["HULI_WORKSPACE"] = before
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_TOKEN"}
+    env.update(HULI_WORKSPACE=str(workspace), PYTHONPATH=str(ROOT))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "e2e-large-streamlit.log").open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                assert proc.poll() is None, "streamlit exited early (see artifacts/e2e-large-streamlit.log)"
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200:
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                assert time.monotonic() < deadline, "streamlit did not become healthy"
+                time.sleep(0.5)
+            yield url, pid, lonlat
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+
+
+def _map_frame(page):  # type: ignore[no-untyped-def]
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=90_000)
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+    frame.wait_for_function("() => window.map !== undefined && window.map._loaded"
+                            " && window.__huliParcelView !== undefined && window.__huliParcelView.redraws > 0",
+                            timeout=90_000)
+    return frame
+
+
+def test_large_layer_grid_then_parcels_in_view(large_app: tuple[str, str, tuple[float, float]],
+                                                probe: PageProbe) -> None:
+    from ui.overview_grid import DETAIL_MIN_ZOOM, VIEW_CAP
+
+    url, pid, (lon, lat) = large_app
+    page = probe.page
+    page.goto(url + "/parcels")
+    frame = _map_frame(page)
+
+    start = frame.evaluate(_COUNTS)
+    assert frame.evaluate("() => window.map.getZoom()") < DETAIL_MIN_ZOOM
+    assert start["mode"] == "grid"
+    assert start["cells"] > 100 and start["parcels"] == 0
+    assert start["hint"]  # asks to zoom in
+    page.screenshot(path=str(ARTIFACTS / "e2e-large-grid.png"))
+
+    before = start["redraws"]
+    frame.evaluate("([lat, lon, z]) => { window.map.setView([lat, lon], z, {animate: false}); }",
+                   [lat, lon, DETAIL_MIN_ZOOM + 2])
+    frame.wait_for_function(f"() => window.__huliParcelView.redraws > {before}"
+                            " && window.__huliParcelView.mode === 'parcels'", timeout=30_000)
+    frame.wait_for_function("() => { var n = 0; window.map.eachLayer(function (l) { if (l.feature"
+                            " && l.feature.properties && l.feature.properties.parcel_id !== undefined"
+                            " && l._parts && l._parts.length) { n++; } }); return n > 0; }", timeout=30_000)
+    zoomed = frame.evaluate(_COUNTS)
+    assert 0 < zoomed["parcels"] <= VIEW_CAP
+    assert zoomed["drawn"] == zoomed["inView"] <= VIEW_CAP
+    assert zoomed["parcels"] <= zoomed["drawn"]  # drawn on canvas: those really on screen
+    assert zoomed["cells"] == 0 and zoomed["hint"] == ""
+    page.screenshot(path=str(ARTIFACTS / "e2e-large-parcels.png"))
+
+    # a click on a parcel still fills the detail panel with its id
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_IFRAME).bounding_box()
+    point = frame.evaluate(_CLIENT_POINT, [lat, lon])
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=60_000)
+
+    frame = _map_frame(page)
+    before = frame.evaluate(_COUNTS)["redraws"]
+    frame.evaluate("() => { window.map.setZoom(12, {animate: false}); }")
+    frame.wait_for_function(f"() => window.__huliParcelView.redraws > {before}"
+                            " && window.__huliParcelView.mode === 'grid'", timeout=30_000)
+    out = frame.evaluate(_COUNTS)
+    assert out["parcels"] == 0 and out["drawn"] == 0
+    assert probe.external_requests() == []
