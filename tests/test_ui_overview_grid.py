@@ -188,7 +188,7 @@ def test_large_layer_sends_grid_and_parcels_in_view() -> None:
     assert len(payload["id"]) == 30 and payload["q"] == overview_grid.LARGE_QUANT
     assert sum(grid["n"]) == 30
     assert opts["minZoom"] == overview_grid.DETAIL_MIN_ZOOM and opts["cap"] == overview_grid.VIEW_CAP
-    assert "{n}" in opts["hintMany"] and str(overview_grid.DETAIL_MIN_ZOOM) in opts["hintZoom"]
+    assert "{n}" in opts["hintMany"] and "{cap}" in opts["hintMany"] and str(overview_grid.DETAIL_MIN_ZOOM) in opts["hintZoom"]
     assert legend == mapview.theme_style(frame, "efficiency_class", lang="en")[2]
     html = mapview.build_map(frame, theme="efficiency_class").get_root().render()
     assert "L.geoJSON(" in html  # the small path for 30 parcels with the default threshold

@@ -347,8 +347,8 @@ class LodParcelLayer(Layer):
 
     The JavaScript object it creates is an ``L.featureGroup`` holding the grid and one
     ``L.geoJSON`` parcel layer; its ``huliState`` (also ``window.__huliParcelView``) tells
-    the mode (``"grid"`` or ``"parcels"``), the parcels in view, the parcels drawn and the
-    number of redraws.  Parcel features carry ``parcel_id``, ``value`` and ``fill`` like
+    the mode (``"grid"`` or ``"parcels"``), the parcels in view, the parcels drawn, the
+    number of redraws and the cap in force (``cap``, read at every redraw).  Parcel features carry ``parcel_id``, ``value`` and ``fill`` like
     :class:`ui.mapview.ParcelLayer`.
     """
 
@@ -359,7 +359,7 @@ class LodParcelLayer(Layer):
             var d = {{ this.payload }}, gd = {{ this.grid }}, opt = {{ this.options_json }};
             var q = d.q, ox = d.o[0], oy = d.o[1], n = d.id.length;
             var g = null, p = null, r = null, xy = null, bb = null;
-            var state = {mode: "grid", inView: 0, drawn: 0, redraws: 0, parcels: n, cells: gd.n.length};
+            var state = {mode: "grid", inView: 0, drawn: 0, redraws: 0, parcels: n, cells: gd.n.length, cap: opt.cap};
             window.__huliParcelView = state;
             if (window.__huliSelected === undefined) { window.__huliSelected = opt.selected; }
             function offsets(counts) {
@@ -484,9 +484,10 @@ class LodParcelLayer(Layer):
                         }
                     }
                     state.inView = idx.length;
-                    if (idx.length > opt.cap) {
+                    if (idx.length > state.cap) {
                         idx = [];
-                        text = opt.hintMany.replace("{n}", state.inView.toLocaleString());
+                        text = opt.hintMany.replace("{n}", state.inView.toLocaleString())
+                            .replace("{cap}", state.cap.toLocaleString());
                     }
                 } else {
                     text = opt.hintZoom;
@@ -552,7 +553,7 @@ class LodParcelLayer(Layer):
                 "cap": int(cap),
                 "count": _text("count", lang, n="{n}"),
                 "hintZoom": _text("hint_zoom", lang, z=int(min_zoom)),
-                "hintMany": _text("hint_many", lang, n="{n}", cap=f"{int(cap):,}"),
+                "hintMany": _text("hint_many", lang, n="{n}", cap="{cap}"),
             }
         )
 

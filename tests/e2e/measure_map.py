@@ -3,6 +3,7 @@
 Usage::
 
     .venv/bin/python tests/e2e/measure_map.py [--no-browser]
+    .venv/bin/python tests/e2e/measure_map.py --large [--no-browser]   # a 100,000-parcel layer
 
 Prints figures (no thresholds are enforced).  The browser part starts the app on a
 free localhost port with a temporary workspace and drives Debian's Chromium headless.
@@ -11,11 +12,14 @@ free localhost port with a temporary workspace and drives Debian's Chromium head
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "e2e")]
@@ -156,10 +160,127 @@ def _wait_parcels(page: object, ok: object, timeout: float = 90.0) -> int:
     raise TimeoutError(f"the map did not reach the expected parcel count ({last})")
 
 
+_REDRAW = """async ([lat, lon, z]) => {
+    var s = window.__huliParcelView, before = s.redraws, t0 = performance.now();
+    window.map.setView([lat, lon], z, {animate: false});
+    while (s.redraws === before) { await new Promise(function (r) { setTimeout(r, 1); }); }
+    var t1 = performance.now();
+    await new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(r); }); });
+    return {js_ms: t1 - t0, painted_ms: performance.now() - t0, mode: s.mode, in_view: s.inView, drawn: s.drawn};
+}"""
+
+
+def large_payload_figures(n: int = 100_000) -> None:
+    """Bytes the map sends for a large generated layer (grid + parcels-in-view path)."""
+    import streamlit_folium
+
+    from geodata.generate import generate_parcels
+    from ui import mapview, overview_grid
+
+    frame = generate_parcels(n, seed=11)
+    t0 = time.perf_counter()
+    group, _ = mapview.parcel_group(frame, theme="land_use")
+    built = time.perf_counter() - t0
+    layer = next(c for c in group._children.values() if isinstance(c, overview_grid.LodParcelLayer))
+    parcels_b, grid_b = len(layer.payload.encode("utf-8")), len(layer.grid.encode("utf-8"))
+    captured: dict[str, object] = {}
+
+    def fake(**kwargs: object) -> dict[str, object]:
+        captured.update(kwargs)
+        return {}
+
+    streamlit_folium._component_func = fake
+    streamlit_folium.st_folium(mapview.build_base_map(), key="m", feature_group_to_add=group, returned_objects=[])
+    group_b = len(str(captured["feature_group"]).encode("utf-8"))
+    small = mapview.encode_parcels(np.asarray(frame.geometry.values, dtype=object), frame["parcel_id"].astype(str),
+                                   ["#000000"] * n, ["x"] * n)
+    small_b = len(mapview.to_json_script(small).encode("utf-8"))
+    print(f"{n:,} parcels, large path (grid + parcels in view), layer built in {built:.2f} s")
+    print(f"  parcel payload: {parcels_b:,} B = {parcels_b / n:.0f} B per parcel "
+          f"(embedded path of the small layers: {small_b / n:.0f} B per parcel)")
+    print(f"  grid payload: {grid_b:,} B ({json.loads(layer.grid)['n'].__len__():,} cells)")
+    print(f"  feature group script sent to the browser: {group_b:,} B")
+
+
+def large_browser_figures(n: int = 100_000) -> None:
+    """Time to first map and zoom/pan redraws of a large layer in headless Chromium."""
+    import subprocess
+
+    from conftest import _free_port, _wait_healthy
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+    from test_e2e_large_map import MAP_IFRAME, seed_workspace
+
+    if not CHROMIUM.exists():
+        print("Chromium missing: apt-get install -y chromium fonts-noto-cjk")
+        return
+    with tempfile.TemporaryDirectory() as ws:
+        saved = os.environ.get("HULI_WORKSPACE")
+        _, (lon, lat) = seed_workspace(Path(ws), n)
+        if saved is None:
+            os.environ.pop("HULI_WORKSPACE", None)
+        else:
+            os.environ["HULI_WORKSPACE"] = saved
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "HULI_WORKSPACE": ws, "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            _wait_healthy(url, proc)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                for label in ("cold (analysis of the upload not cached)", "warm (cached analysis)"):
+                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                    t0 = time.perf_counter()
+                    page.goto(url + "/parcels")
+                    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
+                    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+                    frame.wait_for_function("() => window.__huliParcelView !== undefined"
+                                            " && window.__huliParcelView.redraws > 0", timeout=120_000)
+                    first = time.perf_counter() - t0
+                    state = frame.evaluate("() => window.__huliParcelView")
+                    print(f"time to first map, {label}, /parcels: {first:.2f} s "
+                          f"(mode {state['mode']}, {state['cells']:,} grid cells, zoom "
+                          f"{frame.evaluate('() => window.map.getZoom()')})")
+                    page.close()
+                page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                page.goto(url + "/parcels")
+                page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
+                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+                frame.wait_for_function("() => window.__huliParcelView && window.__huliParcelView.redraws > 0",
+                                        timeout=120_000)
+                steps = [
+                    ("first zoom-in to 17 (builds offsets and boxes)", lat, lon, 17),
+                    ("zoom out to 12 (grid)", lat, lon, 12),
+                    ("zoom-in to 17 again", lat, lon, 17),
+                    ("pan at 17 by about 500 m", lat + 0.004, lon + 0.003, 17),
+                    ("zoom to 16", lat, lon, 16),
+                    ("zoom to 15", lat, lon, 15),
+                ]
+                for label, la, lo, z in steps:
+                    r = frame.evaluate(_REDRAW, [la, lo, z])
+                    print(f"{label}: parcels chosen in {r['js_ms']:.0f} ms, painted after {r['painted_ms']:.0f} ms "
+                          f"(mode {r['mode']}, {r['in_view']:,} parcels in view, {r['drawn']:,} drawn)")
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-browser", action="store_true", help="payload figures only")
+    parser.add_argument("--large", action="store_true", help="a 100,000-parcel layer (grid + parcels in view)")
     args = parser.parse_args()
+    if args.large:
+        large_payload_figures()
+        if not args.no_browser:
+            large_browser_figures()
+        return
     payload_figures()
     if not args.no_browser:
         browser_figures()

@@ -156,6 +156,14 @@ def test_large_layer_grid_then_parcels_in_view(large_app: tuple[str, str, tuple[
     assert zoomed["cells"] == 0 and zoomed["hint"] == ""
     page.screenshot(path=str(ARTIFACTS / "e2e-large-parcels.png"))
 
+    # more parcels in view than the cap: the grid comes back with a hint, no parcel is drawn
+    frame.evaluate("() => { window.__huliParcelView.cap = 10; window.map.fire('moveend'); }")
+    capped = frame.evaluate(_COUNTS)
+    assert capped["mode"] == "grid" and capped["drawn"] == 0 and capped["inView"] > 10
+    assert f"{capped['inView']:,}" in capped["hint"] and capped["cells"] > 0
+    frame.evaluate(f"() => {{ window.__huliParcelView.cap = {VIEW_CAP}; window.map.fire('moveend'); }}")
+    assert frame.evaluate(_COUNTS)["mode"] == "parcels"
+
     # a click on a parcel still fills the detail panel with its id
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_IFRAME).bounding_box()
