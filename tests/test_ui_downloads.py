@@ -202,3 +202,19 @@ def test_airport_page_offers_layers_and_the_height_grid() -> None:
         for fmt in LAYER_FORMATS:
             assert any(k.endswith(f"dl_ap_{layer}_{fmt}") for k in keys), (layer, fmt)
     assert any(k.endswith("dl_ap_raster") for k in keys)
+
+
+def test_year_raster_exports_as_geotiff(tmp_path: Path) -> None:
+    import rasterio
+    from rasterio import Affine
+
+    from analysis.export import export_bytes
+
+    raster = year_raster(np.array([[10.0, np.nan], [45.0, 150.0]]), Affine(10.0, 0.0, 600_000.0, 0.0, -10.0,
+                                                                         2_710_020.0), "EPSG:4548", active=True)
+    path = tmp_path / "h.tif"
+    path.write_bytes(export_bytes(raster, fmt="tif", layer="height_limit"))
+    with rasterio.open(path) as src:
+        assert src.crs.to_epsg() == 4548
+        band = src.read(1, masked=True)
+    assert band.tolist() == [[10.0, None], [45.0, 150.0]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,24 @@ _LABEL_BOXES = """() => Array.from(document.querySelectorAll(".huli-label")).map
 })"""
 
 
+@pytest.fixture()
+def chinese_afterwards(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The server's remembered language is Chinese again after the test (other tests read labels)."""
+    yield
+    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
+    from ui import state, workspace
+
+    workspace.save_ui_state({**workspace.load_ui_state(), state.LANG: "zh"})
+
+
 def _overlap(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_one_label_per_zone_and_none_overlap(app_url: str, probe: PageProbe, lang: str) -> None:
+def test_one_label_per_zone_and_none_overlap(chinese_afterwards: None, app_url: str, probe: PageProbe,
+                                             lang: str) -> None:
+    # chinese_afterwards comes first: it is torn down after the browser page is closed
     page = probe.page
     page.goto(app_url + "/")
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
@@ -47,6 +60,4 @@ def test_one_label_per_zone_and_none_overlap(app_url: str, probe: PageProbe, lan
     assert texts == sorted(expected)
     clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
     assert clashes == []
-    if lang == "en":  # leave the shared server in Chinese for the other tests
-        page.get_by_text("中文").first.click()
-        page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
