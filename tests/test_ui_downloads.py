@@ -218,3 +218,18 @@ def test_year_raster_exports_as_geotiff(tmp_path: Path) -> None:
         assert src.crs.to_epsg() == 4548
         band = src.read(1, masked=True)
     assert band.tolist() == [[10.0, None], [45.0, 150.0]]
+
+
+def test_parcel_downloads_follow_scenario_a_and_its_year() -> None:
+    import yaml
+
+    from ui import scenarios
+
+    data = yaml.safe_load(scenarios.template_text("delayed"))
+    workspace.save_scenario("晚搬迁", yaml.safe_dump({**data, "relocation_year": 2033}, allow_unicode=True))
+    workspace.save_ui_state({state.SCENARIO_A: "saved:晚搬迁", state.SCENARIO_YEAR: 2031})
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/pages/parcels.py").run()
+    assert not at.exception, at.exception
+    assert any("晚搬迁" in c.value and "2031" in c.value for c in at.caption)

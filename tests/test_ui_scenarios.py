@@ -45,6 +45,13 @@ def test_name_fills_a_missing_name_only() -> None:
     assert scenarios.parse_text(_text(), name="mine").name == "on_schedule"
 
 
+def test_saved_scenario_takes_its_saved_name_and_copied_titles_do_not_pass_for_the_built_in() -> None:
+    copied = scenarios.parse_saved(_text(relocation_year=2028), "早搬迁")
+    assert (copied.name, copied.title_zh, copied.title_en, copied.relocation_year) == ("早搬迁", "早搬迁", "早搬迁", 2028)
+    own = scenarios.parse_saved(_text(title_zh="提前两年", title_en="Two years early"), "early")
+    assert (own.name, own.title_zh, own.title_en) == ("early", "提前两年", "Two years early")
+
+
 def test_workspace_keeps_lists_and_deletes_scenarios() -> None:
     assert workspace.list_scenarios() == []
     workspace.save_scenario("2028年搬迁", _text(relocation_year=2028))

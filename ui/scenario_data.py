@@ -46,7 +46,7 @@ def scenario_of(key: ScenarioKey) -> sc.Scenario:
     base, year = key[0], key[1]
     name = scenarios.saved_name(base)
     if name is not None:
-        return scenarios.parse_text(str(key[2]), name=name)
+        return scenarios.parse_saved(str(key[2]), name)
     scenario = sc.load_scenario(base)
     return scenario if year is None else scenario.with_relocation_year(year)
 

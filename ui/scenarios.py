@@ -10,6 +10,7 @@ No Streamlit here.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "other_builtin",
     "scenario_key",
     "parse_text",
+    "parse_saved",
     "template_text",
 ]
 
@@ -102,6 +104,20 @@ def parse_text(text: str, *, name: str | None = None) -> sc.Scenario:
     if name and "name" not in data:
         data = {**data, "name": name}
     return sc.parse_scenario(data)
+
+
+def parse_saved(text: str, name: str) -> sc.Scenario:
+    """A saved scenario: :func:`parse_text`, named by its saved name.
+
+    Titles copied unchanged from a built-in template would pass a saved scenario off as
+    the built-in one; they become the saved name (titles the user wrote are kept).
+    """
+    scenario = parse_text(text, name=name)
+    builtin_titles = {(b.title_zh, b.title_en) for b in (sc.load_scenario(n) for n in BUILTINS)}
+    zh, en = scenario.title_zh, scenario.title_en
+    if (zh, en) in builtin_titles or zh == scenario.name:
+        zh = en = name
+    return dataclasses.replace(scenario, name=name, title_zh=zh, title_en=en)
 
 
 def template_text(base: str = "on_schedule") -> str:
