@@ -232,3 +232,16 @@ def test_inputs_are_not_mutated() -> None:
     overview_grid.aggregate_grid(frame, theme="land_use")
     mapview.parcel_group(frame, theme="land_use", large_threshold=2)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_layer_data_are_reused_only_for_the_same_parcels_and_theme() -> None:
+    frame = tiny_parcels(30)
+    first = overview_grid._layer_data(frame, theme="land_use", lang="zh", basemap="offline", cell_m=None)
+    again = overview_grid._layer_data(frame.copy(), theme="land_use", lang="zh", basemap="offline", cell_m=None)
+    assert again is first  # same content, another frame object: taken from memory
+    moved = frame.copy()
+    moved["land_use"] = "residential"
+    other = overview_grid._layer_data(moved, theme="land_use", lang="zh", basemap="offline", cell_m=None)
+    assert other is not first and "\"#f2c94c\"" in other[0] and "\"#f2c94c\"" not in first[0]
+    english = overview_grid._layer_data(frame, theme="land_use", lang="en", basemap="offline", cell_m=None)
+    assert english is not first and "Industrial" in english[0]

@@ -24,7 +24,10 @@ with ``textContent``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import folium
@@ -348,8 +351,11 @@ class LodParcelLayer(Layer):
     The JavaScript object it creates is an ``L.featureGroup`` holding the grid and one
     ``L.geoJSON`` parcel layer; its ``huliState`` (also ``window.__huliParcelView``) tells
     the mode (``"grid"`` or ``"parcels"``), the parcels in view, the parcels drawn, the
-    number of redraws and the cap in force (``cap``, read at every redraw).  Parcel features carry ``parcel_id``, ``value`` and ``fill`` like
-    :class:`ui.mapview.ParcelLayer`.
+    number of redraws and the cap in force (``cap``, read at every redraw).  Parcel
+    features carry ``parcel_id``, ``value`` and ``fill`` like :class:`ui.mapview.ParcelLayer`.
+
+    ``payload`` (:func:`encode_large_parcels`) and ``grid`` (:func:`encode_grid`) are dicts,
+    or their text from :func:`ui.mapview.to_json_script`.
     """
 
     _template = Template(
@@ -530,8 +536,8 @@ class LodParcelLayer(Layer):
 
     def __init__(
         self,
-        payload: dict[str, object],
-        grid: dict[str, object],
+        payload: dict[str, object] | str,
+        grid: dict[str, object] | str,
         *,
         label: str,
         name: str,
@@ -543,8 +549,8 @@ class LodParcelLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LodParcelLayer"
-        self.payload = to_json_script(payload)
-        self.grid = to_json_script(grid)
+        self.payload = payload if isinstance(payload, str) else to_json_script(payload)
+        self.grid = grid if isinstance(grid, str) else to_json_script(grid)
         self.options_json = to_json_script(
             {
                 "label": label,
@@ -556,6 +562,55 @@ class LodParcelLayer(Layer):
                 "hintMany": _text("hint_many", lang, n="{n}", cap="{cap}"),
             }
         )
+
+
+_CACHE_ENTRIES = 4
+_cache: OrderedDict[tuple[object, ...], tuple[str, str, list[LegendItem]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _fingerprint(frame: gpd.GeoDataFrame, theme: str) -> str:
+    """Digest of what the layer shows: ids, the theme column, the geometry and its CRS."""
+    h = hashlib.blake2b(digest_size=16)
+    cols = ["parcel_id", *([theme] if theme in frame.columns else [])]
+    h.update(pd.util.hash_pandas_object(pd.DataFrame(frame[cols]), index=False).to_numpy().tobytes())
+    h.update(str(frame.crs).encode("utf-8"))
+    wkb = shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))
+    h.update(b"".join(w if w is not None else b"-" for w in wkb))
+    return h.hexdigest()
+
+
+def _layer_data(
+    frame: gpd.GeoDataFrame, *, theme: str, lang: str, basemap: str, cell_m: float | None
+) -> tuple[str, str, list[LegendItem]]:
+    """Parcel payload and grid as script-safe JSON text, and the legend (the last few kept).
+
+    A rerun of the page (a click, a widget elsewhere) rebuilds the map; the layer data are
+    taken from memory when the parcels, theme, language, basemap and cell size are the same.
+    """
+    key = (_fingerprint(frame, theme), theme, lang, basemap, cell_m)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    gcj = basemap == "amap"
+    fill, value, legend = theme_style(frame, theme, lang=lang)
+    geoms = np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object)
+    geoms = np.asarray(shapely.simplify(geoms, LARGE_SIMPLIFY_M / 111_000.0, preserve_topology=True), dtype=object)
+    if gcj:
+        geoms = np.asarray(geometry_wgs84_to_gcj02(geoms), dtype=object)
+    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    payload = encode_large_parcels(
+        geoms[ok], frame["parcel_id"].astype(str).to_numpy()[ok], fill.to_numpy()[ok], value.to_numpy()[ok],
+    )
+    cells = aggregate_grid(frame, theme=theme, lang=lang, cell_m=cell_m)
+    out = (to_json_script(payload), to_json_script(encode_grid(cells, gcj02=gcj)), legend)
+    logger.debug("large parcel layer: %d parcels, %d grid cells", int(ok.sum()), len(cells))
+    with _cache_lock:
+        _cache[key] = out
+        while len(_cache) > _CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return out
 
 
 def large_parcel_group(
@@ -585,21 +640,10 @@ def large_parcel_group(
     min_zoom, cap
         Lowest zoom of single parcels; most parcels drawn at once.
     """
-    gcj = basemap == "amap"
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
-    fill, value, legend = theme_style(frame, theme, lang=lang)
-    geoms = np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object)
-    geoms = np.asarray(shapely.simplify(geoms, LARGE_SIMPLIFY_M / 111_000.0, preserve_topology=True), dtype=object)
-    if gcj:
-        geoms = np.asarray(geometry_wgs84_to_gcj02(geoms), dtype=object)
-    ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
-    payload = encode_large_parcels(
-        geoms[ok], frame["parcel_id"].astype(str).to_numpy()[ok], fill.to_numpy()[ok], value.to_numpy()[ok],
-    )
-    cells = aggregate_grid(frame, theme=theme, lang=lang, cell_m=cell_m)
+    payload, grid, legend = _layer_data(frame, theme=theme, lang=lang, basemap=basemap, cell_m=cell_m)
     LodParcelLayer(
-        payload, encode_grid(cells, gcj02=gcj), label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
+        payload, grid, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
         lang=lang, selected=None if selected is None else str(selected), min_zoom=min_zoom, cap=cap,
     ).add_to(group)
-    logger.debug("large parcel layer: %d parcels, %d grid cells", int(ok.sum()), len(cells))
     return group, legend
