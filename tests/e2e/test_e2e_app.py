@@ -154,3 +154,45 @@ def test_airport_page_overlays_the_height_grid_offline(app_url: str, probe: Page
     _shot(probe, "airport")
     assert probe.external_requests() == []
     assert probe.dialogs == []
+
+
+_OVERLAYS = "() => document.querySelectorAll('img.leaflet-image-layer').length"
+
+
+def _airport_view(probe: PageProbe) -> tuple[list[str], str, int]:
+    """(KPI values, the height-limit caption, number of raster overlays on the map)."""
+    frame = _map_frame(probe)
+    probe.page.wait_for_timeout(500)  # let the overlay image attach
+    values = probe.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    caption = probe.page.locator('[data-testid="stCaptionContainer"]').filter(has_text="净空限高").first.inner_text()
+    return values, caption, int(frame.evaluate(_OVERLAYS))
+
+
+def test_switching_the_scenario_changes_the_map_and_kpis(app_url: str, probe: PageProbe) -> None:
+    page = probe.page
+    page.goto(app_url + "/airport")
+    _map_frame(probe)
+    scenario_a = page.locator('[data-testid="stRadio"]').filter(has_text="情景 A").first
+    scenario_a.locator("label").filter(has_text="搬迁推迟").first.click()  # relocation delayed to 2030
+    _wait_idle(probe)
+    # year 2027 whatever today's date: Home goes to 2022, then five steps right
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    page.keyboard.press("Home")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.get_by_text("搬迁推迟 · 2027").first.wait_for(timeout=60_000)
+    delayed = _airport_view(probe)
+    _shot(probe, "scenario-delayed-2027")
+
+    scenario_a.locator("label").filter(has_text="按计划搬迁").first.click()  # relocated in 2026
+    page.get_by_text("按计划搬迁 · 2027").first.wait_for(timeout=60_000)
+    on_schedule = _airport_view(probe)
+    _shot(probe, "scenario-on-schedule-2027")
+
+    assert "生效" in delayed[1] and "解除" in on_schedule[1]
+    assert delayed[2] >= 1, "the height-limit raster is drawn while the airport operates"
+    assert on_schedule[2] == 0, "no height-limit raster once the limits are lifted"
+    assert delayed[0] != on_schedule[0], "the KPI cards change with the scenario"
+    assert probe.external_requests() == []
+    assert probe.dialogs == []
