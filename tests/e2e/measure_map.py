@@ -204,33 +204,22 @@ def large_payload_figures(n: int = 100_000) -> None:
 
 def large_browser_figures(n: int = 100_000) -> None:
     """Time to first map and zoom/pan redraws of a large layer in headless Chromium."""
-    import subprocess
-
-    from conftest import _free_port, _wait_healthy
     from e2e_support import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
-    from test_e2e_large_map import MAP_IFRAME, seed_workspace
+    from test_e2e_large_map import _CLIENT_POINT, MAP_IFRAME, seed_workspace, start_app
 
     if not CHROMIUM.exists():
         print("Chromium missing: apt-get install -y chromium fonts-noto-cjk")
         return
     with tempfile.TemporaryDirectory() as ws:
         saved = os.environ.get("HULI_WORKSPACE")
-        _, (lon, lat) = seed_workspace(Path(ws), n)
+        pid, (lon, lat) = seed_workspace(Path(ws), n)
         if saved is None:
             os.environ.pop("HULI_WORKSPACE", None)
         else:
             os.environ["HULI_WORKSPACE"] = saved
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "HULI_WORKSPACE": ws, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        proc, url = start_app(Path(ws), Path(ws) / "streamlit.log")
         try:
-            _wait_healthy(url, proc)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 for label in ("cold (analysis of the upload not cached)", "warm (cached analysis)"):
@@ -265,6 +254,16 @@ def large_browser_figures(n: int = 100_000) -> None:
                     r = frame.evaluate(_REDRAW, [la, lo, z])
                     print(f"{label}: parcels chosen in {r['js_ms']:.0f} ms, painted after {r['painted_ms']:.0f} ms "
                           f"(mode {r['mode']}, {r['in_view']:,} parcels in view, {r['drawn']:,} drawn)")
+                frame.evaluate(_REDRAW, [lat, lon, 17])
+                page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+                page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
+                box = page.locator(MAP_IFRAME).bounding_box()
+                point = frame.evaluate(_CLIENT_POINT, [lat, lon])
+                t0 = time.perf_counter()
+                page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=90_000)
+                print(f"click on parcel {pid} at zoom 17: detail panel filled in {time.perf_counter() - t0:.2f} s "
+                      "(a rerun of the page; includes streamlit-folium's 250 ms debounce)")
                 browser.close()
         finally:
             proc.terminate()
