@@ -102,10 +102,10 @@ def check_upload_size(size: int, filename: str, *, server_mb: int | None = None)
     if size > limit * 1024 * 1024:
         mb = size / 1024 / 1024
         raise InputFileError(
-            f"{filename} is {mb:.1f} MB, more than the upload limit of {limit} MB. "
+            f"{filename} is {mb:.2f} MB, more than the upload limit of {limit} MB. "
             "Clip the layer to the district, or ask the administrator to raise HULI_MAX_UPLOAD_MB "
             "(and server.maxUploadSize in .streamlit/config.toml, the server's ceiling).",
-            f"{filename} 大小为 {mb:.1f} MB，超过上传上限 {limit} MB。请按区界裁剪图层，"
+            f"{filename} 大小为 {mb:.2f} MB，超过上传上限 {limit} MB。请按区界裁剪图层，"
             "或请管理员调高 HULI_MAX_UPLOAD_MB（以及服务器上限 .streamlit/config.toml 中的 server.maxUploadSize）。",
         )
 

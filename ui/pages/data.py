@@ -46,6 +46,10 @@ def _upload_form(lang: str) -> None:
     mb = upload_limit_mb(server_mb)
     st.subheader(t("data.upload_header", lang))
     st.caption(t("data.upload_help", lang, mb=mb))
+    # the uploader's own "200MB per file" line states the server's ceiling, not the app's limit
+    # (and only in English): the caption above says the limit and the formats in the UI language
+    st.html(f"<style>.st-key-{state.UPLOAD} [data-testid='stFileUploaderDropzoneInstructions'] "
+            "{ display: none; }</style>")
     with st.form("upload_form"):
         file = st.file_uploader(
             t("data.file", lang), type=["gpkg", "geojson", "json", "zip", "csv"], key=state.UPLOAD
