@@ -19,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shapely
 from e2e_support import ARTIFACTS, ROOT, PageProbe
@@ -54,14 +55,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def seed_workspace(workspace: Path, n: int = N_PARCELS) -> tuple[str, tuple[float, float]]:
-    """Store ``n`` generated parcels as the active upload; returns (a parcel id, its lon/lat)."""
+def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) -> tuple[str, tuple[float, float]]:
+    """Store ``n`` generated parcels as the active upload; returns (a parcel id, its lon/lat).
+
+    ``dense`` packs them into 16 m squares on a 20 m lattice around Huli's centre (a worst
+    case for the parcels-in-view path: some 16,000 parcels in a zoom-15 view).
+    """
     sys.path.insert(0, str(ROOT))
     os.environ["HULI_WORKSPACE"] = str(workspace)
     from geodata.generate import generate_parcels
     from ui import workspace as ws
 
     frame = generate_parcels(n, seed=11)
+    if dense:
+        side = int(np.ceil(np.sqrt(n)))
+        i = np.arange(n)
+        x0 = 118.10 + (i % side) * 20.0 / 101_300.0  # metres to degrees of longitude at 24.5° N
+        y0 = 24.48 + (i // side) * 20.0 / 110_800.0
+        frame = frame.set_geometry(shapely.box(x0, y0, x0 + 16.0 / 101_300.0, y0 + 16.0 / 110_800.0), crs="EPSG:4326")
     assert str(ws.workspace_dir()) == str(workspace)
     ws.save_parcels(UPLOAD_ID, frame)
     ws.write_options(UPLOAD_ID, {"filename": f"generated_{n}.gpkg"})
