@@ -199,3 +199,12 @@ def test_large_layer_grid_then_parcels_in_view(large_app: tuple[str, str, tuple[
     out = frame.evaluate(_COUNTS)
     assert out["parcels"] == 0 and out["drawn"] == 0
     assert probe.external_requests() == []
+
+
+def test_large_layer_on_the_overview_page(large_app: tuple[str, str, tuple[float, float]], probe: PageProbe) -> None:
+    url, _, _ = large_app
+    probe.page.goto(url + "/")
+    frame = _map_frame(probe.page)
+    out = frame.evaluate(_COUNTS)
+    assert out["mode"] == "grid" and out["cells"] > 100 and out["parcels"] == 0
+    assert probe.external_requests() == []
