@@ -457,19 +457,13 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
 def _map_payload(parcels: Any) -> tuple[int, list[str]]:
     """UTF-8 bytes the parcel layer adds to the map page (theme ``land_use``), and its layer classes.
 
-    The group :func:`ui.mapview.parcel_group` builds is rendered into an otherwise empty page
-    and the empty page's size subtracted, so whatever form the layer takes (compact payload,
-    overview grid for large layers) is counted with its script.
+    The one place outside ``ui/`` that reaches into the UI: the benchmark measures what the
+    app sends to the browser, so this stage imports :mod:`ui.payload` (and with it folium)
+    when it runs; no analysis function does.
     """
-    from branca.element import Figure
+    from ui.payload import parcel_layer_payload
 
-    from ui.mapview import parcel_group  # the UI's own layer; folium comes with it
-
-    group, _legend = parcel_group(parcels, theme="land_use")
-    page = Figure()
-    page.add_child(group)
-    size = len(page.render().encode("utf-8")) - len(Figure().render().encode("utf-8"))
-    return size, sorted({type(child).__name__ for child in group._children.values()})
+    return parcel_layer_payload(parcels, theme="land_use")
 
 
 # --- orchestration -------------------------------------------------------------------------------

@@ -47,9 +47,10 @@ from pyproj.exceptions import CRSError as PyprojCRSError
 
 from analysis._export_schema import MEANINGS, field_spec, header
 from analysis._shp_names import shapefile_names
-from core.errors import ConfigError, CRSError
+from core.errors import ConfigError, CRSError, InputFileError
 
 __all__ = [
+    "output_folder",
     "FormatInfo",
     "FORMATS",
     "RasterLayer",
@@ -931,3 +932,22 @@ def _ensure_spatial_index(engine: Any, schema: str, table: str, column: str) -> 
         conn.execute(sqlalchemy.text(
             f"CREATE INDEX IF NOT EXISTS {index} ON {prep.quote(schema)}.{prep.quote(table)} "
             f"USING GIST ({prep.quote(column)})"))
+
+
+def output_folder(path: str | Path) -> Path:
+    """``path`` as an existing folder (created when missing) for a command's output files.
+
+    Raises
+    ------
+    InputFileError
+        The folder cannot be created; the message names it and the reason.
+    """
+    out = Path(path)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputFileError(
+            f"cannot create the output folder {str(out)!r}: {err.strerror}; choose a writable --out folder",
+            f"无法创建输出文件夹 {str(out)!r}：{err.strerror}；请指定可写的 --out 文件夹",
+        ) from err
+    return out

@@ -34,7 +34,7 @@ import pandas as pd
 
 from analysis.efficiency import EfficiencyProfile
 from analysis.expiry import resolve_as_of
-from analysis.export import export_layer
+from analysis.export import export_layer, output_folder
 from analysis.pipeline import analyse
 from analysis.recommend import DemonstrationAdvice
 from analysis.summary import jsonable, summarise
@@ -217,14 +217,7 @@ def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:
     list of Path
         The files written.
     """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputFileError(
-            f"cannot create the output folder {str(out)!r}: {err.strerror}; choose a writable --out folder",
-            f"无法创建输出文件夹 {str(out)!r}：{err.strerror}；请指定可写的 --out 文件夹",
-        ) from err
+    out = output_folder(out_dir)
     written = [
         export_layer(result.parcels, out / "parcels.geojson", fmt="geojson"),
         export_layer(result.zones, out / "zones.geojson", fmt="geojson"),

@@ -30,6 +30,7 @@ from analysis.airport import (
     write_height_geotiff,
 )
 from analysis.compare import compare_scenarios, comparison_document
+from analysis.export import output_folder
 from analysis.heights import parcel_height_limits
 from analysis.scenario import (
     Scenario,
@@ -38,7 +39,7 @@ from analysis.scenario import (
     scenario_assumptions,
     scenario_timeline,
 )
-from core.errors import ConfigError, InputFileError
+from core.errors import ConfigError
 from core.settings import get_settings
 
 __all__ = [
@@ -105,21 +106,9 @@ def district_height_surface(
     return cached_height_surface(inputs.runway, inputs.params, bounds=bounds, cell_size=cell_size, crs=crs)
 
 
-def _out_dir(out_dir: str | Path) -> Path:
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InputFileError(
-            f"cannot create the output folder {str(out)!r}: {err.strerror}; choose a writable --out folder",
-            f"无法创建输出文件夹 {str(out)!r}：{err.strerror}；请指定可写的 --out 文件夹",
-        ) from err
-    return out
-
-
 def write_comparison(frame: pd.DataFrame, document: dict[str, Any], out_dir: str | Path) -> list[Path]:
     """Write ``comparison.csv`` (UTF-8 with BOM, for spreadsheet programs) and ``comparison.json``."""
-    out = _out_dir(out_dir)
+    out = output_folder(out_dir)
     csv_path, json_path = out / "comparison.csv", out / "comparison.json"
     tmp = csv_path.with_name(csv_path.name + ".tmp")
     frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
@@ -148,7 +137,7 @@ def run_comparison(
 
 def write_height_limit(raster: HeightRaster, out_dir: str | Path, *, params: OLSParams, label: str) -> Path:
     """Write ``height_limit.tif`` (permitted height, m above the aerodrome elevation)."""
-    out = _out_dir(out_dir)
+    out = output_folder(out_dir)
     return write_height_geotiff(out / "height_limit.tif", raster.array, raster.transform, raster.crs, NODATA,
                                 tags={"source": params.source, "edition": params.edition, "scenario": label})
 
