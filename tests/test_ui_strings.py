@@ -86,3 +86,16 @@ def test_english_mode_shows_no_chinese(page: str) -> None:
         if CJK.search(rest):
             found.append(text)
     assert found == []
+
+
+def test_labels_looked_up_by_computed_keys_exist() -> None:
+    from ui import i18n
+    from ui.downloads import CRS_CHOICES
+    from ui.pages.airport import _SCOPES
+
+    keys = [f"dl.crs.{c.split(':')[-1]}" for c in CRS_CHOICES]
+    keys += [f"ap.scope.{s}" for s in _SCOPES]
+    keys += [f"data.col.{c}" for c in ("row", "parcel_id", "code", "severity", "message", "action", "field", "value",
+                                       "n")]
+    keys += ["ap.on_schedule", "ap.delayed", "ap.custom"]
+    assert [k for k in keys if k not in i18n.TEXT] == []
