@@ -8,38 +8,11 @@ makes is recorded; tests assert none leaves localhost.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, PageProbe
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout:.0f} s")
+from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PageProbe, running_app
 
 
 @pytest.fixture(scope="session")
@@ -51,30 +24,8 @@ def e2e_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def app_url(e2e_workspace: Path) -> Iterator[str]:
     """Base URL of a running app; the server is stopped at the end of the session."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_TOKEN"}
-    env["HULI_WORKSPACE"] = str(e2e_workspace)
-    env["PYTHONPATH"] = str(ROOT)
-    log = (ARTIFACTS / "e2e-streamlit.log")
-    ARTIFACTS.mkdir(exist_ok=True)
-    exe = Path(sys.executable).with_name("streamlit")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(exe), "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+    with running_app(e2e_workspace, ARTIFACTS / "e2e-streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

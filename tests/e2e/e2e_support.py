@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,3 +46,54 @@ class PageProbe:
             if parts.hostname not in LOCAL_HOSTS:
                 out.append(url)
         return out
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode} before it was healthy (see {log})")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout:.0f} s (see {log})")
+
+
+@contextlib.contextmanager
+def running_app(workspace: Path, log: Path, **env_extra: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free localhost port with ``workspace``; yields its base URL.
+
+    Extra keyword arguments are environment variables for the server (e.g.
+    ``HULI_MAX_UPLOAD_MB="1"``). The server is stopped when the block ends.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_TOKEN"}
+    env.update(HULI_WORKSPACE=str(workspace), PYTHONPATH=str(ROOT), **env_extra)
+    port = _free_port()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc, log)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)

@@ -66,72 +66,56 @@ def payload_figures() -> None:
 
 
 def browser_figures() -> None:
-    from conftest import _free_port, _wait_healthy
-    from e2e_support import CHROMIUM, CHROMIUM_ARGS
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS, running_app
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
         print("Chromium missing: apt-get install -y chromium fonts-noto-cjk")
         return
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    import subprocess
-
-    with tempfile.TemporaryDirectory() as ws:
-        env = {**os.environ, "HULI_WORKSPACE": ws, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        try:
-            _wait_healthy(url, proc)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                for label, path in (("cold (first visit, analysis not cached)", "/parcels"),
-                                    ("warm (cached analysis)", "/parcels")):
-                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                    t0 = time.perf_counter()
-                    page.goto(url + path)
-                    count = _wait_parcels(page, lambda n: n > 100)
-                    print(f"time to first map, {label}: {time.perf_counter() - t0:.2f} s ({count} parcels drawn)")
-                    page.close()
+    with tempfile.TemporaryDirectory() as ws, running_app(Path(ws), Path(ws) / "streamlit.log") as url:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for label, path in (("cold (first visit, analysis not cached)", "/parcels"),
+                                ("warm (cached analysis)", "/parcels")):
                 page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                page.goto(url + "/parcels")
-                total = _wait_parcels(page, lambda n: n > 100)
-                _idle(page)
-                page.get_by_test_id("stMultiSelect").nth(1).click()
                 t0 = time.perf_counter()
-                page.get_by_role("option", name="工业用地").click()
-                filtered = _wait_parcels(page, lambda n: 0 < n < total)
-                print(f"filter change (land use = industrial): map updated in {time.perf_counter() - t0:.2f} s "
-                      f"({total} -> {filtered} parcels)")
-                page.keyboard.press("Escape")
+                page.goto(url + path)
+                count = _wait_parcels(page, lambda n: n > 100)
+                print(f"time to first map, {label}: {time.perf_counter() - t0:.2f} s ({count} parcels drawn)")
+                page.close()
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(url + "/parcels")
+            total = _wait_parcels(page, lambda n: n > 100)
+            _idle(page)
+            page.get_by_test_id("stMultiSelect").nth(1).click()
+            t0 = time.perf_counter()
+            page.get_by_role("option", name="工业用地").click()
+            filtered = _wait_parcels(page, lambda n: 0 < n < total)
+            print(f"filter change (land use = industrial): map updated in {time.perf_counter() - t0:.2f} s "
+                  f"({total} -> {filtered} parcels)")
+            page.keyboard.press("Escape")
+            _idle(page)
+            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            ids = frame.evaluate("() => { var ids = []; window.map.eachLayer(function (l) { if (l.feature &&"
+                                 " l.feature.properties && l.feature.properties.parcel_id) {"
+                                 " ids.push(l.feature.properties.parcel_id); } }); ids.sort(); return ids; }")
+            for pid in ids[:3]:
                 _idle(page)
-                frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                ids = frame.evaluate("() => { var ids = []; window.map.eachLayer(function (l) { if (l.feature &&"
-                                     " l.feature.properties && l.feature.properties.parcel_id) {"
-                                     " ids.push(l.feature.properties.parcel_id); } }); ids.sort(); return ids; }")
-                for pid in ids[:3]:
-                    _idle(page)
-                    frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature &&"
-                                   " l.feature.properties && l.feature.properties.parcel_id === pid) {"
-                                   " window.map.fitBounds(l.getBounds(), {maxZoom: 18, animate: false}); } }); }", pid)
-                    page.wait_for_timeout(800)
-                    point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
-                                           " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
-                                           " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"
-                                           " return {x: p.x, y: p.y}; }", pid)
-                    t0 = time.perf_counter()
-                    page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
-                        ".leaflet-container").first.click(position=point)
-                    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
-                    print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
-                          "(includes streamlit-folium's 250 ms debounce)")
-                browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+                frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature &&"
+                               " l.feature.properties && l.feature.properties.parcel_id === pid) {"
+                               " window.map.fitBounds(l.getBounds(), {maxZoom: 18, animate: false}); } }); }", pid)
+                page.wait_for_timeout(800)
+                point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
+                                       " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
+                                       " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"
+                                       " return {x: p.x, y: p.y}; }", pid)
+                t0 = time.perf_counter()
+                page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
+                    ".leaflet-container").first.click(position=point)
+                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
+                print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
+                      "(includes streamlit-folium's 250 ms debounce)")
+            browser.close()
 
 
 def _idle(page: object) -> None:
@@ -204,9 +188,9 @@ def large_payload_figures(n: int = 100_000) -> None:
 
 def large_browser_figures(n: int = 100_000, *, dense: bool = False) -> None:
     """Time to first map and zoom/pan redraws of a large layer in headless Chromium."""
-    from e2e_support import CHROMIUM, CHROMIUM_ARGS
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS, running_app
     from playwright.sync_api import sync_playwright
-    from test_e2e_large_map import _CLIENT_POINT, MAP_IFRAME, seed_workspace, start_app
+    from test_e2e_large_map import _CLIENT_POINT, MAP_IFRAME, seed_workspace
 
     if not CHROMIUM.exists():
         print("Chromium missing: apt-get install -y chromium fonts-noto-cjk")
@@ -221,72 +205,67 @@ def large_browser_figures(n: int = 100_000, *, dense: bool = False) -> None:
             os.environ.pop("HULI_WORKSPACE", None)
         else:
             os.environ["HULI_WORKSPACE"] = saved
-        proc, url = start_app(Path(ws), Path(ws) / "streamlit.log")
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-                for label in ("cold (analysis of the upload not cached)", "warm (cached analysis)"):
-                    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-                    t0 = time.perf_counter()
-                    page.goto(url + "/parcels")
-                    page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
-                    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                    frame.wait_for_function("() => window.__huliParcelView !== undefined"
-                                            " && window.__huliParcelView.redraws > 0", timeout=120_000)
-                    first = time.perf_counter() - t0
-                    state = frame.evaluate("() => window.__huliParcelView")
-                    print(f"time to first map, {label}, /parcels: {first:.2f} s "
-                          f"(mode {state['mode']}, {state['cells']:,} grid cells, zoom "
-                          f"{frame.evaluate('() => window.map.getZoom()')})")
-                    page.close()
+        with running_app(Path(ws), Path(ws) / "streamlit.log") as url, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for label in ("cold (analysis of the upload not cached)", "warm (cached analysis)"):
                 page = browser.new_page(viewport={"width": 1500, "height": 1100})
+                t0 = time.perf_counter()
                 page.goto(url + "/parcels")
                 page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
                 frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-                frame.wait_for_function("() => window.__huliParcelView && window.__huliParcelView.redraws > 0",
-                                        timeout=120_000)
+                frame.wait_for_function("() => window.__huliParcelView !== undefined"
+                                        " && window.__huliParcelView.redraws > 0", timeout=120_000)
+                first = time.perf_counter() - t0
+                state = frame.evaluate("() => window.__huliParcelView")
+                print(f"time to first map, {label}, /parcels: {first:.2f} s "
+                      f"(mode {state['mode']}, {state['cells']:,} grid cells, zoom "
+                      f"{frame.evaluate('() => window.map.getZoom()')})")
+                page.close()
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(url + "/parcels")
+            page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=120_000)
+            frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+            frame.wait_for_function("() => window.__huliParcelView && window.__huliParcelView.redraws > 0",
+                                    timeout=120_000)
+            steps = [
+                ("first zoom-in to 17 (builds offsets and boxes)", lat, lon, 17),
+                ("zoom out to 12 (grid)", lat, lon, 12),
+                ("zoom-in to 17 again", lat, lon, 17),
+                ("pan at 17 by about 500 m", lat + 0.004, lon + 0.003, 17),
+                ("zoom to 16", lat, lon, 16),
+                ("zoom to 15", lat, lon, 15),
+            ]
+            if dense:
                 steps = [
-                    ("first zoom-in to 17 (builds offsets and boxes)", lat, lon, 17),
-                    ("zoom out to 12 (grid)", lat, lon, 12),
-                    ("zoom-in to 17 again", lat, lon, 17),
-                    ("pan at 17 by about 500 m", lat + 0.004, lon + 0.003, 17),
-                    ("zoom to 16", lat, lon, 16),
-                    ("zoom to 15", lat, lon, 15),
+                    ("first zoom-in to 17 (builds offsets and boxes)", lat + 0.01, lon + 0.01, 17),
+                    ("zoom to 16", lat + 0.01, lon + 0.01, 16),
+                    ("zoom to 15 (above the cap: grid)", lat + 0.01, lon + 0.01, 15),
+                    ("zoom to 16 again", lat + 0.01, lon + 0.01, 16),
+                    ("pan at 16 by about 1 km", lat + 0.019, lon + 0.02, 16),
                 ]
-                if dense:
-                    steps = [
-                        ("first zoom-in to 17 (builds offsets and boxes)", lat + 0.01, lon + 0.01, 17),
-                        ("zoom to 16", lat + 0.01, lon + 0.01, 16),
-                        ("zoom to 15 (above the cap: grid)", lat + 0.01, lon + 0.01, 15),
-                        ("zoom to 16 again", lat + 0.01, lon + 0.01, 16),
-                        ("pan at 16 by about 1 km", lat + 0.019, lon + 0.02, 16),
-                    ]
-                for label, la, lo, z in steps:
-                    r = frame.evaluate(_REDRAW, [la, lo, z])
-                    print(f"{label}: parcels chosen in {r['js_ms']:.0f} ms, painted after {r['painted_ms']:.0f} ms "
-                          f"(mode {r['mode']}, {r['in_view']:,} parcels in view, {r['drawn']:,} drawn)")
-                if dense:
-                    # past the cap: what drawing 16,000 parcels at once costs (cap raised for this step)
-                    frame.evaluate("() => { window.__huliParcelView.cap = 20000; }")
-                    r = frame.evaluate(_REDRAW, [lat + 0.01, lon + 0.01, 15])
-                    print(f"zoom to 15 with the cap raised to 20,000: parcels chosen in {r['js_ms']:.0f} ms, painted "
-                          f"after {r['painted_ms']:.0f} ms ({r['in_view']:,} in view, {r['drawn']:,} drawn)")
-                    browser.close()
-                    return
-                frame.evaluate(_REDRAW, [lat, lon, 17])
-                page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-                page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
-                box = page.locator(MAP_IFRAME).bounding_box()
-                point = frame.evaluate(_CLIENT_POINT, [lat, lon])
-                t0 = time.perf_counter()
-                page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=90_000)
-                print(f"click on parcel {pid} at zoom 17: detail panel filled in {time.perf_counter() - t0:.2f} s "
-                      "(a rerun of the page; includes streamlit-folium's 250 ms debounce)")
+            for label, la, lo, z in steps:
+                r = frame.evaluate(_REDRAW, [la, lo, z])
+                print(f"{label}: parcels chosen in {r['js_ms']:.0f} ms, painted after {r['painted_ms']:.0f} ms "
+                      f"(mode {r['mode']}, {r['in_view']:,} parcels in view, {r['drawn']:,} drawn)")
+            if dense:
+                # past the cap: what drawing 16,000 parcels at once costs (cap raised for this step)
+                frame.evaluate("() => { window.__huliParcelView.cap = 20000; }")
+                r = frame.evaluate(_REDRAW, [lat + 0.01, lon + 0.01, 15])
+                print(f"zoom to 15 with the cap raised to 20,000: parcels chosen in {r['js_ms']:.0f} ms, painted "
+                      f"after {r['painted_ms']:.0f} ms ({r['in_view']:,} in view, {r['drawn']:,} drawn)")
                 browser.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+                return
+            frame.evaluate(_REDRAW, [lat, lon, 17])
+            page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
+            box = page.locator(MAP_IFRAME).bounding_box()
+            point = frame.evaluate(_CLIENT_POINT, [lat, lon])
+            t0 = time.perf_counter()
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=90_000)
+            print(f"click on parcel {pid} at zoom 17: detail panel filled in {time.perf_counter() - t0:.2f} s "
+                  "(a rerun of the page; includes streamlit-folium's 250 ms debounce)")
+            browser.close()
 
 
 def main() -> None:

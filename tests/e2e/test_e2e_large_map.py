@@ -10,19 +10,14 @@ an active upload (the way the Data page stores one: ``uploads/<id>/parcels.parqu
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
-from e2e_support import ARTIFACTS, ROOT, PageProbe
+from e2e_support import ARTIFACTS, ROOT, PageProbe, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +42,6 @@ _CLIENT_POINT = """([lat, lon]) => {
     var p = window.map.latLngToContainerPoint([lat, lon]), r = window.map.getContainer().getBoundingClientRect();
     return {x: r.left + p.x, y: r.top + p.y};
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) -> tuple[str, tuple[float, float]]:
@@ -82,36 +71,6 @@ def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) 
     return str(frame["parcel_id"].iloc[0]), (point.x, point.y)
 
 
-def start_app(workspace: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start the app on a free localhost port with ``workspace``; wait until it is healthy."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "TIANDITU_TOKEN"}
-    env.update(HULI_WORKSPACE=str(workspace), PYTHONPATH=str(ROOT))
-    log.parent.mkdir(exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early (see {log})")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            proc.terminate()
-            proc.wait(timeout=15)
-            raise RuntimeError(f"streamlit did not become healthy at {url} (see {log})")
-        time.sleep(0.5)
-
-
 @pytest.fixture(scope="module")
 def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, tuple[float, float]]]:
     """A running app showing a 100,000-parcel upload: (url, a parcel id, its lon/lat)."""
@@ -124,16 +83,8 @@ def large_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
             os.environ.pop("HULI_WORKSPACE", None)
         else:
             os.environ["HULI_WORKSPACE"] = before
-    proc, url = start_app(workspace, ARTIFACTS / "e2e-large-streamlit.log")
-    try:
+    with running_app(workspace, ARTIFACTS / "e2e-large-streamlit.log") as url:
         yield url, pid, lonlat
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def _map_frame(page):  # type: ignore[no-untyped-def]
