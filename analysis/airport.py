@@ -60,6 +60,7 @@ __all__ = [
     "HeightRaster",
     "load_ols_params",
     "permitted_height",
+    "surface_extent",
     "height_surface_raster",
     "write_height_geotiff",
     "read_height_geotiff",
@@ -373,6 +374,33 @@ def permitted_height(x: ArrayLike, y: ArrayLike, *, runway: Runway, params: OLSP
     h = np.where(beside, np.minimum(h, t_app), h)
 
     return np.where(np.isfinite(h), h, np.nan)
+
+
+def surface_extent(runway: Runway, params: OLSParams) -> tuple[float, float, float, float]:
+    """Bounding box ``(minx, miny, maxx, maxy)`` in ``runway.crs`` outside which no surface applies.
+
+    :func:`permitted_height` is NaN everywhere outside it.  In the runway frame the surfaces
+    stay within ``|u| <= max(strip half-length + R, runway half-length + approach distance from
+    the threshold + approach length)`` and ``|v| <= max(R, strip half-width + inner horizontal
+    height / transitional slope, approach half-width at its end + the same)``, where ``R`` is the
+    larger of the inner horizontal radius and the conical surface's outer distance; the box
+    holds that rectangle.  Grids need not extend beyond it.
+    """
+    half = runway.length_m / 2.0
+    strip_half_len = half + params.strip_beyond_runway_end_m
+    reach = max(params.inner_horizontal_radius_m, params.conical_outer_distance_m)
+    rise = params.inner_horizontal_height_m / params.transitional_slope
+    u = max(strip_half_len + reach,
+            half + params.approach_distance_from_threshold_m + params.approach_total_length_m)
+    v = max(reach, params.strip_half_width_m + rise,
+            params.approach_inner_edge_width_m / 2.0 + params.approach_divergence * params.approach_total_length_m
+            + rise)
+    (mx, my), (ax, ay) = runway.midpoint, runway.axis
+    cu = np.array([u, u, -u, -u])
+    cv = np.array([v, -v, v, -v])
+    xs = mx + cu * ax - cv * ay
+    ys = my + cu * ay + cv * ax
+    return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
 
 
 # --- raster -------------------------------------------------------------------------------------

@@ -274,6 +274,13 @@ def _limits_raster(
     arr, transform = _window(raster, shapely.total_bounds(geoms[ok]))
     idx = np.flatnonzero(ok)
     if arr.size:
+        # parcels whose box misses the window own no cell: leave them to the sampling below
+        gb = shapely.bounds(geoms[idx])
+        wx = (transform.c, transform.c + transform.a * arr.shape[1])
+        wy = (transform.f, transform.f + transform.e * arr.shape[0])
+        meets = (gb[:, 2] >= min(wx)) & (gb[:, 0] <= max(wx)) & (gb[:, 3] >= min(wy)) & (gb[:, 1] <= max(wy))
+        idx = idx[meets]
+    if arr.size and idx.size:
         labels = rasterize(
             zip(_geojson_like(geoms[idx]), (idx + 1).astype(np.int32), strict=True),
             out_shape=arr.shape,

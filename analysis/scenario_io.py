@@ -27,6 +27,7 @@ from analysis.airport import (
     Runway,
     cached_height_surface,
     load_ols_params,
+    surface_extent,
     write_height_geotiff,
 )
 from analysis.compare import compare_scenarios, comparison_document
@@ -100,9 +101,23 @@ def _snapped_bounds(frames: list[gpd.GeoDataFrame], crs: str, cell: float) -> tu
 def district_height_surface(
     inputs: AirportInputs, *, parcels: gpd.GeoDataFrame | None = None, cell_size: float = 10.0
 ) -> tuple[HeightRaster, Path]:
-    """The height grid over the district (and the parcels, when they reach beyond it), cached."""
+    """The height grid over the district (and the parcels, when they reach beyond it), cached.
+
+    Parcels widen the grid only up to the surfaces' reach (:func:`analysis.airport.surface_extent`):
+    beyond it every cell would be "no cap", and parcels off the grid are sampled on the surface
+    itself, so the limits are the same with a much smaller grid for layers spread far and wide.
+    """
     crs = get_settings().metric_crs
-    bounds = _snapped_bounds([f for f in (inputs.district, parcels) if f is not None], crs, cell_size)
+    bounds = _snapped_bounds([inputs.district], crs, cell_size)
+    if parcels is not None and len(parcels):
+        p = _snapped_bounds([parcels], crs, cell_size)
+        r = surface_extent(inputs.runway.to_crs(crs), inputs.params)
+        q = (max(p[0], r[0]), max(p[1], r[1]), min(p[2], r[2]), min(p[3], r[3]))
+        if q[0] < q[2] and q[1] < q[3]:
+            bounds = (math.floor(min(bounds[0], q[0]) / cell_size) * cell_size,
+                      math.floor(min(bounds[1], q[1]) / cell_size) * cell_size,
+                      math.ceil(max(bounds[2], q[2]) / cell_size) * cell_size,
+                      math.ceil(max(bounds[3], q[3]) / cell_size) * cell_size)
     return cached_height_surface(inputs.runway, inputs.params, bounds=bounds, cell_size=cell_size, crs=crs)
 
 
