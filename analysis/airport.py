@@ -21,7 +21,7 @@ runway midpoint, ``v`` across it, ``L`` the runway length):
 The permitted height at a point is the lowest surface over it, in metres above the
 aerodrome elevation; NaN where no surface applies (no cap).
 
-Functions here are pure except :func:`write_height_geotiff` and
+Functions here are pure, apart from :func:`write_height_geotiff` and
 :func:`cached_height_surface`, which write files.
 """
 

@@ -474,9 +474,9 @@ def _resolve_crs(file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, boun
         hint_en, hint_zh = _crs_hint(bounds)
         raise CRSError(
             f"{name} has no coordinate reference system (no .prj or CRS definition), so its positions "
-            f"cannot be placed on the map.{hint_en} Declare the CRS (CLI: --crs EPSG:XXXX) or add a .prj.",
+            f"cannot be placed on the map.{hint_en} Declare the CRS (CLI: --crs followed by the EPSG code, e.g. --crs EPSG:4548) or add a .prj.",
             f"{name} 没有坐标系信息（缺少 .prj 或坐标系定义），无法确定位置。{hint_zh}"
-            "请指定坐标系（命令行 --crs EPSG:XXXX）或补充 .prj 文件。",
+            "请指定坐标系（命令行 --crs 加 EPSG 代码，例如 --crs EPSG:4548）或补充 .prj 文件。",
         )
     if gcj02 and not chosen.is_geographic:
         raise CRSError(
