@@ -37,7 +37,9 @@ import pandas as pd
 
 from analysis._labels import label_series
 
-__all__ = ["Rule", "DemonstrationAdvice", "RULES", "PENDING_DEMONSTRATION", "recommend", "rule_table"]
+__all__ = [
+    "Rule", "DemonstrationAdvice", "RULES", "PENDING_DEMONSTRATION", "recommend", "recommendation_text", "rule_table",
+]
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +219,24 @@ RULES: tuple[Rule, ...] = (
         condition_zh="其他规则均不适用",
     ),
 )
+
+
+def recommendation_text(code: str, *, lang: str = "en", demonstration: DemonstrationAdvice | None = None) -> str:
+    """The recommendation sentence of ``code`` in ``lang`` ("zh" or "en"); the code itself if unknown.
+
+    Parameters
+    ----------
+    code
+        A recommendation code as written to ``recommendation``.
+    lang
+        "zh" or "en".
+    demonstration
+        The scenario advice in force, whose code and texts replace the pending rule's.
+    """
+    for rule in _rules_for(demonstration):
+        if rule.code == code:
+            return rule.zh if lang == "zh" else rule.en
+    return code
 
 
 def _rules_for(demonstration: DemonstrationAdvice | None) -> tuple[Rule, ...]:

@@ -101,3 +101,13 @@ def test_index_is_kept() -> None:
     out = recommend(f)
     assert out.index.tolist() == [10, 3]
     assert out["recommendation"].tolist() == ["hq_electronics", "building_economy"]
+
+
+def test_recommendation_text_in_both_languages() -> None:
+    from analysis.recommend import recommendation_text
+
+    assert recommendation_text("reserve_industrial", lang="en").startswith("Keep industrial use as a reserve parcel")
+    assert "储备地块" in recommendation_text("reserve_industrial", lang="zh")
+    assert recommendation_text("no_such_code") == "no_such_code"
+    advice = DemonstrationAdvice("demonstration_test_road", "先建测试道路", "Build the test road first", "year 2027")
+    assert recommendation_text("demonstration_test_road", demonstration=advice) == "Build the test road first"

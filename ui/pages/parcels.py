@@ -8,6 +8,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from analysis.recommend import recommendation_text
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from ui import data, state
 from ui.downloads import parcel_downloads
@@ -100,7 +101,9 @@ def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
     row = hit.iloc[0]
     st.code(str(row["parcel_id"]), language=None)
     if "recommendation_zh" in row.index or "recommendation" in row.index:
-        rec = row.get("recommendation_zh") if lang == "zh" else row.get("recommendation")
+        code = row.get("recommendation")
+        rec = row.get("recommendation_zh") if lang == "zh" else (
+            recommendation_text(code, lang="en") if isinstance(code, str) else None)
         st.text(f"{t('detail.recommendation', lang)}{t('colon', lang)}{rec if isinstance(rec, str) else '—'}")
     if "recommendation_rule" in row.index:
         rule = row.get("recommendation_rule_zh") if lang == "zh" else None
