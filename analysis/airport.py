@@ -36,6 +36,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,11 +44,14 @@ import geopandas as gpd
 import numpy as np
 import pyproj
 import rasterio
+import rasterio.errors
 import rasterio.shutil
+import shapely
 from affine import Affine
 from numpy.typing import ArrayLike, NDArray
 from rasterio.io import MemoryFile
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from analysis import _yamlconfig as cfg
 from core.errors import ConfigError, CRSError, SchemaError
@@ -61,6 +65,9 @@ __all__ = [
     "load_ols_params",
     "permitted_height",
     "surface_extent",
+    "surface_footprint",
+    "PlanarPiece",
+    "planar_pieces",
     "height_surface_raster",
     "write_height_geotiff",
     "read_height_geotiff",
@@ -74,7 +81,7 @@ log = logging.getLogger(__name__)
 NODATA: float = -9999.0
 
 _DEFAULT_OLS = cfg.CONFIG_DIR / "ols_annex14.yaml"
-_ROW_BLOCK = 256  # rows evaluated at once when building a raster (bounds memory use)
+_ROW_BLOCK = 64  # rows evaluated at once when building a raster (bounds memory use, fits the footprint)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -376,6 +383,91 @@ def permitted_height(x: ArrayLike, y: ArrayLike, *, runway: Runway, params: OLSP
     return np.where(np.isfinite(h), h, np.nan)
 
 
+@dataclass(frozen=True)
+class PlanarPiece:
+    """A convex polygon of the runway frame over which a surface is the plane ``c0 + cu·u + cv·v``."""
+
+    polygon: Polygon
+    c0: float
+    cu: float
+    cv: float
+
+
+def _approach_polygon(av: list[tuple[float, float]], end: float, offset: float, side: float = 1.0) -> Polygon:
+    """Polygon of the runway frame from ``(a, v)`` corners beyond runway end ``end`` (±1)."""
+    pts = [(end * (offset + a), side * v) for a, v in av]
+    return Polygon([p for i, p in enumerate(pts) if i == 0 or p != pts[i - 1]])
+
+
+def planar_pieces(runway: Runway, params: OLSParams) -> list[PlanarPiece]:
+    """The surfaces other than the inner horizontal and conical, as convex pieces of the runway frame.
+
+    Over each piece the surface is the plane ``c0 + cu·u + cv·v``; the strip and its
+    transitional surface, and per runway end and approach section the approach surface and
+    its two transitional surfaces (where the approach lies below the inner horizontal).
+    """
+    half = runway.length_m / 2.0
+    strip_u = half + params.strip_beyond_runway_end_m
+    ws, st, ih = params.strip_half_width_m, params.transitional_slope, params.inner_horizontal_height_m
+    top = ws + ih / st
+    pieces = [PlanarPiece(shapely.box(-strip_u, -ws, strip_u, ws), 0.0, 0.0, 0.0)]
+    for side in (1.0, -1.0):
+        pieces.append(PlanarPiece(shapely.box(-strip_u, min(side * ws, side * top), strip_u, max(side * ws, side * top)),
+                             -ws * st, 0.0, side * st))
+
+    total, w0, div = params.approach_total_length_m, params.approach_inner_edge_width_m / 2.0, params.approach_divergence
+    offset = half + params.approach_distance_from_threshold_m  # u of the inner edge
+    knots = [0.0]
+    for length, _slope in params.approach_sections:
+        knots.append(knots[-1] + length)
+    knots = sorted({min(k, total) for k in [*knots, total]})
+
+    def happ(a: float) -> float:
+        return float(_approach_height(np.asarray(a, dtype=np.float64), params))
+
+    for end in (1.0, -1.0):
+        for a0, a1 in pairwise(knots):
+            f0, f1 = happ(a0), happ(a1)
+            s = (f1 - f0) / (a1 - a0)
+            hw0, hw1 = w0 + div * a0, w0 + div * a1
+            # approach: h = f0 + s·(a − a0) with a = end·u − offset
+            pieces.append(PlanarPiece(_approach_polygon([(a0, -hw0), (a1, -hw1), (a1, hw1), (a0, hw0)], end, offset),
+                                 f0 - s * (a0 + offset), end * s, 0.0))
+            if f0 >= ih:
+                continue
+            # transitional beside it, up to the inner horizontal height:
+            # h = happ(a) + (|v| − hw(a))·st, between v = hw(a) and v = hw(a) + (ih − happ(a))/st
+            b1 = a1 if f1 <= ih else a0 + (ih - f0) / s
+            g1 = f0 + s * (b1 - a0)
+            hb1 = w0 + div * b1
+            k_a = s - st * div
+            for side in (1.0, -1.0):
+                poly = _approach_polygon([(a0, hw0), (b1, hb1), (b1, hb1 + (ih - g1) / st), (a0, hw0 + (ih - f0) / st)],
+                                        end, offset, side)
+                pieces.append(PlanarPiece(poly, f0 - s * a0 - st * w0 - k_a * offset, end * k_a, side * st))
+    return pieces
+
+
+def surface_footprint(runway: Runway, params: OLSParams, *, margin: float = 0.0) -> BaseGeometry:
+    """Polygon in ``runway.crs`` holding every point where :func:`permitted_height` is not NaN.
+
+    The union of the inner horizontal and conical surfaces (within the larger of their radii
+    of the segment between the strip ends) and the planar pieces (:func:`planar_pieces`),
+    widened by ``margin`` metres plus the largest gap between a circle and its polygon.
+    """
+    half_len = runway.length_m / 2.0 + params.strip_beyond_runway_end_m
+    reach = max(params.inner_horizontal_radius_m, params.conical_outer_distance_m)
+    quad_segs = 32
+    sagitta = reach * (1.0 - math.cos(math.pi / (4 * quad_segs)))  # circle vs its inscribed polygon
+    parts = [LineString([(-half_len, 0.0), (half_len, 0.0)]).buffer(reach, quad_segs=quad_segs)]
+    parts.extend(p.polygon for p in planar_pieces(runway, params))
+    local = shapely.union_all(parts).buffer(margin + sagitta, quad_segs=quad_segs)
+    (mx, my), (ax, ay) = runway.midpoint, runway.axis
+    # back from the runway frame: x = mx + u·ax − v·ay, y = my + u·ay + v·ax
+    return shapely.transform(local, lambda uv: np.column_stack([mx + uv[:, 0] * ax - uv[:, 1] * ay,
+                                                                my + uv[:, 0] * ay + uv[:, 1] * ax]))
+
+
 def surface_extent(runway: Runway, params: OLSParams) -> tuple[float, float, float, float]:
     """Bounding box ``(minx, miny, maxx, maxy)`` in ``runway.crs`` outside which no surface applies.
 
@@ -460,11 +552,21 @@ def height_surface_raster(
     minx, _, _, maxy = bounds
     transform = Affine(cell_size, 0.0, minx, 0.0, -cell_size, maxy)
     xs = minx + (np.arange(cols, dtype=np.float64) + 0.5) * cell_size
-    out = np.empty((rows, cols), dtype=np.float32)
+    out = np.full((rows, cols), np.nan, dtype=np.float32)
+    # evaluate, band by band, only the columns the surfaces reach (the rest stays NaN)
+    footprint = surface_footprint(rw, params, margin=cell_size)
     for r0 in range(0, rows, _ROW_BLOCK):
         r1 = min(rows, r0 + _ROW_BLOCK)
         ys = maxy - (np.arange(r0, r1, dtype=np.float64) + 0.5) * cell_size
-        out[r0:r1] = permitted_height(xs[None, :], ys[:, None], runway=rw, params=params)
+        band = shapely.clip_by_rect(footprint, minx, maxy - r1 * cell_size, minx + cols * cell_size,
+                                    maxy - r0 * cell_size)
+        if band.is_empty:
+            continue
+        bx0, _, bx1, _ = band.bounds
+        c0 = max(0, int(np.floor((bx0 - minx) / cell_size)))
+        c1 = min(cols, int(np.ceil((bx1 - minx) / cell_size)) + 1)
+        if c1 > c0:
+            out[r0:r1, c0:c1] = permitted_height(xs[None, c0:c1], ys[:, None], runway=rw, params=params)
     log.info("height surface %dx%d cells at %.1f m built in %.2f s", rows, cols, cell_size,
              time.perf_counter() - started)
     return HeightRaster(out, transform, str(crs))
@@ -506,7 +608,7 @@ def write_height_geotiff(
                 dst.set_band_description(1, "permitted height (m above aerodrome elevation)")
             with mem.open() as src:
                 rasterio.shutil.copy(src, tmp_name, driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
-                                     BLOCKSIZE="256", OVERVIEW_RESAMPLING="NEAREST")
+                                     BLOCKSIZE="256", OVERVIEW_RESAMPLING="NEAREST", NUM_THREADS="ALL_CPUS")
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, path)
     finally:
@@ -518,7 +620,9 @@ def write_height_geotiff(
 def read_height_geotiff(path: str | Path) -> HeightRaster:
     """Read a grid written by :func:`write_height_geotiff` (nodata back to NaN)."""
     with rasterio.open(path) as src:
-        arr = src.read(1, masked=True).astype(np.float32).filled(np.nan)
+        arr = src.read(1, out_dtype="float32")
+        if src.nodata is not None and not np.isnan(src.nodata):
+            arr[arr == np.float32(src.nodata)] = np.nan
         crs = src.crs.to_string() if src.crs else ""
         return HeightRaster(arr, src.transform, crs)
 
@@ -561,9 +665,38 @@ def cached_height_surface(
     key = surface_cache_key(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
     path = folder / f"height_{key}.tif"
     if path.exists():
-        log.info("height surface read from cache %s", path)
-        return read_height_geotiff(path), path
+        try:
+            cached = read_height_geotiff(path)
+        except rasterio.errors.RasterioError as exc:  # a damaged cache file is rebuilt, not fatal
+            log.warning("height surface cache %s unreadable (%s): building it again", path, exc)
+        else:
+            log.info("height surface read from cache %s", path)
+            return cached, path
     raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
-    write_height_geotiff(path, raster.array, raster.transform, raster.crs, NODATA,
-                         tags={"source": params.source, "edition": params.edition})
+    _write_cache_geotiff(path, raster, tags={"source": params.source, "edition": params.edition})
     return raster, path
+
+
+def _write_cache_geotiff(path: Path, raster: HeightRaster, *, tags: Mapping[str, str]) -> None:
+    """A plain tiled GeoTIFF (ZSTD, NaN as nodata): several times faster to write and read than the COG.
+
+    The cache is the product's own file; exports for other GIS use :func:`write_height_geotiff`.
+
+    Written to a temporary name and renamed, so a concurrent reader never sees half a file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows, cols = raster.array.shape
+    profile = {"driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",
+               "crs": raster.crs, "transform": raster.transform, "nodata": np.nan, "tiled": True,
+               "blockxsize": 256, "blockysize": 256, "compress": "ZSTD"}
+    fd, tmp_name = tempfile.mkstemp(suffix=".tif", dir=path.parent)
+    os.close(fd)
+    try:
+        with rasterio.open(tmp_name, "w", **profile) as dst:
+            dst.write(raster.array.astype(np.float32, copy=False), 1)
+            dst.update_tags(units="m above aerodrome elevation", **tags)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    finally:
+        if os.path.exists(tmp_name):
+            os.remove(tmp_name)

@@ -30,7 +30,7 @@ import logging
 import os
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ __all__ = [
     "export_bytes",
     "export_postgis",
     "to_geojson_bytes",
+    "write_geojson",
 ]
 
 log = logging.getLogger(__name__)
@@ -296,11 +297,15 @@ def _python_columns(attrs: pd.DataFrame, *, date_format: str = "iso") -> dict[st
         elif kind == "float":
             arr = pd.to_numeric(s, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
             missing = ~np.isfinite(arr)
-            values = pd.Series(arr.tolist(), index=s.index, dtype=object)
+            out[name] = _nullable(arr.tolist(), missing)
+            continue
         elif kind == "int":
             values = pd.to_numeric(s, errors="coerce").astype("Int64").astype(object)
         elif kind == "bool":
             values = s.astype("boolean").astype(object)
+        elif pd.api.types.is_string_dtype(s.dtype) and not pd.api.types.is_object_dtype(s.dtype):
+            out[name] = s.to_numpy(dtype=object, na_value=None).tolist()  # str or None already
+            continue
         else:
             values = s.astype(object).map(_text)
         out[name] = _nullable(values.tolist(), missing)
@@ -308,6 +313,10 @@ def _python_columns(attrs: pd.DataFrame, *, date_format: str = "iso") -> dict[st
 
 
 # --- GeoJSON (RFC 7946) ---------------------------------------------------------------------
+
+
+#: Features converted and serialised at a time by the GeoJSON writer (bounds its memory).
+GEOJSON_CHUNK = 20_000
 
 
 def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMALS) -> bytes:
@@ -319,6 +328,20 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMAL
     (NaN, NaT, <NA>, ±inf) ``null``; Chinese text stays UTF-8 (no ``\\u`` escapes).
     A ``bbox`` of the whole collection is included.
     """
+    return b"".join(geojson_chunks(frame, decimals=decimals))
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, *, decimals: int = GEOJSON_DECIMALS) -> Path:
+    """Write :func:`to_geojson_bytes` to ``path`` a chunk at a time (memory grows with the chunk, not the layer)."""
+    path = Path(path)
+    with path.open("wb") as fh:
+        for chunk in geojson_chunks(frame, decimals=decimals):
+            fh.write(chunk)
+    return path
+
+
+def geojson_chunks(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMALS) -> Iterator[bytes]:
+    """The bytes of :func:`to_geojson_bytes`, in pieces of at most :data:`GEOJSON_CHUNK` features."""
     gdf = _in_crs(frame, "EPSG:4326")
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     rounded = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
@@ -329,27 +352,31 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMAL
         log.warning("%d geometries invalid at %d decimals made valid for RFC 7946 output", int(bad.sum()), decimals)
         fixed = shapely.set_precision(shapely.make_valid(geoms[bad]), 10.0**-decimals)
         rounded[bad] = shapely.transform(fixed, lambda xy: np.round(xy, decimals))
-    geoms = rounded
-    geoms = shapely.orient_polygons(geoms, exterior_cw=False)
-    texts = shapely.to_geojson(geoms)
-    texts[shapely.is_empty(geoms)] = None  # RFC 7946 3.2: a feature without geometry has null
-    columns = _python_columns(_attributes(gdf))
-    names = list(columns)
-    rows = zip(*columns.values(), strict=True) if names else ([] for _ in range(len(gdf)))
-    features = [
-        {
-            "type": "Feature",
-            "properties": dict(zip(names, row, strict=True)),
-            "geometry": orjson.Fragment(text) if text is not None else None,
-        }
-        for row, text in zip(rows, texts, strict=True)
-    ]
-    collection: dict[str, Any] = {"type": "FeatureCollection"}
-    present = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
-    if len(present):
-        collection["bbox"] = [round(float(v), decimals) for v in shapely.total_bounds(present)]
-    collection["features"] = features
-    return orjson.dumps(collection, option=orjson.OPT_SERIALIZE_NUMPY)
+    geoms = shapely.orient_polygons(rounded, exterior_cw=False)
+    empty = shapely.is_empty(geoms) | shapely.is_missing(geoms)
+    head: dict[str, Any] = {"type": "FeatureCollection"}
+    if not empty.all():
+        head["bbox"] = [round(float(v), decimals) for v in shapely.total_bounds(geoms[~empty])]
+    yield orjson.dumps(head)[:-1] + b',"features":['
+    attrs = _attributes(gdf)
+    names = list(attrs.columns)
+    for start in range(0, len(gdf), GEOJSON_CHUNK):
+        stop = min(start + GEOJSON_CHUNK, len(gdf))
+        texts = shapely.to_geojson(geoms[start:stop])
+        texts[empty[start:stop]] = None  # RFC 7946 3.2: a feature without geometry has null
+        columns = _python_columns(attrs.iloc[start:stop])
+        rows = zip(*columns.values(), strict=True) if names else ([] for _ in range(stop - start))
+        features = [
+            {
+                "type": "Feature",
+                "properties": dict(zip(names, row, strict=True)),
+                "geometry": orjson.Fragment(text) if text is not None else None,
+            }
+            for row, text in zip(rows, texts, strict=True)
+        ]
+        body = orjson.dumps(features, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1]
+        yield (b"," + body) if start else body
+    yield b"]}"
 
 
 # --- GDAL-backed vector writers -------------------------------------------------------------
@@ -712,7 +739,7 @@ def _write_vector(data: gpd.GeoDataFrame | pd.DataFrame, path: Path, *, info: Fo
         raise ConfigError("A table without geometry has no CRS to convert; drop --crs.",
                           "无几何的表格没有坐标系可转换；请去掉坐标系参数。")
     if info.key == "geojson":
-        path.write_bytes(to_geojson_bytes(frame))
+        write_geojson(frame, path)
     elif info.key == "geojson-legacy":
         precision = "7" if pyproj.CRS(frame.crs).is_geographic else "3"
         _unlink(path)

@@ -48,7 +48,13 @@ from shapely.ops import substring
 
 from analysis import _yamlconfig as cfg
 from analysis.airport import HeightRaster, OLSParams, Runway, height_surface_raster
-from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
+from analysis.heights import (
+    BuildabilityParams,
+    buildable_floor_area,
+    load_buildability,
+    metric_area_m2,
+    parcel_height_limits,
+)
 from analysis.recommend import DemonstrationAdvice
 from core.errors import ConfigError, CRSError, SchemaError
 from core.settings import GEOGRAPHIC_CRS, get_settings
@@ -687,7 +693,7 @@ def _reserve_parcels(parcels: gpd.GeoDataFrame, scenario: Scenario, metric_crs: 
     mask = parcels["recommendation"].isin(scenario.placement.incubation_recommendations) & (zone == "incubation")
     sel = parcels[mask]
     out = pd.DataFrame({"parcel_id": sel["parcel_id"].astype(str).to_numpy(),
-                        "area_ha": sel.geometry.to_crs(metric_crs).area.to_numpy() / _HA})
+                        "area_ha": metric_area_m2(sel, metric_crs).to_numpy() / _HA})
     return out.sort_values(["area_ha", "parcel_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -740,7 +746,7 @@ def scenario_timeline(
         Floor-area assumptions (default: the packaged file).
     height_limits
         Precomputed ``height_limit_m`` with the airport operating (default: computed
-        with :func:`analysis.heights.parcel_height_limits`, raster method).
+        with :func:`analysis.heights.parcel_height_limits`, exact analytic method).
 
     Returns
     -------
@@ -758,7 +764,7 @@ def scenario_timeline(
     buildability = buildability or load_buildability()
     if height_limits is None:
         height_limits = parcel_height_limits(parcels_analysed, runway=runway, params=params)
-    area_m2 = parcels_analysed.geometry.to_crs(metric).area
+    area_m2 = metric_area_m2(parcels_analysed, metric)
     capped = buildable_floor_area(parcels_analysed, height_limit=height_limits, aerodrome_elevation_m=runway.elevation_m,
                                   params=buildability, metric_crs=metric, area_m2=area_m2)
     lifted = buildable_floor_area(parcels_analysed, height_limit=pd.Series(np.nan, index=parcels_analysed.index),
@@ -1120,8 +1126,8 @@ def apply_scenario_year(
     cell_size
         Cell size of the grid built here.
     height_limits
-        ``height_limit_m`` with the airport operating, when already computed on ``raster``
-        (saves the rasterisation).
+        ``height_limit_m`` with the airport operating, when already computed (by default
+        :func:`analysis.heights.parcel_height_limits`, exact analytic method).
 
     Returns
     -------
@@ -1141,7 +1147,7 @@ def apply_scenario_year(
         raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=metric)
     if height_limit_active(scenario, year):
         if height_limits is None:
-            limits = parcel_height_limits(frame, runway=runway, params=params, method="raster", raster=raster)
+            limits = parcel_height_limits(frame, runway=runway, params=params)
         else:
             limits = height_limits.reindex(frame.index).astype("float64").rename("height_limit_m")
         year_raster = raster

@@ -209,7 +209,7 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
 
     inputs = inputs or load_airport_inputs()
     grid, _ = district_height_surface(inputs, parcels=result.parcels)
-    limits = parcel_height_limits(result.parcels, runway=inputs.runway, params=inputs.params, raster=grid)
+    limits = parcel_height_limits(result.parcels, runway=inputs.runway, params=inputs.params)
     parcels, year_grid = apply_scenario_year(result.parcels, scenario, year, runway=inputs.runway,
                                              params=inputs.params, raster=grid, height_limits=limits)
     timeline = scenario_timeline(scenario, parcels_analysed=result.parcels, airport=inputs.airport,

@@ -23,6 +23,7 @@ from analysis.airport import (
     permitted_height,
     read_height_geotiff,
     surface_cache_key,
+    surface_extent,
     write_height_geotiff,
 )
 from core.errors import ConfigError, CRSError, SchemaError
@@ -279,3 +280,30 @@ def test_parameter_file_errors(tmp_path: Path, data, match: str) -> None:
 def test_empty_bounds_are_refused(runway, params, bounds) -> None:
     with pytest.raises(ConfigError, match="bounds"):
         height_surface_raster(runway, params, bounds=bounds)
+
+
+@pytest.mark.parametrize("edge", [300, 280])
+def test_grid_equals_the_surface_at_every_cell_centre(runway, edge) -> None:
+    """The grid builder evaluates only the columns the surfaces reach; every other cell must be NaN."""
+    params = load_ols_params(overrides={"approach": {"inner_edge_width_m": edge}})
+    b = surface_extent(runway, params)
+    bounds = (b[0] - 730.0, b[1] - 410.0, b[2] + 520.0, b[3] + 650.0)  # beyond the reach on every side
+    raster = height_surface_raster(runway, params, bounds=bounds, cell_size=23.0)
+    t = raster.transform
+    rows, cols = raster.array.shape
+    cx = t.c + (np.arange(cols) + 0.5) * t.a
+    cy = t.f + (np.arange(rows) + 0.5) * t.e
+    want = permitted_height(cx[None, :], cy[:, None], runway=runway, params=params).astype(np.float32)
+    assert np.isnan(want).any() and (~np.isnan(want)).sum() > 100_000
+    np.testing.assert_array_equal(raster.array, want)  # NaN in the same cells, values bit for bit
+
+
+def test_a_damaged_cache_file_is_built_again(tmp_path: Path, runway, params) -> None:
+    x, y = at(runway, 0, 0)
+    bounds = (x - 500, y - 500, x + 500, y + 500)
+    first, path = cached_height_surface(runway, params, bounds=bounds, cell_size=10, cache_dir=tmp_path)
+    path.write_bytes(b"not a GeoTIFF")
+    again, path2 = cached_height_surface(runway, params, bounds=bounds, cell_size=10, cache_dir=tmp_path)
+    assert path2 == path
+    np.testing.assert_array_equal(again.array, first.array)
+    np.testing.assert_array_equal(read_height_geotiff(path).array, first.array)  # the file is whole again

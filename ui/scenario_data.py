@@ -78,8 +78,7 @@ def status_quo_heights(dataset_id: str, stamp: float) -> pd.Series:
     from analysis.heights import parcel_height_limits
 
     inputs = airport_inputs()
-    return parcel_height_limits(data.raw_parcels(dataset_id, stamp), runway=inputs.runway, params=inputs.params,
-                                method="raster", raster=_grid(dataset_id, stamp))
+    return parcel_height_limits(data.raw_parcels(dataset_id, stamp), runway=inputs.runway, params=inputs.params)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -89,7 +88,7 @@ def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: Scena
     inputs = airport_inputs()
     return sc.scenario_timeline(
         scenario_of(key), parcels_analysed=frame, airport=inputs.airport, runway=inputs.runway,
-        params=inputs.params, zones=data.zones_layer(),
+        params=inputs.params, zones=data.zones_layer(), height_limits=status_quo_heights(dataset_id, stamp),
     )
 
 
@@ -107,7 +106,8 @@ def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: Sce
     analysed = pipeline.analyse(frame, data.zones_layer(), **kwargs)
     inputs = airport_inputs()
     out, _ = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway, params=inputs.params,
-                                    raster=_grid(dataset_id, stamp))
+                                    raster=_grid(dataset_id, stamp),
+                                    height_limits=status_quo_heights(dataset_id, stamp))
     return out
 
 
