@@ -31,6 +31,7 @@ import os
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -334,9 +335,15 @@ def to_geojson_bytes(frame: gpd.GeoDataFrame, *, decimals: int = GEOJSON_DECIMAL
 def write_geojson(frame: gpd.GeoDataFrame, path: str | Path, *, decimals: int = GEOJSON_DECIMALS) -> Path:
     """Write :func:`to_geojson_bytes` to ``path`` a chunk at a time (memory grows with the chunk, not the layer)."""
     path = Path(path)
-    with path.open("wb") as fh:
+    # the disk write of one chunk (no GIL) overlaps the conversion of the next
+    with path.open("wb") as fh, ThreadPoolExecutor(max_workers=1) as writer:
+        pending = None
         for chunk in geojson_chunks(frame, decimals=decimals):
-            fh.write(chunk)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(fh.write, chunk)
+        if pending is not None:
+            pending.result()
     return path
 
 
@@ -600,7 +607,8 @@ def _write_tif(data: Any, path: Path, *, crs: Any) -> None:
         "crs": src_crs.to_wkt(), "transform": transform, "nodata": nodata,
     }
     if _has_driver("COG"):
-        profile.update(driver="COG", compress="DEFLATE", blocksize=256, overview_resampling="nearest")
+        profile.update(driver="COG", compress="DEFLATE", blocksize=256, overview_resampling="nearest",
+                       num_threads="ALL_CPUS")
         with rasterio.open(path, "w", **profile) as dst:
             dst.write(array, 1)
             dst.set_band_description(1, raster.name)
