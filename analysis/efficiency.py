@@ -66,7 +66,7 @@ import yaml
 
 from analysis._labels import label_series
 from core.errors import ConfigError
-from core.settings import SQM_PER_MU
+from parcels.columns import area_mu_column, number_column
 from parcels.schema import LAND_USES
 
 __all__ = [
@@ -343,18 +343,6 @@ def default_profile() -> EfficiencyProfile:
 # --- indicators -----------------------------------------------------------------------------
 
 
-def _num(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
-    return pd.to_numeric(frame[column]).astype("float64")
-
-
-def _area_mu(frame: pd.DataFrame) -> pd.Series:
-    if "area_mu" in frame:
-        return _num(frame, "area_mu")
-    return _num(frame, "area_m2") / SQM_PER_MU
-
-
 def efficiency_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     """The six per-parcel indicators (see the module docstring).
 
@@ -369,10 +357,10 @@ def efficiency_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Columns :data:`INDICATORS` (float64), NaN where an input is missing or invalid.
     """
-    area = _area_mu(frame)
+    area = area_mu_column(frame)
     area = area.where(area > 0)
-    nonneg = {c: _num(frame, c).where(lambda s: s >= 0) for c in ("output_value", "tax", "investment", "rd_expense")}
-    positive = {c: _num(frame, c).where(lambda s: s > 0) for c in _POSITIVE_INPUTS}
+    nonneg = {c: number_column(frame, c).where(lambda s: s >= 0) for c in ("output_value", "tax", "investment", "rd_expense")}
+    positive = {c: number_column(frame, c).where(lambda s: s > 0) for c in _POSITIVE_INPUTS}
     return pd.DataFrame(
         {
             "output_per_mu": nonneg["output_value"] / area,
@@ -425,10 +413,10 @@ def _unrated_reasons(frame: pd.DataFrame, prof: EfficiencyProfile, in_scope: np.
 
     scope_name = " or ".join(u.replace("_", "/") for u in prof.rated_land_uses)
     add(f"not {scope_name} land", ~in_scope)
-    add("zero or missing parcel area", in_scope & ~(_area_mu(frame).to_numpy() > 0))
+    add("zero or missing parcel area", in_scope & ~(area_mu_column(frame).to_numpy() > 0))
     needed = {col for spec in prof.indicators if spec.required for col in _INPUTS[spec.name]}
     for col in (c for c in _INPUT_ORDER if c in needed):
-        v = _num(frame, col).to_numpy()
+        v = number_column(frame, col).to_numpy()
         add(f"missing {col}", in_scope & np.isnan(v))
         if col in _POSITIVE_INPUTS:
             add(f"zero or negative {col}", in_scope & (v <= 0))

@@ -15,6 +15,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from parcels.columns import text_column
 from parcels.schema import LAND_USE_ZH, LAND_USES
 
 __all__ = [
@@ -29,9 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series("", index=frame.index, dtype="str")
-    return frame[column].fillna("").astype("str").str.strip()
+    return text_column(frame, column).str.strip()
 
 
 def floor_area_ratio(frame: pd.DataFrame) -> pd.Series:

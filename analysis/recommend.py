@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from analysis._labels import label_series
+from parcels.columns import text_column
 
 __all__ = [
     "Rule", "DemonstrationAdvice", "RULES", "PENDING_DEMONSTRATION", "recommend", "recommendation_text", "rule_table",
@@ -98,18 +99,12 @@ class DemonstrationAdvice:
     rule_zh: str = ""
 
 
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series("", index=frame.index, dtype="str")
-    return frame[column].fillna("").astype("str")
-
-
 def _zone(name: str) -> Predicate:
-    return lambda f: _text(f, "zone_id") == name
+    return lambda f: text_column(f, "zone_id") == name
 
 
 def _use(*uses: str) -> Predicate:
-    return lambda f: _text(f, "land_use").isin(uses)
+    return lambda f: text_column(f, "land_use").isin(uses)
 
 
 def _low(f: pd.DataFrame) -> pd.Series:
@@ -119,7 +114,7 @@ def _low(f: pd.DataFrame) -> pd.Series:
 
 
 def _status(*statuses: str) -> Predicate:
-    return lambda f: _text(f, "expiry_status").isin(statuses)
+    return lambda f: text_column(f, "expiry_status").isin(statuses)
 
 
 def _all(*preds: Predicate) -> Predicate:

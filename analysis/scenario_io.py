@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from rasterio.warp import transform_bounds
+import pyproj
 
 from analysis.airport import (
     NODATA,
@@ -90,7 +90,8 @@ def load_airport_inputs(*, ols_path: str | Path | None = None) -> AirportInputs:
 
 
 def _snapped_bounds(frames: list[gpd.GeoDataFrame], crs: str, cell: float) -> tuple[float, float, float, float]:
-    b = np.array([transform_bounds(f.crs, crs, *f.total_bounds, densify_pts=21)
+    b = np.array([pyproj.Transformer.from_crs(f.crs, crs, always_xy=True).transform_bounds(*f.total_bounds,
+                                                                                          densify_pts=21)
                   for f in frames if f is not None and len(f)])
     minx, miny = b[:, 0].min(), b[:, 1].min()
     maxx, maxy = b[:, 2].max(), b[:, 3].max()

@@ -56,6 +56,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: Columns :func:`_kpis` reads (with :func:`analysis.landuse.use_changed`).
+_KPI_COLUMNS = ("recommendation", "area_mu", "land_use", "planned_use", "efficiency_class", "converted_land",
+                "tax", "expiry_status")
+
+
 def _kpis(rows: pd.DataFrame, zrow: pd.Series) -> dict[str, Any]:
     """Key figures of one group of parcels (``rows``) with its zone-summary row."""
     rec = rows["recommendation"].value_counts() if "recommendation" in rows else pd.Series(dtype="int64")
@@ -119,19 +124,22 @@ def summarise(frame: pd.DataFrame, *, as_of: dt.date | str | None = None, until_
     ref = resolve_as_of(as_of)
     zs = zone_summary(frame).set_index("zone_id", drop=False)
     zone = frame["zone_id"].fillna("").astype("str") if "zone_id" in frame else pd.Series("", index=frame.index)
+    # the per-zone selections copy only the columns the key figures read
+    kpi_rows = frame[[c for c in _KPI_COLUMNS if c in frame.columns]]
     zones: dict[str, Any] = {}
     for zid, zrow in zs.iterrows():
         if zid in (DISTRICT, ""):
             continue
-        zones[str(zid)] = {"name_zh": zrow["name_zh"], "name_en": zrow["name_en"], **_kpis(frame[zone == zid], zrow)}
+        zones[str(zid)] = {"name_zh": zrow["name_zh"], "name_en": zrow["name_en"],
+                           **_kpis(kpi_rows[zone == zid], zrow)}
     timeline = expiry_timeline(frame, as_of=ref, until_year=until_year)
     landuse = landuse_summary(frame)
     result = {
         "as_of": ref.isoformat(),
         "units": {"area": "mu (亩) and ha", "money": "万元 (10,000 yuan) per year", "output_per_mu": "万元/亩"},
-        "district": _kpis(frame, zs.loc[DISTRICT]),
+        "district": _kpis(kpi_rows, zs.loc[DISTRICT]),
         "zones": zones,
-        "outside": _kpis(frame[zone == ""], zs.loc[""]),
+        "outside": _kpis(kpi_rows[zone == ""], zs.loc[""]),
         "expiry_timeline": timeline.to_dict(orient="records"),
         "land_use": landuse.to_dict(orient="records"),
     }

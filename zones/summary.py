@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 
-import numpy as np
 import pandas as pd
 
-from core.settings import SQM_PER_MU
+from parcels.columns import area_mu_column, number_column, text_column
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from zones.definitions import ZONE_BY_ID
 
@@ -23,24 +22,6 @@ log = logging.getLogger(__name__)
 
 #: ``zone_id`` of the district-total row.
 DISTRICT = "district"
-
-
-def _text(frame: pd.DataFrame, column: str, default: str = "") -> pd.Series:
-    if column not in frame:
-        return pd.Series(default, index=frame.index, dtype="str")
-    return frame[column].fillna(default).astype("str")
-
-
-def _num(frame: pd.DataFrame, column: str) -> pd.Series:
-    if column not in frame:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
-    return pd.to_numeric(frame[column]).astype("float64")
-
-
-def _area_mu(frame: pd.DataFrame) -> pd.Series:
-    if "area_mu" in frame:
-        return _num(frame, "area_mu")
-    return _num(frame, "area_m2") / SQM_PER_MU
 
 
 def _by_category(zone: pd.Series, cat: pd.Series, values: pd.Series, cats: tuple[str, ...]) -> pd.DataFrame:
@@ -70,14 +51,14 @@ def zone_summary(frame: pd.DataFrame) -> pd.DataFrame:
         ``output_per_mu_mean``, ``output_per_mu_median`` (over parcels with a value) and
         ``output_per_mu_overall`` (total output over the area of the parcels reporting it).
     """
-    zone = _text(frame, "zone_id")
-    area = _area_mu(frame).fillna(0.0)
-    use = _text(frame, "land_use", "other").replace("", "other")
-    status = _text(frame, "expiry_status", "unknown").replace("", "unknown")
-    cls = _text(frame, "efficiency_class", "unrated").replace("", "unrated")
-    output = _num(frame, "output_value")
-    tax = _num(frame, "tax")
-    opm = _num(frame, "output_per_mu")
+    zone = text_column(frame, "zone_id")
+    area = area_mu_column(frame).fillna(0.0)
+    use = text_column(frame, "land_use", "other").replace("", "other")
+    status = text_column(frame, "expiry_status", "unknown").replace("", "unknown")
+    cls = text_column(frame, "efficiency_class", "unrated").replace("", "unrated")
+    output = number_column(frame, "output_value")
+    tax = number_column(frame, "tax")
+    opm = number_column(frame, "output_per_mu")
     low = (
         frame["low_efficiency"].astype("boolean").fillna(False).astype(bool)
         if "low_efficiency" in frame

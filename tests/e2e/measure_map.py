@@ -54,14 +54,17 @@ def payload_figures() -> None:
     print(f"parcel layer script sent to the browser: {group_bytes:,} B = {group_bytes / n:.0f} B per parcel")
     print(f"base map (district, context, zones, Leaflet setup): {base_bytes:,} B, sent once")
     from geodata.generate import generate_parcels
+    from ui.overview_grid import LodParcelLayer
 
     for size in (10_000, 50_000):
         big = generate_parcels(size, seed=7)
         t0 = time.perf_counter()
         group, _ = mapview.parcel_group(big, theme="land_use")
-        layer = next(c for c in group._children.values() if isinstance(c, mapview.ParcelLayer))
-        nbytes = len(layer.payload.encode("utf-8"))
-        print(f"generated {size:,} parcels: {nbytes / size:.0f} B per parcel, layer built in "
+        layer = next(c for c in group._children.values() if isinstance(c, (mapview.ParcelLayer, LodParcelLayer)))
+        payload = layer.payload if isinstance(layer.payload, str) else json.dumps(layer.payload)
+        nbytes = len(payload.encode("utf-8"))
+        kind = "grid + parcels in view" if isinstance(layer, LodParcelLayer) else "all parcels"
+        print(f"generated {size:,} parcels ({kind}): {nbytes / size:.0f} B per parcel, layer built in "
               f"{time.perf_counter() - t0:.2f} s")
 
 
