@@ -54,6 +54,7 @@ from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from analysis import _yamlconfig as cfg
+from core.crs import transformer
 from core.errors import ConfigError, CRSError, SchemaError
 from core.settings import get_settings
 
@@ -137,7 +138,7 @@ class Runway:
         """The same runway with its thresholds transformed to ``crs``."""
         if pyproj.CRS.from_user_input(crs) == pyproj.CRS.from_user_input(self.crs):
             return self
-        tr = pyproj.Transformer.from_crs(self.crs, crs, always_xy=True)
+        tr = transformer(self.crs, crs)
         xs, ys = tr.transform([self.start[0], self.end[0]], [self.start[1], self.end[1]])
         return Runway((float(xs[0]), float(ys[0])), (float(xs[1]), float(ys[1])),
                       self.elevation_m, str(crs), self.designator)

@@ -60,7 +60,6 @@ from typing import Any, Literal
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 from affine import Affine
 from numpy.typing import NDArray
@@ -76,6 +75,7 @@ from analysis.airport import (
     permitted_height,
     planar_pieces,
 )
+from core.crs import transformer
 from core.errors import ConfigError, CRSError
 from parcels.schema import LAND_USES
 
@@ -328,7 +328,7 @@ def _limits_raster(
 
 def _in_runway_frame(parcels: gpd.GeoDataFrame, runway: Runway) -> NDArray[np.object_]:
     """The parcel geometries in the runway frame (``u`` along the centreline, ``v`` across), in one pass."""
-    to_metric = pyproj.Transformer.from_crs(parcels.crs, runway.crs, always_xy=True)
+    to_metric = transformer(parcels.crs, runway.crs)
 
     def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
         x, y = to_metric.transform(xy[:, 0], xy[:, 1])

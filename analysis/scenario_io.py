@@ -18,7 +18,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 
 from analysis.airport import (
     NODATA,
@@ -40,6 +39,7 @@ from analysis.scenario import (
     scenario_assumptions,
     scenario_timeline,
 )
+from core.crs import transformer
 from core.errors import ConfigError
 from core.settings import get_settings
 
@@ -90,8 +90,7 @@ def load_airport_inputs(*, ols_path: str | Path | None = None) -> AirportInputs:
 
 
 def _snapped_bounds(frames: list[gpd.GeoDataFrame], crs: str, cell: float) -> tuple[float, float, float, float]:
-    b = np.array([pyproj.Transformer.from_crs(f.crs, crs, always_xy=True).transform_bounds(*f.total_bounds,
-                                                                                          densify_pts=21)
+    b = np.array([transformer(f.crs, crs).transform_bounds(*f.total_bounds, densify_pts=21)
                   for f in frames if f is not None and len(f)])
     minx, miny = b[:, 0].min(), b[:, 1].min()
     maxx, maxy = b[:, 2].max(), b[:, 3].max()
@@ -224,7 +223,8 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
         "height_surface": {"source": inputs.params.source, "edition": inputs.params.edition,
                            "units": "m above aerodrome elevation", "aerodrome_elevation_m": inputs.runway.elevation_m},
     }
-    array = np.where(np.isnan(year_grid.array), np.float32(NODATA), year_grid.array).astype(np.float32)
+    array = year_grid.array.astype(np.float32)  # a copy: the grid itself may be cached
+    array[np.isnan(array)] = NODATA
     raster = RasterLayer(array, year_grid.transform, year_grid.crs, nodata=NODATA, name="height_limit")
     return dataclasses.replace(
         result,

@@ -27,8 +27,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Polygon
 
+from core.crs import transformer
 from core.settings import GEOGRAPHIC_CRS, get_settings
-from geodata._crs import transformer
 
 __all__ = [
     "RunwaySpec",

@@ -59,9 +59,9 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from core.crs import reproject, to_lonlat, to_metric, transformer
 from core.errors import ConfigError, InputFileError
 from core.settings import GEOGRAPHIC_CRS, SQM_PER_MU, get_settings
-from geodata._crs import reproject, to_lonlat, to_metric, transformer
 from parcels.schema import CANONICAL_FIELDS, LAND_USES
 
 __all__ = ["DEFAULT_SEED", "NAMED_FIRMS", "NamedFirm", "dates_as_date32", "generate_parcels", "write_parcels", "main"]

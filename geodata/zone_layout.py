@@ -25,8 +25,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry import Polygon
 
+from core.crs import to_lonlat, to_metric
 from core.settings import GEOGRAPHIC_CRS
-from geodata._crs import to_lonlat, to_metric
 from zones.definitions import ZONES
 
 __all__ = ["ZONE_TEXT", "CARRIER_OUTLINES", "DEMONSTRATION_BUFFER_M", "zones_layer"]
