@@ -43,13 +43,9 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import numpy as np
 import pyproj
-import rasterio
-import rasterio.errors
-import rasterio.shutil
 import shapely
 from affine import Affine
 from numpy.typing import ArrayLike, NDArray
-from rasterio.io import MemoryFile
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -591,6 +587,10 @@ def write_height_geotiff(
     -------
     The path written.
     """
+    import rasterio
+    import rasterio.shutil
+    from rasterio.io import MemoryFile
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = np.where(np.isnan(array), nodata, array).astype(np.float32)
@@ -620,6 +620,8 @@ def write_height_geotiff(
 
 def read_height_geotiff(path: str | Path) -> HeightRaster:
     """Read a grid written by :func:`write_height_geotiff` (nodata back to NaN)."""
+    import rasterio  # imported here: pages that never touch a GeoTIFF start faster
+
     with rasterio.open(path) as src:
         arr = src.read(1, out_dtype="float32")
         if src.nodata is not None and not np.isnan(src.nodata):
@@ -662,6 +664,8 @@ def cached_height_surface(
     -------
     The raster and the path of its GeoTIFF.
     """
+    import rasterio.errors
+
     folder = Path(cache_dir) if cache_dir is not None else get_settings().workspace / "cache" / "height_surface"
     key = surface_cache_key(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
     path = folder / f"height_{key}.tif"
@@ -685,6 +689,8 @@ def _write_cache_geotiff(path: Path, raster: HeightRaster, *, tags: Mapping[str,
 
     Written to a temporary name and renamed, so a concurrent reader never sees half a file.
     """
+    import rasterio
+
     path.parent.mkdir(parents=True, exist_ok=True)
     rows, cols = raster.array.shape
     profile = {"driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",

@@ -63,7 +63,6 @@ import pandas as pd
 import shapely
 from affine import Affine
 from numpy.typing import NDArray
-from rasterio.features import rasterize
 from shapely.geometry import LineString
 
 from analysis import _yamlconfig as cfg
@@ -294,6 +293,8 @@ def _limits_raster(
         meets = (gb[:, 2] >= min(wx)) & (gb[:, 0] <= max(wx)) & (gb[:, 3] >= min(wy)) & (gb[:, 1] <= max(wy))
         idx = idx[meets]
     if arr.size and idx.size:
+        from rasterio.features import rasterize
+
         labels = rasterize(
             zip(_geojson_like(geoms[idx]), (idx + 1).astype(np.int32), strict=True),
             out_shape=arr.shape,
