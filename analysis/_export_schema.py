@@ -72,8 +72,9 @@ MEANINGS: dict[str, str] = {
     "recommendation_rule": "The rule that fired: its id and condition, e.g. 'R1: incubation zone, industrial "
     "land, lease expired or ending within 10 years'.",
     "recommendation_rule_zh": "The same rule and its condition in Chinese.",
-    "height_limit_m": "Permitted building height above ground under the scenario and year, in metres; "
-    "empty outside the airport's limitation surfaces.",
+    "height_limit_m": "Lowest point of the airport's obstacle limitation surfaces over the parcel under the "
+    "scenario and year, in metres above the aerodrome elevation (exact minimum over the parcel); empty outside "
+    "the surfaces and once the limits are lifted.",
     "buildable_floor_area_m2": "Floor area buildable on the parcel under the height limit.",
     "name_zh": "Name of the functional zone in Chinese.",
     "name_en": "Name of the functional zone in English.",
