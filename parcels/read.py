@@ -72,7 +72,7 @@ from parcels.fields import FieldMapping, map_fields, normalise_name
 from parcels.geometry import check_geometries
 from parcels.landuse import classify_land_use, unrecognised_land_use
 from parcels.numbers import coerce_numeric
-from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS, ZONE_IDS
+from parcels.schema import ALLOCATED_USES, CANONICAL_FIELDS, DERIVED_FIELDS, ZONE_IDS
 from parcels.validate import Issue, ValidationReport
 
 __all__ = ["IngestResult", "read_parcels", "read_parcels_bytes", "EXTRA_COLUMNS"]
@@ -703,8 +703,9 @@ def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) 
                           "出让日期加出让年限与终止日期不一致（保留原终止日期）",
                           "lease start + term disagrees with the lease end (the given end is kept)")
     has_lease_cols = any(k in by_field for k in ("lease_start", "lease_years", "lease_end"))
-    if has_lease_cols:
-        issues += _issues_for(end.isna(), rows, ids, "missing_lease",
+    if has_lease_cols:  # allocated land (roads, green space ...) has no lease to miss
+        leased = ~out["land_use"].isin(ALLOCATED_USES).to_numpy()
+        issues += _issues_for(end.isna().to_numpy() & leased, rows, ids, "missing_lease",
                               "无法确定土地使用权终止日期（缺少终止日期，或缺少出让日期/年限），到期状态未知",
                               "lease end unknown (no end date, nor start date and term); expiry status is unknown")
     out["lease_start"], out["lease_years"], out["lease_end"] = start, years, end

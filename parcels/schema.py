@@ -16,6 +16,7 @@ __all__ = [
     "FIELD_BY_NAME",
     "LAND_USES",
     "LAND_USE_ZH",
+    "ALLOCATED_USES",
     "ZONE_IDS",
     "EXPIRY_STATUSES",
     "EFFICIENCY_CLASSES",
@@ -128,6 +129,11 @@ LAND_USE_ZH: dict[str, str] = {
     "other": "其他用地",
 }
 LAND_USES: tuple[str, ...] = tuple(LAND_USE_ZH)
+
+#: Uses normally held by allocation (划拨) without a lease term: roads and transport,
+#: the airport, green and open space, public administration and services.  A parcel of
+#: these uses without lease dates is expected, not a data problem.
+ALLOCATED_USES: tuple[str, ...] = ("transport", "airport", "green_open", "public_service")
 
 ZONE_IDS: tuple[str, ...] = ("hq", "incubation", "demonstration")
 EXPIRY_STATUSES: tuple[str, ...] = ("expired", "within_5y", "within_10y", "beyond_10y", "unknown")

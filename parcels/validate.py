@@ -18,7 +18,8 @@ non_polygon_geometry       error     rejected      point or line: a parcel needs
 invalid_geometry_repaired  warning   repaired      self-intersection etc. fixed with ``make_valid``
 duplicate_id               warning   kept          the same parcel_id on several rows (all kept)
 missing_id                 warning   generated     no parcel_id: ``row-N`` generated
-missing_lease              warning   kept          no lease end and no start+term: expiry unknown
+missing_lease              warning   kept          no lease end and no start+term: expiry unknown (not
+                                                     raised for allocated uses: roads, airport, green, public)
 inconsistent_lease         warning   kept          start + term disagrees with the end date
 unparsable_date            warning   set_missing   a date that cannot be read: NaT
 unparsable_number          warning   set_missing   a number that cannot be read: NaN

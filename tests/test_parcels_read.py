@@ -512,3 +512,22 @@ def test_reading_writes_nothing_beside_the_file(tmp_path: Path) -> None:
     before = sorted(p.name for p in tmp_path.iterdir())
     read_parcels(path, layer="parcels")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_missing_lease_is_not_raised_for_allocated_land(tmp_path: Path) -> None:
+    """Roads, green space and public land are allocated (划拨) without a term: no lease is expected."""
+    rows = [
+        ("R-1", "", "道路用地", "", "", "", "", "", _rect(1)),
+        ("G-1", "", "公园绿地", "", "", "", "", "", _rect(2)),
+        ("P-1", "", "公共管理与公共服务用地", "", "", "", "", "", _rect(3)),
+        ("M-1", "某厂", "工业用地", "", "", "", "", "", _rect(4)),
+        ("B-1", "某公司", "商业用地", "2005-01-01", "", "", "", "", _rect(5)),
+    ]
+    path = tmp_path / "mixed.gpkg"
+    _frame(rows).to_file(path, driver="GPKG")
+    result = read_parcels(path)
+    uses = dict(zip(result.frame["parcel_id"], result.frame["land_use"], strict=True))
+    assert [uses[p] for p in ("R-1", "G-1", "P-1", "M-1", "B-1")] == [
+        "transport", "green_open", "public_service", "industrial", "commercial_office"]
+    # the industrial parcel has no dates at all; the commercial one a start but no term
+    assert sorted(i.parcel_id for i in result.report.of_code("missing_lease")) == ["B-1", "M-1"]
