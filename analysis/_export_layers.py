@@ -18,7 +18,8 @@ height_limit   permitted-height raster: the airport's surface, or the scenario's
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,19 @@ class LayerRequest:
         Scenario year (required with a scenario).
     as_of
         As-of date of the land analysis; None for today.
+    read_options
+        Keywords for :func:`parcels.read.read_parcels` on the parcel layer (``crs``,
+        ``encoding``, ``layer``, ``gcj02``, ``override_crs``).
+    profile
+        Efficiency evaluation profile; None for the shipped one.
     """
 
     parcels_path: str | Path | None = None
     scenario: str | None = None
     year: int | None = None
     as_of: dt.date | str | None = None
+    read_options: Mapping[str, Any] = field(default_factory=dict)
+    profile: Any = None
 
 
 def _check(names: tuple[str, ...], request: LayerRequest) -> None:
@@ -132,7 +140,8 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
 
     if request.scenario is None:
         if wanted & {"parcels"}:
-            built["parcels"] = run_analysis(request.parcels_path, as_of=request.as_of).parcels
+            built["parcels"] = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
+                                            read_options=dict(request.read_options)).parcels
         if "height_limit" in wanted:
             _, sio = _airport_modules()
             grid, _ = sio.district_height_surface(sio.load_airport_inputs())
@@ -143,7 +152,8 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     year = int(request.year or 0)  # both given: checked above
     scenario = sc.load_scenario(request.scenario)
     inputs = sio.load_airport_inputs()
-    analysed = run_analysis(request.parcels_path, as_of=request.as_of,
+    analysed = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
+                            read_options=dict(request.read_options),
                             demonstration=sc.demonstration_advice(scenario, year)).parcels
     grid, _ = sio.district_height_surface(inputs, parcels=analysed)
     parcels, year_grid = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway,

@@ -6,6 +6,7 @@ Commands (the contract in DESIGN.md)::
     run [--parcels PATH] [--zones PATH] [--scenario S] [--year Y] [--as-of DATE] [--out DIR]
     compare SCENARIO_A SCENARIO_B [--out DIR]
     export --layer LAYER --format FMT [--crs CRS] [--scenario S --year Y] [--as-of DATE] --out PATH
+           [--parcels FILE [--parcels-crs CRS] [--parcels-encoding ENC] [--parcels-layer NAME] ...]
     bench [--sizes 1000,10000,...] [--quick]
 
 Exit codes: 0 success, 2 unusable input or bad arguments (a clear message on stderr).
@@ -42,6 +43,8 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--gcj02", action="store_true", help="lon/lat are GCJ-02 (AMap/Gaode); convert them to WGS84"
     )
+    p.add_argument("--override-crs", dest="override_crs", action="store_true",
+                   help="use --crs even when the file declares another CRS (a wrong .prj)")
     p.set_defaults(handler=_cmd_validate)
 
 
@@ -57,6 +60,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             crs=args.crs,
             encoding=args.encoding,
             gcj02=bool(getattr(args, "gcj02", False)),
+            override_crs=bool(getattr(args, "override_crs", False)),
         )
     except OSError as err:  # permission denied, a folder given as PATH ...
         raise InputFileError(
@@ -88,16 +92,21 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--encoding", help="attribute encoding of the parcel layer, e.g. gbk or utf-8")
     p.add_argument("--layer", help="layer name inside a parcel GeoPackage")
     p.add_argument("--gcj02", action="store_true", help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
+    p.add_argument("--override-crs", dest="override_crs", action="store_true",
+                   help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
     p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
 
 
-def _input_options(args: argparse.Namespace) -> dict[str, object]:
-    if args.parcels is None and (args.crs or args.encoding or args.layer or args.gcj02):
+def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str, object]:
+    """``read_parcels`` keywords from the input options (``prefix`` names them in messages)."""
+    options = {"crs": args.crs, "encoding": args.encoding, "layer": args.layer, "gcj02": args.gcj02,
+               "override_crs": args.override_crs}
+    if args.parcels is None and any(options.values()):
+        names = f"{prefix}crs, {prefix}encoding, {prefix}layer, {prefix}gcj02, --override-crs"
         raise ConfigError(
-            "--crs, --encoding, --layer and --gcj02 describe a parcel layer: give it with --parcels",
-            "--crs、--encoding、--layer、--gcj02 用于描述宗地图层：请同时用 --parcels 指定该图层",
+            f"{names} describe a parcel layer: give it with --parcels",
+            f"{names} 用于描述宗地图层：请同时用 --parcels 指定该图层",
         )
-    options = {"crs": args.crs, "encoding": args.encoding, "layer": args.layer, "gcj02": args.gcj02}
     return {k: v for k, v in options.items() if v}
 
 
@@ -202,6 +211,15 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--year", type=int, help="scenario year, e.g. 2030")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the land analysis (default: today)")
     p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
+    p.add_argument("--parcels-crs", dest="in_crs",
+                   help="CRS to assume when the parcel layer declares none, e.g. EPSG:4548")
+    p.add_argument("--parcels-encoding", dest="in_encoding", help="attribute encoding of the parcel layer, e.g. gbk")
+    p.add_argument("--parcels-layer", dest="in_layer", help="layer name inside a parcel GeoPackage")
+    p.add_argument("--parcels-gcj02", dest="in_gcj02", action="store_true",
+                   help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
+    p.add_argument("--override-crs", dest="override_crs", action="store_true",
+                   help="use --parcels-crs even when the parcel layer declares another CRS (a wrong .prj)")
+    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
     p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
     p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")
     p.add_argument("--out", help="output file (.geojson, .gpkg, .zip, .csv, .xlsx, .tif)")
@@ -215,7 +233,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from analysis.export import RasterLayer, export_layer, export_layers, export_postgis
     from core.errors import ConfigError
 
-    request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of)
+    reading = argparse.Namespace(parcels=args.parcels, crs=args.in_crs, encoding=args.in_encoding,
+                                 layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs)
+    request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of,
+                           read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args))
     every = ("zones", "parcels", *(SCENARIO_LAYERS if args.scenario else ()))
     if args.postgis:
         names = every if args.layer in (None, "all") else (args.layer,)

@@ -458,16 +458,24 @@ def _same_crs(a: pyproj.CRS, b: pyproj.CRS) -> bool:
     return a.to_epsg() in lonlat and b.to_epsg() in lonlat
 
 
-def _resolve_crs(file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, bounds: np.ndarray, name: str) -> pyproj.CRS:
+def _resolve_crs(
+    file_crs: pyproj.CRS | None, crs: str | None, gcj02: bool, bounds: np.ndarray, name: str, *, override: bool = False
+) -> pyproj.CRS:
     declared = _parse_crs(crs) if crs else None
-    if file_crs is not None and declared is not None and not _same_crs(file_crs, declared):
+    if override and declared is None:
+        raise CRSError(
+            "Overriding the file's CRS needs the CRS to use instead (CLI: --crs EPSG:xxxx with --override-crs).",
+            "覆盖文件自带坐标系需要同时指定要使用的坐标系（命令行：--override-crs 与 --crs EPSG:xxxx 一起使用）。",
+        )
+    if file_crs is not None and declared is not None and not _same_crs(file_crs, declared) and not override:
         raise CRSError(
             f"{name} declares {_crs_label(file_crs)} but {_crs_label(declared)} was given. Remove the CRS "
-            "option to use the file's CRS, or correct the file's .prj if it is wrong.",
-            f"{name} 自带坐标系 {_crs_label(file_crs)}，但指定了 {_crs_label(declared)}。请去掉坐标系参数以使用文件自带坐标系，"
-            "或修正文件的 .prj。",
+            "option to use the file's CRS; if the file's .prj is wrong, keep the CRS and also choose "
+            "'override the file's CRS' (CLI: --override-crs).",
+            f"{name} 自带坐标系 {_crs_label(file_crs)}，但指定了 {_crs_label(declared)}。请去掉坐标系参数以使用文件自带坐标系；"
+            "若文件的 .prj 有误，请保留所指定的坐标系并勾选“覆盖文件自带坐标系”（命令行：--override-crs）。",
         )
-    chosen = file_crs or declared
+    chosen = declared if override else (file_crs or declared)
     if chosen is None and gcj02:
         chosen = pyproj.CRS.from_epsg(4326)
     if chosen is None:
@@ -751,6 +759,7 @@ def read_parcels(
     field_map: Mapping[str, str] | None = None,
     gcj02: bool = False,
     district: BaseGeometry | None = None,
+    override_crs: bool = False,
 ) -> IngestResult:
     """Read a parcel layer into the canonical frame and report every problem.
 
@@ -763,7 +772,7 @@ def read_parcels(
         the only layer, else the only polygon layer.
     crs
         CRS to assume when the file declares none (e.g. ``"EPSG:4548"``).  A file whose
-        own CRS differs is refused.
+        own CRS differs is refused, unless ``override_crs``.
     encoding
         Attribute encoding override (``"gbk"``, ``"utf-8"`` ...); default: ``.cpg`` or detected.
     field_map
@@ -773,6 +782,9 @@ def read_parcels(
     district
         District outline in EPSG:4326; parcels not touching it are reported
         (``outside_district``) and kept.
+    override_crs
+        Use ``crs`` even when the file declares another CRS (a wrong ``.prj``); reported
+        as ``crs_overridden``.
 
     Returns
     -------
@@ -792,7 +804,8 @@ def read_parcels(
     fmt = sniff_format(path)
     with tempfile.TemporaryDirectory(prefix="huli-ingest-") as tmp:
         raw = _read_path(path, fmt, layer=layer, encoding=encoding, tmp=Path(tmp))
-    return _build(raw, name=path.name, crs=crs, field_map=field_map, gcj02=gcj02, district=district)
+    return _build(raw, name=path.name, crs=crs, field_map=field_map, gcj02=gcj02, district=district,
+                  override_crs=override_crs)
 
 
 def _build(
@@ -803,6 +816,7 @@ def _build(
     field_map: Mapping[str, str] | None,
     gcj02: bool,
     district: BaseGeometry | None,
+    override_crs: bool = False,
 ) -> IngestResult:
     frame = raw.frame
     n = len(frame)
@@ -820,12 +834,20 @@ def _build(
     polygons = check.geometry[~shapely.is_missing(check.geometry)]
     bounds = _total_bounds(polygons if len(polygons) else geoms)
     file_crs = pyproj.CRS.from_user_input(frame.crs) if getattr(frame, "crs", None) is not None else None
-    src_crs = _resolve_crs(file_crs, crs, gcj02, np.asarray(bounds, dtype=float), name)
+    src_crs = _resolve_crs(file_crs, crs, gcj02, np.asarray(bounds, dtype=float), name, override=override_crs)
 
     fm = map_fields(list(attrs.columns), field_map=field_map)
     canon, issues = _canonicalise(attrs, fm.mapping, rows)
     ids = canon["parcel_id"].to_numpy(dtype=object)
     issues = list(raw.issues) + _field_issues(fm) + issues
+    if override_crs and file_crs is not None and not _same_crs(file_crs, src_crs):
+        issues.append(Issue.make(
+            "crs_overridden",
+            f"文件自带坐标系 {_crs_label(file_crs)} 已按指定改为 {_crs_label(src_crs)}（覆盖文件的 .prj）",
+            f"the file declares {_crs_label(file_crs)}; {_crs_label(src_crs)} was used instead as instructed "
+            "(the file's .prj overridden)",
+            value=_crs_label(file_crs),
+        ))
 
     # geometry issues
     issues += _issues_for(check.repaired, rows, ids, "invalid_geometry_repaired",
@@ -952,6 +974,7 @@ def read_parcels_bytes(
     field_map: Mapping[str, str] | None = None,
     gcj02: bool = False,
     district: BaseGeometry | None = None,
+    override_crs: bool = False,
 ) -> IngestResult:
     """:func:`read_parcels` for uploaded bytes; ``filename`` gives the format by its extension.
 
@@ -974,4 +997,4 @@ def read_parcels_bytes(
         target = Path(tmp) / _safe_name(filename)
         target.write_bytes(data)
         return read_parcels(target, layer=layer, crs=crs, encoding=encoding, field_map=field_map, gcj02=gcj02,
-                            district=district)
+                            district=district, override_crs=override_crs)

@@ -28,6 +28,7 @@ unknown_land_use           warning   defaulted     land use not recognised: ``ot
 unknown_zone               info      set_missing   zone value not recognised: assigned spatially
 outside_district           warning   kept          parcel does not touch the district boundary
 approximate_datum          warning   kept          source datum (Xi'an 1980, Beijing 1954 ...) converts only approximately
+crs_overridden             warning   kept          the file's own CRS (.prj) replaced by the one given, as instructed
 polygonal_parts_kept       info      repaired      geometry collection: points/lines dropped, polygons kept
 unmapped_field             info      kept          source column not in the schema: kept as-is
 renamed_field              info      kept          kept column renamed to avoid a clash
@@ -67,6 +68,7 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
     "unknown_zone": ("info", "set_missing"),
     "outside_district": ("warning", "kept"),
     "approximate_datum": ("warning", "kept"),
+    "crs_overridden": ("warning", "kept"),
     "polygonal_parts_kept": ("info", "repaired"),
     "unmapped_field": ("info", "kept"),
     "renamed_field": ("info", "kept"),

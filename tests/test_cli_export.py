@@ -145,3 +145,33 @@ def test_bad_requests_exit_2_with_a_message(tmp_path: Path, capsys: pytest.Captu
     code, _, err = _run(capsys, *argv)
     assert code == 2
     assert message in err and "错误" in err
+
+
+def test_parcels_without_a_crs_read_with_input_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--crs names the output; --parcels-crs, --parcels-encoding ... describe the input layer."""
+    source = _parcels()[[f.name for f in CANONICAL_FIELDS] + ["geometry"]].to_crs("EPSG:4548")
+    src = tmp_path / "nocrs.csv"
+    table = pd.DataFrame(source.drop(columns="geometry"))
+    table["wkt"] = source.geometry.to_wkt()
+    table.to_csv(src, index=False, encoding="gbk")
+    out = tmp_path / "mine.geojson"
+    code, _, err = _run(capsys, "--layer", "parcels", "--format", "geojson", "--parcels", str(src),
+                        "--as-of", "2026-01-01", "--out", str(out))
+    assert code == 2 and "--crs" in err  # no CRS in a CSV: the reader asks for one
+    code, _, err = _run(capsys, "--layer", "parcels", "--format", "geojson", "--parcels", str(src),
+                        "--parcels-crs", "EPSG:4548", "--parcels-encoding", "gbk", "--as-of", "2026-01-01",
+                        "--out", str(out))
+    assert code == 0, err
+    got = gpd.read_file(out)
+    assert sorted(got["parcel_id"]) == sorted(source["parcel_id"])
+    assert set(source["enterprise"].dropna()) <= set(got["enterprise"].dropna())  # GBK text read back intact
+    # positions: the EPSG:4548 input lands where pyproj puts it in lon/lat
+    want = source.to_crs(4326).set_index("parcel_id").geometry.bounds
+    have = got.set_index("parcel_id").geometry.bounds.reindex(want.index)
+    assert float(np.max(np.abs(have.to_numpy() - want.to_numpy()))) < 1e-6
+
+
+def test_input_options_need_a_parcel_layer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = _run(capsys, "--layer", "parcels", "--format", "geojson", "--parcels-crs", "EPSG:4548",
+                        "--out", str(tmp_path / "x.geojson"))
+    assert code == 2 and "--parcels-crs" in err and "--parcels" in err

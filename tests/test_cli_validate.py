@@ -158,3 +158,15 @@ def test_gcj02_flag_declares_amap_coordinates(tmp_path: Path, cwd: Path, capsys:
     assert "GCJ-02" not in capsys.readouterr().out
     assert main(["validate", str(path), "--gcj02"]) == 0
     assert "(GCJ-02)" in capsys.readouterr().out
+
+
+def test_override_crs_flag_replaces_a_wrong_prj(tmp_path: Path, cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _layer(tmp_path)  # truly EPSG:4548; relabel it as the neighbouring zone, EPSG:4547
+    frame = pyogrio.read_dataframe(path, layer="宗地").set_crs("EPSG:4547", allow_override=True)
+    wrong = tmp_path / "wrong.gpkg"
+    pyogrio.write_dataframe(frame, wrong, layer="宗地")
+    assert main(["validate", str(wrong), "--crs", "EPSG:4548"]) == 2
+    assert "--override-crs" in capsys.readouterr().err
+    assert main(["validate", str(wrong), "--crs", "EPSG:4548", "--override-crs"]) == 0
+    out = capsys.readouterr().out
+    assert "坐标系 / CRS: EPSG:4548" in out and "crs_overridden" in out

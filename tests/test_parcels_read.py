@@ -531,3 +531,26 @@ def test_missing_lease_is_not_raised_for_allocated_land(tmp_path: Path) -> None:
         "transport", "green_open", "public_service", "industrial", "commercial_office"]
     # the industrial parcel has no dates at all; the commercial one a start but no term
     assert sorted(i.parcel_id for i in result.report.of_code("missing_lease")) == ["B-1", "M-1"]
+
+
+def test_a_wrong_file_crs_can_be_overridden(tmp_path: Path) -> None:
+    """A layer labelled EPSG:4547 (CM 114°E) whose coordinates are really EPSG:4548 (CM 117°E)."""
+    path = tmp_path / "mislabelled.gpkg"
+    _frame(ROWS[:2], crs="EPSG:4547").to_file(path, driver="GPKG")
+    with pytest.raises(CRSError, match="override") as info:
+        read_parcels(path, crs="EPSG:4548")
+    assert "覆盖文件自带坐标系" in info.value.message_zh
+    with pytest.raises(CRSError, match="needs the CRS"):
+        read_parcels(path, override_crs=True)
+    result = read_parcels(path, crs="EPSG:4548", override_crs=True)
+    assert result.source_crs == "EPSG:4548"
+    [issue] = result.report.of_code("crs_overridden")
+    assert issue.severity == "warning" and issue.value == "EPSG:4547" and "4548" in issue.message_en
+    # placed where EPSG:4548 puts the rectangle's corner, not where EPSG:4547 would (about 300 km west)
+    x, y = _origin(1)
+    lon, lat = TO_4326.transform(x, y)
+    corner = shapely.get_coordinates(_row_of(result, "A-001").geometry)
+    assert np.min(np.hypot(corner[:, 0] - lon, corner[:, 1] - lat)) < 1e-7
+    # the same file read as labelled lands elsewhere (that is why it needed the override)
+    as_labelled = read_parcels(path)
+    assert abs(shapely.get_coordinates(_row_of(as_labelled, "A-001").geometry)[:, 0].mean() - lon) > 2.0

@@ -130,3 +130,15 @@ def test_data_page_states_the_limit_from_the_settings(monkeypatch: pytest.Monkey
     at.switch_page("ui/pages/data.py").run()
     assert not at.exception, at.exception
     assert any("上限 3 MB" in c.value for c in at.caption)
+
+
+def test_crs_override_is_applied_and_kept_when_the_mapping_is_edited() -> None:
+    # GeoJSON is always lon/lat: a planner who knows these are really EPSG:4490 (CGCS2000) says so
+    with pytest.raises(PlanningError, match="override"):
+        ingest.ingest_upload(_geojson(), "wgs.geojson", crs="EPSG:32650")
+    out = ingest.ingest_upload(_geojson(), "wgs.geojson", crs="EPSG:4490", override_crs=True)
+    assert out.usable
+    opts = workspace.read_options(out.dataset_id)
+    assert opts["override_crs"] is True and opts["source_crs"] == "EPSG:4490"
+    again = ingest.reingest(out.dataset_id, field_map={"QYDM": "planned_use"})
+    assert again.usable and workspace.read_options(out.dataset_id)["source_crs"] == "EPSG:4490"

@@ -267,6 +267,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.encoding_auto": ("自动识别", "Detect"),
     "data.layer": ("图层名（GeoPackage 多图层时）", "Layer name (multi-layer GeoPackage)"),
     "data.gcj02": ("坐标为 GCJ-02（高德）", "Coordinates are GCJ-02 (AMap)"),
+    "data.override_crs": ("覆盖文件自带坐标系（.prj 有误时）", "Override the file's own CRS (wrong .prj)"),
+    "data.override_crs_help": (
+        "勾选后使用上面填写的坐标系，即使文件声明了别的坐标系；校验报告会记录这一改动。",
+        "Use the CRS entered above even when the file declares another; the validation report records it.",
+    ),
     "data.submit": ("读取并校验", "Read and validate"),
     "data.loaded": ("已读取 {n} 宗地块，当前使用该数据。", "Read {n} parcels; this dataset is now in use."),
     "data.unusable": (

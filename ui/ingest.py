@@ -55,6 +55,7 @@ def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
         encoding=options.get("encoding") or None,
         field_map=options.get("field_map") or None,
         gcj02=bool(options.get("gcj02", False)),
+        override_crs=bool(options.get("override_crs", False)),
     )
     report = result.report.to_frame()
     stored = {
@@ -119,6 +120,7 @@ def ingest_upload(
     layer: str | None = None,
     gcj02: bool = False,
     field_map: dict[str, str] | None = None,
+    override_crs: bool = False,
 ) -> UploadOutcome:
     """Keep an uploaded file in the workspace, read and validate it.
 
@@ -135,7 +137,7 @@ def ingest_upload(
     check_upload_size(len(data), filename)
     dataset_id = workspace.store_source(data, filename)
     options = {"filename": filename, "crs": crs or "", "encoding": encoding or "", "layer": layer or "",
-               "gcj02": gcj02, "field_map": dict(field_map or {})}
+               "gcj02": gcj02, "override_crs": override_crs, "field_map": dict(field_map or {})}
     workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
     return _read(dataset_id, options)
 

@@ -61,7 +61,10 @@ def _upload_form(lang: str) -> None:
             format_func=lambda e: e or t("data.encoding_auto", lang),
         )
         layer = c3.text_input(t("data.layer", lang), key=state.UPLOAD_LAYER)
-        gcj02 = st.checkbox(t("data.gcj02", lang), key="upload_gcj02")
+        o1, o2 = st.columns(2)
+        gcj02 = o1.checkbox(t("data.gcj02", lang), key="upload_gcj02")
+        override = o2.checkbox(t("data.override_crs", lang), key="upload_override_crs",
+                               help=t("data.override_crs_help", lang))
         submitted = st.form_submit_button(t("data.submit", lang), type="primary")
     if not submitted or file is None:
         return
@@ -70,7 +73,7 @@ def _upload_form(lang: str) -> None:
         check_upload_size(len(payload), file.name, server_mb=server_mb)
         outcome = ingest_upload(
             payload, file.name, crs=crs.strip() or None, encoding=encoding or None,
-            layer=layer.strip() or None, gcj02=gcj02,
+            layer=layer.strip() or None, gcj02=gcj02, override_crs=override,
         )
     except PlanningError as err:
         show_error(err)
