@@ -71,7 +71,7 @@ from parcels.encoding import (
 from parcels.fields import FieldMapping, map_fields, normalise_name
 from parcels.geometry import check_geometries
 from parcels.landuse import classify_land_use, unrecognised_land_use
-from parcels.numbers import coerce_numeric
+from parcels.numbers import UNIT_SCALES, coerce_numeric, coerce_quantity
 from parcels.schema import ALLOCATED_USES, CANONICAL_FIELDS, DERIVED_FIELDS, ZONE_IDS
 from parcels.validate import Issue, ValidationReport
 
@@ -600,15 +600,27 @@ def _issues_for(
 def _numbers(
     name: str, values: pd.Series, rows: np.ndarray, ids: np.ndarray, *, integer: bool
 ) -> tuple[pd.Series, list[Issue]]:
-    spec_zh = next(f.zh for f in CANONICAL_FIELDS if f.name == name)
-    nums, bad = coerce_numeric(values)
+    spec = next(f for f in CANONICAL_FIELDS if f.name == name)
+    spec_zh = spec.zh
+    issues: list[Issue] = []
+    if spec.unit in UNIT_SCALES:
+        q = coerce_quantity(values, spec.unit)
+        nums, bad = q.numbers, q.unparsable
+        scaled = (q.scale != 1.0).to_numpy() & nums.notna().to_numpy()
+        if scaled.any():
+            shown = values.astype("str") + " → " + nums.map(lambda v: f"{v:,.6g}") + " " + spec.unit
+            issues += _issues_for(scaled, rows, ids, "unit_converted", f"{spec_zh}“{{v}}”（已换算单位）",
+                                  f"{name} '{{v}}' (unit converted)", field_name=name, raw=shown)
+    else:
+        nums, bad = coerce_numeric(values)
     if integer:
         frac = nums.notna() & (np.mod(nums.fillna(0), 1) != 0)
         bad = bad | frac
         nums = nums.mask(frac)
-    issues = _issues_for(bad, rows, ids, "unparsable_number",
-                         f"{spec_zh}“{{v}}”不是有效数值，已视为缺失",
-                         f"{name} '{{v}}' is not a valid number; set to missing", field_name=name, raw=values)
+    issues += _issues_for(bad, rows, ids, "unparsable_number",
+                          f"{spec_zh}“{{v}}”不是有效数值（或单位不是{spec.unit}及其换算单位），已视为缺失",
+                          f"{name} '{{v}}' is not a valid number (or its unit is not {spec.unit} or one that "
+                          "converts to it); set to missing", field_name=name, raw=values)
     negative = nums < 0 if name != "lease_years" else nums <= 0
     issues += _issues_for(negative, rows, ids, "negative_value",
                           f"{spec_zh}为{{v}}（不能为负{'或零' if name == 'lease_years' else ''}），已视为缺失，该指标不参与评价",

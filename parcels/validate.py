@@ -22,7 +22,8 @@ missing_lease              warning   kept          no lease end and no start+ter
                                                      raised for allocated uses: roads, airport, green, public)
 inconsistent_lease         warning   kept          start + term disagrees with the end date
 unparsable_date            warning   set_missing   a date that cannot be read: NaT
-unparsable_number          warning   set_missing   a number that cannot be read: NaN
+unparsable_number          warning   set_missing   a number that cannot be read (or in a unit foreign to the field): NaN
+unit_converted             info      converted     a value written in another unit (1.2亿元, 2.5亩) converted to the field's
 negative_value             warning   set_missing   a negative amount/area/term: NaN (unrated)
 unknown_land_use           warning   defaulted     land use not recognised: ``other``
 unknown_zone               info      set_missing   zone value not recognised: assigned spatially
@@ -63,6 +64,7 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
     "inconsistent_lease": ("warning", "kept"),
     "unparsable_date": ("warning", "set_missing"),
     "unparsable_number": ("warning", "set_missing"),
+    "unit_converted": ("info", "converted"),
     "negative_value": ("warning", "set_missing"),
     "unknown_land_use": ("warning", "defaulted"),
     "unknown_zone": ("info", "set_missing"),

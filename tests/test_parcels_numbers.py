@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parcels.numbers import coerce_numeric
+from parcels.numbers import coerce_numeric, coerce_quantity
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,42 @@ def test_thousands_separated_text_round_trips(value: object) -> None:
     nums, bad = coerce_numeric(pd.Series([text, full_width, f"{text}万元"]))
     assert not bad.any()
     assert nums.tolist() == pytest.approx([round(number, 2)] * 3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "expected", "scale"),
+    [
+        ("1.2亿元", "万元/年", 12_000.0, 1e4),          # 1 亿 = 10,000 万
+        ("800元", "万元/年", 0.08, 1e-4),
+        ("3,500 千元", "万元", 350.0, 0.1),
+        ("120万元/年", "万元/年", 120.0, 1.0),
+        ("120（万元）", "万元/年", 120.0, 1.0),
+        ("45", "万元/年", 45.0, 1.0),
+        ("2.5亩", "m²", 2.5 * 10_000 / 15, 10_000 / 15),  # 1 亩 = 10,000/15 m²
+        ("1.2公顷", "m²", 12_000.0, 1e4),
+        ("1.5万平方米", "m²", 15_000.0, 1e4),
+        ("3500㎡", "m²", 3_500.0, 1.0),
+        ("2 km²", "m²", 2_000_000.0, 1e6),
+        ("3万吨标煤", "吨标煤/年", 30_000.0, 1e4),
+        ("50年", "年", 50.0, 1.0),
+        ("1.2万人", "人", 12_000.0, 1e4),
+    ],
+)
+def test_units_are_converted_into_the_fields_unit(raw: str, unit: str, expected: float, scale: float) -> None:
+    q = coerce_quantity(pd.Series([raw]), unit)
+    assert q.numbers.iloc[0] == pytest.approx(expected) and not q.unparsable.iloc[0]
+    assert q.scale.iloc[0] == pytest.approx(scale)
+
+
+@pytest.mark.parametrize(("raw", "unit"), [("120kg", "万元/年"), ("2.5亩", "万元/年"), ("1.2亿元", "m²"),
+                                           ("50月", "年"), ("1.2.3", "万元"), ("约50", "万元")])
+def test_a_unit_foreign_to_the_field_is_unparsable(raw: str, unit: str) -> None:
+    q = coerce_quantity(pd.Series([raw]), unit)
+    assert np.isnan(q.numbers.iloc[0]) and q.unparsable.iloc[0]
+
+
+def test_quantity_placeholders_and_numbers() -> None:
+    q = coerce_quantity(pd.Series(["—", None, "无"], dtype=object), "万元")
+    assert q.numbers.isna().all() and not q.unparsable.any()
+    n = coerce_quantity(pd.Series([1.5, None]), "m²")
+    assert n.numbers.iloc[0] == 1.5 and np.isnan(n.numbers.iloc[1]) and (n.scale == 1.0).all()

@@ -554,3 +554,21 @@ def test_a_wrong_file_crs_can_be_overridden(tmp_path: Path) -> None:
     # the same file read as labelled lands elsewhere (that is why it needed the override)
     as_labelled = read_parcels(path)
     assert abs(shapely.get_coordinates(_row_of(as_labelled, "A-001").geometry)[:, 0].mean() - lon) > 2.0
+
+
+def test_amounts_written_with_units_are_converted_and_reported(tmp_path: Path) -> None:
+    rows = [
+        ("U-1", "甲", "工业用地", "2005-01-01", "50", "1.2亿元", "350万元/年", "", _rect(1)),
+        ("U-2", "乙", "工业用地", "2005-01-01", "50", "8,000", "120kg", "", _rect(2)),
+    ]
+    path = tmp_path / "units.gpkg"
+    _frame(rows).to_file(path, driver="GPKG")
+    result = read_parcels(path)
+    assert _row_of(result, "U-1")["output_value"] == 12_000.0  # 1.2 亿元 = 12,000 万元
+    assert _row_of(result, "U-1")["tax"] == 350.0
+    assert _row_of(result, "U-2")["output_value"] == 8_000.0
+    assert np.isnan(_row_of(result, "U-2")["tax"])  # kg is no unit of money: missing, and reported
+    [converted] = result.report.of_code("unit_converted")
+    assert converted.parcel_id == "U-1" and converted.field == "output_value" and converted.severity == "info"
+    assert "12,000 万元/年" in converted.message_en
+    assert [i.parcel_id for i in result.report.of_code("unparsable_number")] == ["U-2"]
