@@ -218,3 +218,16 @@ def test_choices_survive_a_new_session() -> None:
     assert fresh.number_input(key=f"{state.SCENARIO_A}_year").value == 2031
     assert fresh.slider(key=state.SCENARIO_YEAR).value == 2033
     assert not fresh.warning, [w.value for w in fresh.warning]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh", "亩均税收（万元/亩）"), ("en", "Tax per mu (10k yuan/mu)")])
+def test_efficiency_editor_names_indicators_in_the_ui_language(lang: str, expected: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.radio(key=state.LANG).set_value(lang).run()
+    at.switch_page("ui/pages/efficiency.py").run()
+    editor = at.dataframe[0]
+    assert list(editor.proto.column_order) == ["label", "weight", "benchmark", "required"]  # the key is hidden
+    labels = dict(zip(editor.value["name"], editor.value["label"], strict=True))
+    assert labels["tax_per_mu"] == expected
+    assert not any("_" in label for label in labels.values())  # no indicator key shown

@@ -13,7 +13,7 @@ from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, state, workspace
 from ui.filters import display_table
 from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard, show_error
-from ui.i18n import class_label, field_label, t
+from ui.i18n import class_label, field_label, field_unit, t, with_unit
 
 __all__ = ["render", "edited_profile"]
 
@@ -68,19 +68,23 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
     st.subheader(t("eff.profile", lang) + t("colon", lang) + str(current.get("name_zh" if lang == "zh" else "name") or ""))
     st.markdown(f"**{t('eff.indicators', lang)}**")
     table = pd.DataFrame(
-        [{"name": k, "weight": v.get("weight", 0.0), "benchmark": v.get("benchmark", 1.0),
-          "required": bool(v.get("required", False))} for k, v in (current.get("indicators") or {}).items()]
+        [{"name": k, "label": with_unit(field_label(k, lang), field_unit(k), lang), "weight": v.get("weight", 0.0),
+          "benchmark": v.get("benchmark", 1.0), "required": bool(v.get("required", False))}
+         for k, v in (current.get("indicators") or {}).items()],
+        columns=["name", "label", "weight", "benchmark", "required"],
     )
+    # the indicator shows by its name in the UI language (with the benchmark's unit); its key
+    # stays in the frame, hidden, for the profile
     edited = st.data_editor(
-        table, hide_index=True, disabled=["name"], key="eff_indicators",
+        table, hide_index=True, disabled=["name", "label"], key="eff_indicators",
+        column_order=("label", "weight", "benchmark", "required"),
         column_config={
-            "name": st.column_config.TextColumn(t("eff.indicator", lang)),
+            "label": st.column_config.TextColumn(t("eff.indicator", lang)),
             "weight": st.column_config.NumberColumn(t("eff.weight", lang), min_value=0.0, step=1.0),
             "benchmark": st.column_config.NumberColumn(t("eff.benchmark", lang), min_value=0.0),
             "required": st.column_config.CheckboxColumn(t("eff.required", lang)),
         },
     )
-    st.caption(" · ".join(f"{n} = {field_label(n, lang)}" for n in table["name"]))
     method = st.radio(t("eff.method", lang), ("thresholds", "percentiles"), key="eff_method", horizontal=True,
                       format_func=lambda m: t(f"eff.method.{m}", lang))
     cols = st.columns(3)
