@@ -67,3 +67,19 @@ def test_detail_rows_cover_every_field_but_geometry() -> None:
     assert rows.columns.tolist() == ["Field", "Value"]
     assert "Enterprise" in rows["Field"].tolist()
 
+
+
+def test_display_table_gives_the_recommendation_in_english() -> None:
+    from analysis.recommend import RULES
+    from ui.filters import display_table
+
+    r1 = next(r for r in RULES if r.rule_id == "R1")
+    frame = pd.DataFrame({"parcel_id": ["a", "b"], "recommendation": [r1.code, None],
+                          "recommendation_zh": [r1.zh, None], "recommendation_rule": ["R1: ...", None],
+                          "recommendation_rule_zh": ["R1：……", None]})
+    en = display_table(frame, "en", ("parcel_id", "recommendation_zh", "recommendation_rule_zh"))
+    assert list(en.columns) == ["Parcel ID", "Recommendation", "Rule that fired"]
+    assert en["Recommendation"].tolist() == [r1.en, "—"]
+    assert en["Rule that fired"].iloc[0] == "R1: ..."
+    zh = display_table(frame, "zh", ("parcel_id", "recommendation_zh"))
+    assert zh.iloc[0, 1] == r1.zh

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from analysis.recommend import recommendation_text
 from parcels.schema import FIELD_BY_NAME
 from ui.i18n import category_label, field_label, field_unit, t, unit_label, with_unit
 
@@ -108,13 +109,23 @@ _TABLE_COLUMNS = (
 
 
 def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] = _TABLE_COLUMNS) -> pd.DataFrame:
-    """A compact, labelled table of parcels (categories as labels, no geometry)."""
+    """A compact, labelled table of parcels (categories as labels, no geometry).
+
+    The recommendation reads in the UI language: in English the Chinese text columns give way
+    to the English sentence of the code and to the rule in English.
+    """
+    if lang == "en":
+        english = {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule"}
+        columns = list(dict.fromkeys(english.get(c, c) for c in columns))
     cols = [c for c in columns if c in frame.columns]
     out = pd.DataFrame(index=frame.index)
     for c in cols:
         s = frame[c]
         if c in ("zone_id", "land_use", "expiry_status", "efficiency_class"):
             s = s.map(lambda v, c=c: category_label(c, v, lang) if isinstance(v, str) else "—")
+        elif c == "recommendation" and lang == "en":
+            sentences = {v: recommendation_text(v, lang="en") for v in s.dropna().unique() if isinstance(v, str)}
+            s = s.astype("object").map(sentences).fillna("—")
         elif c in ("area_mu", "remaining_years", "output_per_mu", "tax_per_mu", "efficiency_score", "height_limit_m"):
             s = pd.to_numeric(s, errors="coerce").round(2)
         elif pd.api.types.is_datetime64_any_dtype(s):
