@@ -62,6 +62,7 @@ __all__ = [
     "export_bytes",
     "export_postgis",
     "to_geojson_bytes",
+    "crs_outside_area_of_use",
     "write_geojson",
 ]
 
@@ -185,6 +186,24 @@ def resolve_crs(value: Any) -> pyproj.CRS:
             f"string ({err}).",
             f"无法识别的坐标系 {value!r}：请给出 EPSG 代码（如 EPSG:4326、EPSG:4490、EPSG:4548）或 WKT 文本。",
         ) from err
+
+
+def crs_outside_area_of_use(crs: Any, lonlat_bounds: Sequence[float]) -> str | None:
+    """The area of use of ``crs`` when the layer's lon/lat box is not inside it, else None.
+
+    Exporting into a CRS meant for another part of the world (EPSG:3031 for Antarctica, a
+    Gauss-Krüger zone far from Xiamen) writes finite but badly distorted coordinates without any
+    error; this is the check that warns about it.  CRSs without an area of use pass.
+    """
+    area = resolve_crs(crs).area_of_use
+    if area is None or len(lonlat_bounds) != 4 or not np.all(np.isfinite(lonlat_bounds)):
+        return None
+    west, south, east, north = lonlat_bounds
+    slack = 0.5  # degrees: a layer reaching just past a zone edge is still fine to project
+    if west >= area.west - slack and east <= area.east + slack and south >= area.south - slack \
+            and north <= area.north + slack:
+        return None
+    return f"{area.name} ({area.west:g}°–{area.east:g}°E, {area.south:g}°–{area.north:g}°N)"
 
 
 def _crs_label(crs: pyproj.CRS) -> str:

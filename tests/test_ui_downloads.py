@@ -233,3 +233,29 @@ def test_parcel_downloads_follow_scenario_a_and_its_year() -> None:
     at.switch_page("ui/pages/parcels.py").run()
     assert not at.exception, at.exception
     assert any("晚搬迁" in c.value and "2031" in c.value for c in at.caption)
+
+
+def test_a_crs_that_does_not_cover_the_layer_is_warned_about() -> None:
+    _use_tiny_upload(12)  # parcels in Huli, about 118.1°E 24.5°N
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/pages/parcels.py").run()
+    assert not any("适用范围" in w.value for w in at.warning)  # WGS84 covers everything
+    at.selectbox(key="dl_parcels_crs").set_value("custom").run()
+    at.number_input(key="dl_parcels_epsg").set_value(4547).run()  # the 3-degree zone at 114°E, not Xiamen's
+    assert not at.exception, at.exception
+    [warning] = [w.value for w in at.warning if "EPSG:4547" in w.value]
+    assert "适用范围" in warning and "EPSG:4548" in warning and "distorted" in warning
+    assert len(_buttons(at)) == len(VECTOR_FORMATS)  # still offered: the planner decides
+    at.number_input(key="dl_parcels_epsg").set_value(32650).run()  # UTM 50N covers Xiamen
+    assert not any("EPSG:32650" in w.value for w in at.warning)
+
+
+def test_crs_area_of_use_check() -> None:
+    from analysis.export import crs_outside_area_of_use
+
+    huli = (118.05, 24.45, 118.20, 24.56)
+    for crs in ("EPSG:4326", "EPSG:4490", "EPSG:4548", "EPSG:32650", "EPSG:3857"):
+        assert crs_outside_area_of_use(crs, huli) is None, crs
+    assert "112.5°–115.5°E" in crs_outside_area_of_use("EPSG:4547", huli)  # the CM 114°E zone
+    assert "Antarctica" in crs_outside_area_of_use("EPSG:3031", huli)

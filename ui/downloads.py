@@ -17,7 +17,8 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
-from analysis.export import FORMATS, RasterLayer, export_bytes, resolve_crs
+from analysis.export import FORMATS, RasterLayer, crs_outside_area_of_use, export_bytes, resolve_crs
+from core.crs import transformer
 from core.errors import PlanningError
 from ui import data, state
 from ui.frame import current_as_of, current_profile, show_error
@@ -33,6 +34,7 @@ __all__ = [
     "layer_bytes",
     "year_raster",
     "crs_picker",
+    "lonlat_box",
     "download_buttons",
     "raster_button",
     "scenario_choice",
@@ -94,8 +96,22 @@ def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) ->
     return RasterLayer(values, transform, crs, nodata=NODATA, name="height_limit")
 
 
-def crs_picker(*, key: str, lang: str) -> str | None:
-    """CRS choice widgets; the chosen CRS, or None (shown as an error) for an unknown EPSG code."""
+def lonlat_box(frame: gpd.GeoDataFrame) -> tuple[float, ...] | None:
+    """The lon/lat bounding box of ``frame`` (its corners transformed, not every vertex); None when empty."""
+    if not len(frame) or frame.crs is None:
+        return None
+    box = frame.total_bounds
+    if frame.crs.to_epsg() != 4326:
+        box = transformer(frame.crs, "EPSG:4326").transform_bounds(*box, densify_pts=21)
+    return tuple(float(v) for v in box)
+
+
+def crs_picker(*, key: str, lang: str, lonlat_bounds: Sequence[float] | None = None) -> str | None:
+    """CRS choice widgets; the chosen CRS, or None (shown as an error) for an unknown EPSG code.
+
+    With the layer's lon/lat box, a CRS whose area of use does not cover it is allowed but
+    warned about (its coordinates would be badly distorted).
+    """
     c1, c2 = st.columns([2, 1])
     choice = c1.selectbox(
         t("dl.crs", lang), CRS_CHOICES, key=f"{key}_crs", format_func=lambda c: t(f"dl.crs.{c.split(':')[-1]}", lang),
@@ -105,10 +121,16 @@ def crs_picker(*, key: str, lang: str) -> str | None:
         custom = c2.number_input(t("dl.epsg", lang), min_value=1, max_value=999_999, value=4547, step=1,
                                  key=f"{key}_epsg")
     try:
-        return choice_crs(choice, custom)
+        chosen = choice_crs(choice, custom)
     except PlanningError as err:
         show_error(err)
         return None
+    area = crs_outside_area_of_use(chosen, lonlat_bounds) if lonlat_bounds is not None else None
+    if area is not None:
+        # a problem with what the planner chose: said in both languages, like the errors
+        first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
+        st.warning(f"{t('dl.crs_area', first, crs=chosen, area=area)}\n\n{t('dl.crs_area', second, crs=chosen, area=area)}")
+    return chosen
 
 
 def download_buttons(
@@ -120,6 +142,7 @@ def download_buttons(
     layer: str = "parcels",
     formats: Sequence[str] = VECTOR_FORMATS,
     columns: int = 3,
+    lonlat_bounds: Sequence[float] | None = None,
 ) -> None:
     """A CRS choice and one download button per format for ``frame``.
 
@@ -135,8 +158,13 @@ def download_buttons(
         Layer name inside GeoPackage / Shapefile.
     formats
         Keys of :data:`analysis.export.FORMATS`.
+    lonlat_bounds
+        The layer's lon/lat box, to warn about a CRS that does not cover it (taken from
+        ``frame`` itself when it is a layer, not a function).
     """
-    crs = crs_picker(key=key, lang=lang)
+    if lonlat_bounds is None and isinstance(frame, gpd.GeoDataFrame):
+        lonlat_bounds = lonlat_box(frame)
+    crs = crs_picker(key=key, lang=lang, lonlat_bounds=lonlat_bounds)
     st.caption(t("dl.rfc7946", lang))
     cols = st.columns(columns)
     for i, fmt in enumerate(formats):
@@ -225,4 +253,4 @@ def parcel_downloads(frame: gpd.GeoDataFrame, *, dataset_id: str, key: str, stem
         year_frame = scenario_data.year_frame(dataset_id, stamp, as_of, profile, scenario_key, year)
         return with_scenario_columns(frame, year_frame)
 
-    download_buttons(_frame, key=key, stem=f"{stem}_{year}", lang=lang)
+    download_buttons(_frame, key=key, stem=f"{stem}_{year}", lang=lang, lonlat_bounds=lonlat_box(frame))

@@ -267,6 +267,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.encoding_auto": ("自动识别", "Detect"),
     "data.layer": ("图层名（GeoPackage 多图层时）", "Layer name (multi-layer GeoPackage)"),
     "data.gcj02": ("坐标为 GCJ-02（高德）", "Coordinates are GCJ-02 (AMap)"),
+    "dl.crs_area": (
+        "{crs} 的适用范围是 {area}，不覆盖本图层：导出的坐标会严重变形。厦门一般用 EPSG:4548（CGCS2000 3° 带 117°E）、EPSG:4490 或 EPSG:4326。",
+        "{crs} is meant for {area} and does not cover this layer: the exported coordinates would be badly "
+        "distorted. For Xiamen use EPSG:4548 (CGCS2000 3-degree zone, 117°E), EPSG:4490 or EPSG:4326.",
+    ),
     "data.override_crs": ("覆盖文件自带坐标系（.prj 有误时）", "Override the file's own CRS (wrong .prj)"),
     "data.override_crs_help": (
         "勾选后使用上面填写的坐标系，即使文件声明了别的坐标系；校验报告会记录这一改动。",
