@@ -255,7 +255,7 @@ class _Recorder:
 def _hot_spots(prof: cProfile.Profile, limit: int = _HOT_SPOTS) -> list[dict[str, Any]]:
     """Functions with the largest own time (``tottime``), with their cumulative time."""
     stats = pstats.Stats(prof, stream=io.StringIO())
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (filename, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
         rows.append({
             "function": f"{_short_path(filename)}:{line}({func})",
@@ -540,7 +540,8 @@ def _worker(argv: Sequence[str]) -> int:
     """Entry of a worker process: ``python -m analysis.bench CALL.json RESULT.json``."""
     spec_path, result_path = argv[:2]
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    fn = {"generate_input": generate_input, "measure_size": measure_size}[spec["fn"]]
+    calls: dict[str, Callable[..., Any]] = {"generate_input": generate_input, "measure_size": measure_size}
+    fn = calls[spec["fn"]]
     out = fn(*_unplain(spec["args"]), **_unplain(spec["kwargs"]))
     Path(result_path).write_text(json.dumps(out, allow_nan=False), encoding="utf-8")
     return 0

@@ -257,7 +257,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ConfigError("--layer all needs --format gpkg (one file, several layers).",
                               "--layer all 需要 --format gpkg（一个文件含多个图层）。")
         built = build_layers(every, request)
-        path = export_layers(built, args.out, crs=args.crs)  # type: ignore[arg-type]
+        path = export_layers(built, args.out, crs=args.crs)
         print(f"wrote {path} (layers: {', '.join(built)})")
         return 0
     data = build_layers((args.layer,), request)[args.layer]

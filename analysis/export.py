@@ -572,8 +572,8 @@ def _write_xlsx(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path) -> None:
     fields = book.create_sheet("字段说明")
     fields.append(["字段 field", "表头 header", "Shapefile 字段", "类型 type", "单位 unit", "中文名", "English",
                    "说明 meaning"])
-    for row in _field_rows(list(attrs.columns)):
-        fields.append(row)
+    for field_row in _field_rows(list(attrs.columns)):
+        fields.append(field_row)
     book.save(path)
 
 
@@ -829,7 +829,7 @@ def export_bytes(
     info = _format_of(Path(f"{layer}{FORMATS.get(fmt, FORMATS['geojson']).extension}"), fmt)
     if info.key == "geojson" and isinstance(data, gpd.GeoDataFrame):
         if crs is not None and not _is_wgs84(resolve_crs(crs)):
-            return export_layer(data, Path("unused.geojson"), fmt="geojson", crs=crs)  # raises
+            export_layer(data, Path("unused.geojson"), fmt="geojson", crs=crs)  # raises: RFC 7946 is WGS84
         return to_geojson_bytes(data)
     with tempfile.TemporaryDirectory(prefix="huli-export-") as tmp:
         target = Path(tmp) / f"{layer}{info.extension}"

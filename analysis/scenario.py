@@ -1048,16 +1048,16 @@ def scenario_year_state(
     paths = {"airport_block": _road_path(poly, rw), "block_site": _road_path(site, rw)}
     used = dict.fromkeys(TEST_ROAD_PLACES, 0.0)
     road_rows = []
-    for i, ph in enumerate(scenario.test_road_phases, 1):
-        y = ph.effective_year(scenario.relocation_year)
+    for i, road in enumerate(scenario.test_road_phases, 1):
+        y = road.effective_year(scenario.relocation_year)
         if y is None:
             continue
-        start = used[ph.place]
-        used[ph.place] += ph.length_km * 1000.0
+        start = used[road.place]
+        used[road.place] += road.length_km * 1000.0
         if y > year:
             continue
-        geom = _take(paths[ph.place], start, used[ph.place])
-        road_rows.append({"phase": i, "year": y, "place": ph.place, "length_km": ph.length_km,
+        geom = _take(paths[road.place], start, used[road.place])
+        road_rows.append({"phase": i, "year": y, "place": road.place, "length_km": road.length_km,
                           "drawn_km": geom.length / 1000.0, "geometry": geom})
     roads = gpd.GeoDataFrame(road_rows, columns=["phase", "year", "place", "length_km", "drawn_km", "geometry"],
                              geometry="geometry", crs=metric)

@@ -90,12 +90,17 @@ def load_airport_inputs(*, ols_path: str | Path | None = None) -> AirportInputs:
 
 
 def _snapped_bounds(frames: list[gpd.GeoDataFrame], crs: str, cell: float) -> tuple[float, float, float, float]:
-    b = np.array([transformer(f.crs, crs).transform_bounds(*f.total_bounds, densify_pts=21)
+    b = np.array([transformer(f.crs, crs).transform_bounds(*_box(f), densify_pts=21)
                   for f in frames if f is not None and len(f)])
     minx, miny = b[:, 0].min(), b[:, 1].min()
     maxx, maxy = b[:, 2].max(), b[:, 3].max()
     return (math.floor(minx / cell) * cell, math.floor(miny / cell) * cell,
             math.ceil(maxx / cell) * cell, math.ceil(maxy / cell) * cell)
+
+
+def _box(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
+    return minx, miny, maxx, maxy
 
 
 def district_height_surface(

@@ -37,7 +37,7 @@ def reproject(geoms: npt.ArrayLike, src: str, dst: str) -> npt.NDArray[np.object
         x, y = tr.transform(coords[:, 0], coords[:, 1])
         return np.column_stack([x, y])
 
-    return shapely.transform(geoms, _xy)  # type: ignore[no-any-return]
+    return shapely.transform(geoms, _xy)
 
 
 def to_metric(geoms: npt.ArrayLike) -> npt.NDArray[np.object_]:

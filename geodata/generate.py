@@ -182,7 +182,7 @@ class _Lattice:
         if whole_block_area is not None:
             shapely.prepare(whole_block_area)
 
-    def to_world(self, u: npt.NDArray[np.float64], v: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]:
+    def to_world(self, u: npt.NDArray[np.floating], v: npt.NDArray[np.floating]) -> tuple[np.ndarray, np.ndarray]:
         return self.ox + u * self.cos - v * self.sin, self.oy + u * self.sin + v * self.cos
 
     def to_lattice(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]:
@@ -358,8 +358,8 @@ def _outer_plots(lattice: _Lattice, occupied: shapely.Geometry, inner_range: tup
     while True:
         side_blocks = int(np.ceil(np.sqrt((2 * half0 + 1) ** 2 + 1.15 * need / _MEAN_PLOTS_PER_BLOCK)))
         half = max(half, (side_blocks + 1) // 2)
-        ii, jj = np.meshgrid(np.arange(ci - half, ci + half + 1), np.arange(cj - half, cj + half + 1), indexing="ij")
-        ii, jj = ii.ravel(), jj.ravel()
+        gi, gj = np.meshgrid(np.arange(ci - half, ci + half + 1), np.arange(cj - half, cj + half + 1), indexing="ij")
+        ii, jj = gi.ravel(), gj.ravel()
         plots = lattice.plots(ii, jj)
         out = plots.take(np.flatnonzero(~shapely.intersects(occupied, plots.geometry)))
         if len(out.geometry) >= need:
@@ -600,8 +600,8 @@ def generate_parcels(n: int, *, seed: int = DEFAULT_SEED, zones: gpd.GeoDataFram
     zone_frame = read_layer("zones") if zones is None else zones
     zone_geoms = _zone_geoms(zone_frame)
     district = shapely.union_all(_to_metric(read_layer("district")))
-    airport = to_metric(airport_polygon())
-    airport = shapely.intersection(airport, zone_geoms["demonstration"]) if "demonstration" in zone_geoms else None
+    airport_site = to_metric(airport_polygon())
+    airport = shapely.intersection(airport_site, zone_geoms["demonstration"]) if "demonstration" in zone_geoms else None
 
     lattice = _Lattice(seed, airport)
     cand, inner_range = _inner_candidates(lattice, zone_geoms, district, airport)

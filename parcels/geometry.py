@@ -92,7 +92,8 @@ def check_geometries(geoms: npt.ArrayLike) -> GeometryCheck:
     type_id = shapely.get_type_id(arr)  # -1 for None
     input_type = _TYPE_NAMES[type_id + 1]
     missing = shapely.is_missing(arr) | shapely.is_empty(arr)
-    geom = np.where(missing, None, arr)
+    geom = arr.copy()
+    geom[missing] = None
     has_z = shapely.has_z(geom)
     if has_z.any():
         geom[has_z] = shapely.force_2d(geom[has_z])
@@ -103,7 +104,7 @@ def check_geometries(geoms: npt.ArrayLike) -> GeometryCheck:
     if repaired.any():
         reason[repaired] = shapely.is_valid_reason(geom[repaired])
         geom[repaired] = shapely.make_valid(geom[repaired], method="linework")
-    geom = np.where(missing, None, geom)
+    geom[missing] = None
     poly = polygonal_parts(geom)
     non_polygon = ~missing & shapely.is_missing(poly)
     repaired &= ~non_polygon

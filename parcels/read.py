@@ -887,9 +887,9 @@ def _build(
     datum = _datum_issue(src_crs)
     if datum is not None:
         issues.append(datum)
-    lonlat = _to_lonlat(np.where(usable, check.geometry, None), src_crs, gcj02)
+    lonlat = _to_lonlat(_only(usable, check.geometry), src_crs, gcj02)
     if district is not None:
-        outside = usable & ~shapely.intersects(np.where(usable, lonlat, None), district)
+        outside = usable & ~shapely.intersects(_only(usable, lonlat), district)
         issues += _issues_for(outside, rows, ids, "outside_district", "地块不在区界范围内（已保留）",
                               "parcel lies outside the district boundary (kept)")
 
@@ -898,7 +898,7 @@ def _build(
     table = pd.concat([canon, extras], axis=1)
     table.insert(len(canon.columns), "source_row", pd.array(rows, dtype="Int64"))
     good = gpd.GeoDataFrame(table[usable].reset_index(drop=True), geometry=list(lonlat[usable]), crs=GEOGRAPHIC_CRS)
-    rejected_geoms = _to_lonlat(geoms[~usable], src_crs, gcj02) if (~usable).any() else []
+    rejected_geoms = _to_lonlat(geoms[~usable], src_crs, gcj02) if (~usable).any() else np.empty(0, dtype=object)
     rejected = gpd.GeoDataFrame(table[~usable].reset_index(drop=True), geometry=list(rejected_geoms),
                                 crs=GEOGRAPHIC_CRS)
 
@@ -926,6 +926,13 @@ def _build(
         layer=raw.layer,
         source_format=raw.fmt,
     )
+
+
+def _only(mask: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """``geoms`` where ``mask``, None elsewhere."""
+    out = np.asarray(geoms, dtype=object).copy()
+    out[~mask] = None
+    return out
 
 
 def _field_issues(fm: FieldMapping) -> list[Issue]:

@@ -255,6 +255,9 @@ def localize(fmap: folium.Map, *, base_path: str = "") -> folium.Map:
                 "地图上有 branca 色带，streamlit-folium 会从 CDN 加载 d3。请改为在页面中绘制图例。",
             )
         owner = type(elem).__name__
-        elem.default_js = _localize_links(list(elem.default_js), base_path=base_path, owner=owner)
-        elem.default_css = _localize_links(list(elem.default_css), base_path=base_path, owner=owner)
+        # the elements yielded here carry default_js / default_css (folium's JSCSSMixin)
+        elem.default_js = _localize_links(list(elem.default_js), base_path=base_path,  # type: ignore[attr-defined]
+                                          owner=owner)
+        elem.default_css = _localize_links(list(elem.default_css), base_path=base_path,  # type: ignore[attr-defined]
+                                           owner=owner)
     return fmap

@@ -100,10 +100,11 @@ def lonlat_box(frame: gpd.GeoDataFrame) -> tuple[float, ...] | None:
     """The lon/lat bounding box of ``frame`` (its corners transformed, not every vertex); None when empty."""
     if not len(frame) or frame.crs is None:
         return None
-    box = frame.total_bounds
+    minx, miny, maxx, maxy = (float(v) for v in frame.total_bounds)
     if frame.crs.to_epsg() != 4326:
-        box = transformer(frame.crs, "EPSG:4326").transform_bounds(*box, densify_pts=21)
-    return tuple(float(v) for v in box)
+        minx, miny, maxx, maxy = transformer(frame.crs, "EPSG:4326").transform_bounds(minx, miny, maxx, maxy,
+                                                                                      densify_pts=21)
+    return (minx, miny, maxx, maxy)
 
 
 def crs_picker(*, key: str, lang: str, lonlat_bounds: Sequence[float] | None = None) -> str | None:

@@ -81,13 +81,13 @@ def format_value(field: str, value: object, lang: str = "zh") -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if kind == "float" or isinstance(value, (float, np.floating)):
-        v = float(value)
+        v = float(value)  # type: ignore[arg-type]  # a number by the schema or by its type
         if field == "rd_ratio":
             return f"{v * 100:.1f} %"
         text = f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.0f}"
         return f"{text} {unit}".strip()
     if kind == "int" or isinstance(value, (int, np.integer)):
-        return f"{int(value):,} {unit}".strip()
+        return f"{int(value):,} {unit}".strip()  # type: ignore[call-overload]  # an integer, as above
     return str(value)
 
 

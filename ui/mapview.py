@@ -21,6 +21,7 @@ import html
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import folium
 import geopandas as gpd
@@ -28,7 +29,7 @@ import numpy as np
 import orjson
 import pandas as pd
 import shapely
-from branca.element import Element
+from branca.element import Element, Figure
 from folium.map import Layer
 from jinja2 import Template
 
@@ -597,11 +598,12 @@ def build_base_map(
     )
     for tile in _tile_layer(basemap, lang=lang, tianditu_token=token):
         tile.add_to(fmap)
+    root = cast(Figure, fmap.get_root())  # a folium map's root is the page Figure
     if basemap == "offline":
-        fmap.get_root().header.add_child(
+        root.header.add_child(
             Element(f"<style>.leaflet-container {{ background: {_BACKGROUND}; }}</style>"), name="huli_background"
         )
-    fmap.get_root().header.add_child(
+    root.header.add_child(
         Element(
             "<style>.huli-label { background: rgba(255,255,255,0.8); border: none; box-shadow: none;"
             " font-weight: 600; color: #333; font-size: 12px; }"
@@ -644,7 +646,8 @@ def build_base_map(
             gcj02=gcj,
         )
         VectorLayer(
-            {"type": "FeatureCollection", "features": [*outlines["features"], *labels["features"]]},
+            {"type": "FeatureCollection",
+             "features": [*cast(list[object], outlines["features"]), *cast(list[object], labels["features"])]},
             name=t("map.zones", lang),
             style={"weight": 3, "fillOpacity": 0.08, "opacity": 0.95},
             label_property="label",

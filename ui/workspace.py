@@ -85,7 +85,7 @@ def workspace_dir() -> Path:
     return root
 
 
-def atomic_write(path: Path, writer: Callable[[Path], None]) -> Path:
+def atomic_write(path: Path, writer: Callable[[Path], object]) -> Path:
     """Write ``path`` by calling ``writer(tmp)`` on a temporary sibling, then renaming it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -211,7 +211,7 @@ def load_report(dataset_id: str) -> pd.DataFrame | None:
 def list_uploads() -> list[dict[str, Any]]:
     """Usable uploads, newest first: ``{"id", "filename", "saved"}``."""
     root = workspace_dir() / "uploads"
-    out = []
+    out: list[dict[str, Any]] = []
     if not root.exists():
         return out
     for folder in root.iterdir():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
@@ -66,7 +66,8 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     rng = st.session_state.get(state.FILTER_AREA)
     if not (isinstance(rng, (tuple, list)) and len(rng) == 2 and rng[1] <= top):
         st.session_state[state.FILTER_AREA] = (0.0, top)
-    area_range = c5.slider(t("filter.area", lang), 0.0, top, step=0.5, key=state.FILTER_AREA)
+    area_range = cast(tuple[float, float],  # a range slider: its session value is a pair
+                      c5.slider(t("filter.area", lang), 0.0, top, step=0.5, key=state.FILTER_AREA))
     text = c6.text_input(t("filter.search", lang), key=state.FILTER_TEXT)
     full_range = area_range[0] <= 0.0 and area_range[1] >= top
     return filter_parcels(
