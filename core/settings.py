@@ -10,6 +10,7 @@ variable                   setting                        default
 ``HULI_MAX_UPLOAD_MB``     :attr:`Settings.max_upload_mb`  ``200``
 ``HULI_MAX_UNPACKED_MB``   :attr:`Settings.max_unpacked_mb` ``1024``
 ``HULI_MAX_ARCHIVE_MEMBERS`` :attr:`Settings.max_archive_members` ``2000``
+``HULI_LARGE_LAYER_PARCELS`` :attr:`Settings.large_layer_parcels` ``20000``
 ``TIANDITU_TOKEN``         :attr:`Settings.tianditu_token` empty (basemap hidden)
 =========================  =============================  ===========================
 """
@@ -48,6 +49,9 @@ class Settings:
         Largest total size an archive may unpack to, in MB (zip-bomb guard).
     max_archive_members
         Largest number of entries an archive may hold.
+    large_layer_parcels
+        Above this many parcels the map shows a grid overview at low zoom and only the
+        parcels in view when zoomed in (docs/benchmarks.md); a slow browser may want less.
     tianditu_token
         Token for the Tianditu (天地图) basemap; empty hides that basemap.
     """
@@ -57,6 +61,7 @@ class Settings:
     max_upload_mb: int = 200
     max_unpacked_mb: int = 1024
     max_archive_members: int = 2000
+    large_layer_parcels: int = 20_000
     tianditu_token: str = ""
 
 
@@ -91,5 +96,6 @@ def get_settings() -> Settings:
         max_upload_mb=_positive_int("HULI_MAX_UPLOAD_MB", 200),
         max_unpacked_mb=_positive_int("HULI_MAX_UNPACKED_MB", 1024),
         max_archive_members=_positive_int("HULI_MAX_ARCHIVE_MEMBERS", 2000),
+        large_layer_parcels=_positive_int("HULI_LARGE_LAYER_PARCELS", 20_000),
         tianditu_token=env.get("TIANDITU_TOKEN", ""),
     )

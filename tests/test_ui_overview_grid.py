@@ -168,6 +168,16 @@ def test_threshold(n: int, large: bool) -> None:
     assert overview_grid.is_large(n) is large
 
 
+def test_threshold_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HULI_LARGE_LAYER_PARCELS", "5000")
+    assert overview_grid.is_large(5_001) and not overview_grid.is_large(5_000)
+    monkeypatch.setenv("HULI_LARGE_LAYER_PARCELS", "lots")
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="HULI_LARGE_LAYER_PARCELS"):
+        overview_grid.is_large(10)
+
+
 def test_small_layer_keeps_the_embedded_path() -> None:
     frame = tiny_parcels(10)
     group, legend = mapview.parcel_group(frame, theme="land_use")

@@ -675,8 +675,8 @@ def parcel_group(
 
     In the browser a click outlines the clicked parcel at once and remembers it in the
     map's frame (the page then need not resend the layer); ``selected`` only sets the
-    outline of a freshly loaded map.  Above ``large_threshold`` parcels (default
-    :data:`ui.overview_grid.LARGE_LAYER_PARCELS`) the layer is a grid overview at low
+    outline of a freshly loaded map.  Above ``large_threshold`` parcels (default: the setting
+    ``HULI_LARGE_LAYER_PARCELS``, 20,000) the layer is a grid overview at low
     zoom and only the parcels in view at high zoom (:func:`ui.overview_grid.large_parcel_group`).
 
     Returns
@@ -689,8 +689,7 @@ def parcel_group(
     """
     from ui import overview_grid  # imports this module
 
-    threshold = overview_grid.LARGE_LAYER_PARCELS if large_threshold is None else large_threshold
-    if overview_grid.is_large(len(frame), threshold=threshold):
+    if overview_grid.is_large(len(frame), threshold=large_threshold):
         return overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected)
     gcj = basemap == "amap"
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)

@@ -63,7 +63,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Above this many parcels the map uses the grid overview and draws only the parcels in view.
+#: Above this many parcels the map uses the grid overview and draws only the parcels in view
+#: (the default of ``HULI_LARGE_LAYER_PARCELS``, :attr:`core.settings.Settings.large_layer_parcels`).
 LARGE_LAYER_PARCELS = 20_000
 #: Lowest zoom at which single parcels are drawn (below it: the grid).
 DETAIL_MIN_ZOOM = 15
@@ -101,9 +102,12 @@ def _text(key: str, lang: str, **kwargs: object) -> str:
     return (en if lang == "en" else zh).format(**kwargs)
 
 
-def is_large(n_parcels: int, *, threshold: int = LARGE_LAYER_PARCELS) -> bool:
-    """Whether a layer of ``n_parcels`` takes the grid + parcels-in-view path."""
-    return n_parcels > threshold
+def is_large(n_parcels: int, *, threshold: int | None = None) -> bool:
+    """Whether a layer of ``n_parcels`` takes the grid + parcels-in-view path.
+
+    ``threshold`` defaults to the setting ``HULI_LARGE_LAYER_PARCELS`` (20,000).
+    """
+    return n_parcels > (get_settings().large_layer_parcels if threshold is None else threshold)
 
 
 def grid_cell_size(width_m: float, height_m: float, *, target_cells: int = _TARGET_CELLS) -> float:
