@@ -45,6 +45,7 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --crs even when the file declares another CRS (a wrong .prj)")
+    _add_join_options(p)
     p.set_defaults(handler=_cmd_validate)
 
 
@@ -62,6 +63,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             gcj02=bool(getattr(args, "gcj02", False)),
             override_crs=bool(getattr(args, "override_crs", False)),
         )
+        if args.join:
+            from parcels.join import join_file
+
+            result = join_file(result, args.join, sheet=args.join_sheet)
     except OSError as err:  # permission denied, a folder given as PATH ...
         raise InputFileError(
             f"{args.path} cannot be opened: {err.strerror or err}.", f"无法打开 {args.path}：{err.strerror or err}。"
@@ -95,6 +100,13 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
     p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    _add_join_options(p)
+
+
+def _add_join_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--join", metavar="TABLE",
+                   help="statistics table (.csv or .xlsx) whose values are joined onto the parcels by parcel number")
+    p.add_argument("--join-sheet", dest="join_sheet", metavar="NAME", help="sheet of the --join workbook")
 
 
 def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str, object]:
@@ -107,6 +119,10 @@ def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str,
             f"{names} describe a parcel layer: give it with --parcels",
             f"{names} 用于描述宗地图层：请同时用 --parcels 指定该图层",
         )
+    if getattr(args, "join_sheet", None) and not getattr(args, "join", None):
+        raise ConfigError("--join-sheet names a sheet of the --join workbook: give --join too.",
+                          "--join-sheet 指定 --join 工作簿中的工作表：请同时给出 --join。")
+    options["join"], options["join_sheet"] = getattr(args, "join", None), getattr(args, "join_sheet", None)
     return {k: v for k, v in options.items() if v}
 
 
@@ -220,6 +236,7 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --parcels-crs even when the parcel layer declares another CRS (a wrong .prj)")
     p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    _add_join_options(p)
     p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
     p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")
     p.add_argument("--out", help="output file (.geojson, .gpkg, .zip, .csv, .xlsx, .tif)")
@@ -234,7 +251,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from core.errors import ConfigError
 
     reading = argparse.Namespace(parcels=args.parcels, crs=args.in_crs, encoding=args.in_encoding,
-                                 layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs)
+                                 layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs,
+                                 join=args.join, join_sheet=args.join_sheet)
     request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of,
                            read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args))
     every = ("zones", "parcels", *(SCENARIO_LAYERS if args.scenario else ()))

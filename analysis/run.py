@@ -92,6 +92,9 @@ def _read_parcels(
     """Parcels and their ingest report (as a dict); the flag says the data are embedded."""
     from parcels.read import read_parcels  # deferred: pulls in the readers only when running
 
+    options = dict(read_options)
+    table = options.pop("join", None)
+    table_sheet = options.pop("join_sheet", None)
     if path is None:
         import geodata
 
@@ -106,8 +109,12 @@ def _read_parcels(
                 "to use the embedded data",
                 f"宗地图层 {str(source)!r} 不存在；请给出存在的文件，或不指定 --parcels 以使用内置数据",
             )
-        result = read_parcels(source, **read_options)
+        result = read_parcels(source, **options)
         embedded = False
+    if table is not None:
+        from parcels.join import join_file
+
+        result = join_file(result, table, sheet=table_sheet)
     report = result.report
     if not report.usable:
         reasons_en = "; ".join(i.message_en for i in report.fatal) or "no usable parcel"
@@ -166,7 +173,9 @@ def run_analysis(
         Demonstration-zone advice from the airport scenario; None for the neutral rule.
     read_options
         Keywords for :func:`parcels.read.read_parcels` on a user's layer (``crs``,
-        ``encoding``, ``layer``, ``gcj02``, ``field_map``).
+        ``encoding``, ``layer``, ``gcj02``, ``override_crs``, ``field_map``), and ``join``
+        (``join_sheet``): a statistics table (CSV or XLSX) whose values are joined onto the
+        parcels by parcel number (:func:`parcels.join.join_file`), for the embedded data too.
 
     Returns
     -------

@@ -75,7 +75,7 @@ from parcels.numbers import UNIT_SCALES, coerce_numeric, coerce_quantity
 from parcels.schema import ALLOCATED_USES, CANONICAL_FIELDS, DERIVED_FIELDS, ZONE_IDS
 from parcels.validate import Issue, ValidationReport
 
-__all__ = ["IngestResult", "read_parcels", "read_parcels_bytes", "EXTRA_COLUMNS"]
+__all__ = ["IngestResult", "read_parcels", "read_parcels_bytes", "canonical_attributes", "EXTRA_COLUMNS"]
 
 log = logging.getLogger(__name__)
 
@@ -646,6 +646,29 @@ def _zone_ids(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     zones = text.map(table).astype(object)
     unknown = text.notna() & zones.isna()
     return zones.fillna("").astype("str"), unknown
+
+
+def canonical_attributes(
+    src: pd.DataFrame, mapping: Mapping[str, str], rows: np.ndarray
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """Attribute columns read into the canonical fields, with the issues found (no geometry).
+
+    Parameters
+    ----------
+    src
+        Source columns (text or numbers), one row per record.
+    mapping
+        Source column -> canonical field (:func:`parcels.fields.map_fields`).
+    rows
+        1-based record numbers of ``src``'s rows, used in the issues.
+
+    Returns
+    -------
+    Every canonical field (absent ones empty, ``parcel_id`` generated as ``row-N`` where
+    missing) and the issues, as for a parcel layer.  Used by :mod:`parcels.join` so that a
+    statistics table is read exactly like a layer's attributes.
+    """
+    return _canonicalise(src.reset_index(drop=True), dict(mapping), rows)
 
 
 def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) -> tuple[pd.DataFrame, list[Issue]]:

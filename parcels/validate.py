@@ -37,6 +37,10 @@ truncated_field_name       info      repaired      DBF name cut mid-character: r
 missing_field              info      none          canonical field absent from the source
 reader_warning             info      kept          a warning the file reader raised
 no_usable_parcels          error     rejected      the layer has no usable parcel at all
+table_missing_key          warning   not_applied   a statistics-table row without a parcel number
+table_unmatched            warning   not_applied   a table row whose parcel number is not in the layer
+table_duplicate_key        warning   not_applied   several table rows for one parcel: none applied
+table_values_applied       info      updated       a field the table filled in, and on how many parcels
 =========================  ========  ============  =====================================================
 """
 
@@ -78,6 +82,10 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
     "missing_field": ("info", "none"),
     "reader_warning": ("info", "kept"),
     "no_usable_parcels": ("error", "rejected"),
+    "table_missing_key": ("warning", "not_applied"),
+    "table_unmatched": ("warning", "not_applied"),
+    "table_duplicate_key": ("warning", "not_applied"),
+    "table_values_applied": ("info", "updated"),
 }
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
