@@ -148,9 +148,11 @@ class _Raw:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _ogr_read(path: Path, *, encoding: str | None = None, layer: str | None = None) -> tuple[gpd.GeoDataFrame, list[Issue]]:
+def _ogr_read(
+    path: Path, *, encoding: str | None = None, layer: str | None = None, open_options: Mapping[str, str] | None = None
+) -> tuple[gpd.GeoDataFrame, list[Issue]]:
     """Read with pyogrio, turning reader errors into InputFileError and warnings into issues."""
-    kwargs: dict[str, object] = {"on_invalid": "ignore"}
+    kwargs: dict[str, object] = {"on_invalid": "ignore", **(open_options or {})}
     if encoding is not None:
         kwargs["encoding"] = encoding
     if layer is not None:
@@ -304,7 +306,9 @@ def _read_geojson(path: Path, *, encoding: str | None, tmp: Path) -> _Raw:
         # GeoJSON is UTF-8 by definition (RFC 7946); re-encode a GBK file for the reader
         source = tmp / "reencoded.geojson"
         source.write_text(_decode(data, enc, path), encoding="utf-8")
-    frame, issues = _ogr_read(source)
+    # GDAL's GeoJSON driver turns strings that look like dates or times into date/time fields
+    # ("T0001" becomes 00:01:00): keep every string as written; dates are read by parcels.dates
+    frame, issues = _ogr_read(source, open_options={"DATE_AS_STRING": "YES"})
     return _Raw(frame, "geojson", enc, None, issues=issues)
 
 

@@ -572,3 +572,16 @@ def test_amounts_written_with_units_are_converted_and_reported(tmp_path: Path) -
     assert converted.parcel_id == "U-1" and converted.field == "output_value" and converted.severity == "info"
     assert "12,000 万元/年" in converted.message_en
     assert [i.parcel_id for i in result.report.of_code("unparsable_number")] == ["U-2"]
+
+
+def test_geojson_text_that_looks_like_a_time_or_date_stays_text(tmp_path: Path) -> None:
+    """GDAL would read 'T0001' as the time 00:01:00; parcel numbers must come through as written."""
+    ids = ["T0001", "T1230", "2021-03", "20200101"]
+    frame = gpd.GeoDataFrame({"宗地编号": ids, "出让日期": ["2003-05-12", "2003/5/12", "2003年5月12日", "37753"],
+                              "出让年限": ["50"] * 4},
+                             geometry=[_rect(i) for i in range(1, 5)], crs="EPSG:4548").to_crs(4326)
+    path = tmp_path / "ids.geojson"
+    path.write_text(frame.to_json(drop_id=True), encoding="utf-8")
+    result = read_parcels(path)
+    assert result.frame["parcel_id"].tolist() == ids
+    assert (result.frame["lease_start"] == pd.Timestamp("2003-05-12")).all()
