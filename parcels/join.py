@@ -14,7 +14,7 @@ from the land registry.  :func:`join_table` puts the table's values onto the par
   (``table_unmatched``), several rows for one parcel (``table_duplicate_key``, none of them
   applied) and a row without an id (``table_missing_key``) are listed with their table row
   numbers; values that cannot be read are listed as for a layer; the fields filled are
-  counted (``table_values_applied``).
+  counted (``table_values_applied``), and the whole join summed up (``table_joined``).
 
 Row numbers in the report are the table's data rows, 1-based (row 1 is the first row under
 the header), and every message says it is about the table.
@@ -22,6 +22,7 @@ the header), and every message says it is about the table.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import io
 import logging
@@ -125,14 +126,7 @@ def read_table(source: str | Path, *, encoding: str | None = None, sheet: str | 
                 f"{path.name} is not valid {enc} text ({err}). Give the right encoding (e.g. gbk or utf-8).",
                 f"{path.name} 不是有效的 {enc} 文本（{err}）。请指定正确的编码（如 gbk 或 utf-8）。",
             ) from err
-        try:
-            raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None,
-                              skipinitialspace=True)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-            raise InputFileError(
-                f"{path.name} cannot be read as CSV ({err}). Save it as comma-separated text with a header line.",
-                f"{path.name} 无法按 CSV 读取（{err}）。请另存为逗号分隔、带表头的文本。",
-            ) from err
+        raw = _csv_rows(text, path.name)
     else:
         _check_xlsx(path)
         try:
@@ -147,6 +141,25 @@ def read_table(source: str | Path, *, encoding: str | None = None, sheet: str | 
                 f"{path.name} 不是可读取的 .xlsx 工作簿（{err}）。请用 Excel 或 WPS 重新另存为 .xlsx。",
             ) from err
     return _with_header(raw, path.name)
+
+
+def _csv_rows(text: str, name: str) -> pd.DataFrame:
+    """Every line of a CSV as text cells; lines may differ in length (a title above the header)."""
+    # the delimiter that splits the top lines into the most columns (a title line has one)
+    top = text.splitlines()[:_HEADER_SEARCH_ROWS]
+    delimiter = max(",;\t", key=lambda d: (max((len(next(csv.reader([line], delimiter=d), [])) for line in top),
+                                                default=0), d == ","))
+    try:
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as err:
+        raise InputFileError(
+            f"{name} cannot be read as CSV ({err}). Save it as comma-separated text with a header line.",
+            f"{name} 无法按 CSV 读取（{err}）。请另存为逗号分隔、带表头的文本。",
+        ) from err
+    width = max((len(r) for r in rows), default=0)
+    if width == 0:
+        raise InputFileError(f"{name} holds no rows.", f"{name} 没有任何数据行。")
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
 
 
 def _check_xlsx(path: Path) -> None:
@@ -290,6 +303,12 @@ def join_table(
             f"table {name}: {label.en} filled in on {int(hit.sum())} parcels",
             field=f, value=int(hit.sum()),
         ))
+    issues.append(Issue.make(
+        "table_joined",
+        f"统计表 {name}：{n} 行中 {int(use.sum())} 行已关联，{int(updated.sum())} 宗地块已更新",
+        f"table {name}: {int(use.sum())} of {n} rows joined, {int(updated.sum())} parcels updated",
+        value=f"{int(use.sum())}/{n}",
+    ))
     report = ValidationReport(issues=tuple(issues), n_input_rows=n, n_usable_rows=int(use.sum()))
     log.info("joined %s: %d of %d rows onto %d parcels (%s)", name, int(use.sum()), n, int(updated.sum()),
              ", ".join(supplied))

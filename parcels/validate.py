@@ -41,6 +41,7 @@ table_missing_key          warning   not_applied   a statistics-table row withou
 table_unmatched            warning   not_applied   a table row whose parcel number is not in the layer
 table_duplicate_key        warning   not_applied   several table rows for one parcel: none applied
 table_values_applied       info      updated       a field the table filled in, and on how many parcels
+table_joined               info      updated       a table joined: rows joined of all, parcels updated
 =========================  ========  ============  =====================================================
 """
 
@@ -86,6 +87,7 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
     "table_unmatched": ("warning", "not_applied"),
     "table_duplicate_key": ("warning", "not_applied"),
     "table_values_applied": ("info", "updated"),
+    "table_joined": ("info", "updated"),
 }
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

@@ -163,3 +163,13 @@ def test_cli_run_joins_onto_the_embedded_data(tmp_path: Path) -> None:
     parcels = gpd.read_file(out / "parcels.geojson").set_index("parcel_id")
     assert int(parcels.loc[first, "employees"]) == 4321
     assert np.isfinite(parcels["area_mu"]).all()
+
+
+def test_a_csv_with_a_title_line_and_semicolons(tmp_path: Path) -> None:
+    layer = read_parcels(_layer(tmp_path))
+    path = tmp_path / "统计.csv"
+    path.write_bytes("2025年 主要指标\n\n宗地编号;从业人员;工业总产值\nJ-4;9;2,500\n".encode("gbk"))
+    result = join_table(layer.frame, read_table(path), name=path.name)
+    got = result.frame.set_index("parcel_id")
+    assert got.loc["J-4", "employees"] == 9 and got.loc["J-4", "output_value"] == 2_500.0
+    assert got.loc["J-1", "output_value"] == 100.0

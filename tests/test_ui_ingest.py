@@ -142,3 +142,63 @@ def test_crs_override_is_applied_and_kept_when_the_mapping_is_edited() -> None:
     assert opts["override_crs"] is True and opts["source_crs"] == "EPSG:4490"
     again = ingest.reingest(out.dataset_id, field_map={"QYDM": "planned_use"})
     assert again.usable and workspace.read_options(out.dataset_id)["source_crs"] == "EPSG:4490"
+
+
+def _table(rows: str, name: str = "统计.csv") -> tuple[bytes, str]:
+    return ("宗地编号,工业总产值,从业人员\n" + rows).encode("gbk"), name
+
+
+def test_a_statistics_table_joins_onto_the_data_in_use_as_a_new_dataset() -> None:
+    base = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    before = workspace.load_parcels(base.dataset_id).set_index("parcel_id")
+    data, name = _table("T0001,1.5亿元,12\nT0002,,7\nT9999,1,1\n")
+    joined = ingest.join_upload(data, name)
+    assert joined.usable and joined.dataset_id != base.dataset_id
+    assert workspace.active_dataset() == joined.dataset_id
+    got = workspace.load_parcels(joined.dataset_id).set_index("parcel_id")
+    assert got.loc["T0001", "output_value"] == 15_000.0  # 1.5 亿元 in 万元
+    assert got.loc["T0002", "output_value"] == before.loc["T0002", "output_value"]  # empty cell: kept
+    assert got.loc["T0002", "employees"] == 7
+    # the dataset joined onto is untouched and still offered
+    assert workspace.load_parcels(base.dataset_id).equals(workspace.load_parcels(base.dataset_id))
+    assert workspace.load_parcels(base.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == \
+        before.loc["T0001", "output_value"]
+    names = {u["id"]: u["filename"] for u in workspace.list_uploads()}
+    assert names[joined.dataset_id] == "园区地块.geojson + 统计.csv"
+    codes = set(joined.report["code"])
+    assert {"table_unmatched", "table_values_applied", "table_joined", "unit_converted"} <= codes
+    # a field-mapping edit reads the layer again and joins the table again
+    again = ingest.reingest(joined.dataset_id, field_map={"QYDM": "planned_use"})
+    assert again.usable
+    assert workspace.load_parcels(joined.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == 15_000.0
+
+
+def test_a_second_table_keeps_the_first_tables_values() -> None:
+    ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    ingest.join_upload(*_table("T0001,1.5亿元,12\n"))
+    second = ingest.join_upload("宗地编号,实缴税金\nT0001,88\n".encode(), "税收.csv")
+    got = workspace.load_parcels(second.dataset_id).set_index("parcel_id")
+    assert got.loc["T0001", "output_value"] == 15_000.0 and got.loc["T0001", "tax"] == 88.0
+    assert workspace.dataset_name(second.dataset_id) == "园区地块.geojson + 统计.csv + 税收.csv"
+
+
+def test_a_table_joins_onto_the_embedded_data_which_stay_illustrative() -> None:
+    import geodata
+
+    first = str(geodata.read_layer("parcels")["parcel_id"].iloc[0])
+    out = ingest.join_upload(f"宗地编号,从业人员\n{first},4321\n".encode(), "人员.csv")
+    assert out.usable and workspace.active_dataset() == out.dataset_id
+    assert workspace.read_options(out.dataset_id)["embedded_base"] is True
+    got = workspace.load_parcels(out.dataset_id).set_index("parcel_id")
+    assert got.loc[first, "employees"] == 4321
+    assert len(got) == len(geodata.read_layer("parcels"))
+
+
+def test_a_table_that_cannot_be_joined_changes_nothing() -> None:
+    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    with pytest.raises(PlanningError) as info:
+        ingest.join_upload("企业名称,产值\n甲,1\n".encode(), "nokey.csv")
+    assert "宗地编号" in info.value.message_zh
+    with pytest.raises(PlanningError, match=r"\.csv or \.xlsx"):
+        ingest.join_upload(b"x", "table.ods")
+    assert workspace.active_dataset() == good.dataset_id

@@ -131,8 +131,7 @@ def sidebar() -> None:
         if ds == workspace.EMBEDDED:
             st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{t('dataset.embedded', lang)}")
         else:
-            name = workspace.read_options(ds).get("filename", ds)
-            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{name}")
+            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{workspace.dataset_name(ds)}")
 
 
 def show_error(err: PlanningError) -> None:
@@ -155,8 +154,9 @@ def data_notice(dataset_id: str, lang: str) -> None:
     if dataset_id == workspace.EMBEDDED:
         st.info(t("demo.notice", lang), icon="ℹ️")
     else:
-        name = workspace.read_options(dataset_id).get("filename", dataset_id)
-        st.caption(t("uploaded.notice", lang, name=name))
+        if workspace.read_options(dataset_id).get("embedded_base"):  # the embedded parcels with a table joined on
+            st.info(t("demo.notice", lang), icon="ℹ️")
+        st.caption(t("uploaded.notice", lang, name=workspace.dataset_name(dataset_id)))
 
 
 def show_map(

@@ -285,6 +285,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "the field mapping, CRS or encoding.",
     ),
     "data.failed": ("上传失败，继续使用之前的数据。", "The upload failed; the previous data stay in use."),
+    "data.join_header": ("关联统计表", "Join a statistics table"),
+    "data.join_help": (
+        "把统计、税务部门的表格（CSV 或 XLSX，表头可在标题行之下）按宗地编号关联到当前数据“{name}”：产值、税收、"
+        "能耗、从业人员等字段按图层的规则读取（单位自动换算），空单元格保留原值。结果另存为新数据集并启用，"
+        "原数据不变；未匹配、重复或缺少编号的行都会列在校验报告中。",
+        "Join a table from the statistics or tax bureau (CSV or XLSX; the header may sit below title rows) onto "
+        "the data in use, '{name}', by parcel number: output, tax, energy, employees and other fields are read "
+        "as in a layer (units converted) and empty cells keep the parcel's value. The result is a new dataset, "
+        "put in use; the data joined onto stay as they were. Rows that match no parcel, repeat a parcel or lack "
+        "a number are listed in the validation report.",
+    ),
+    "data.join_file": ("统计表文件", "Table file"),
+    "data.join_limit": ("文件不超过 {mb} MB。", "Files up to {mb} MB."),
+    "data.join_sheet": ("工作表名称（XLSX，留空为第一个）", "Sheet name (XLSX; empty: the first)"),
+    "data.join_submit": ("关联并校验", "Join and validate"),
+    "data.join_failed": ("关联失败，继续使用之前的数据。", "The join failed; the previous data stay in use."),
+
     "data.report": ("校验报告：{name}", "Validation report: {name}"),
     "data.col.row": ("行号", "Row"),
     "data.col.parcel_id": ("宗地编号", "Parcel ID"),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from core.errors import InputFileError
 from core.settings import get_settings
+from parcels.join import TABLE_SUFFIXES, join_file
 from parcels.read import read_parcels_bytes
 from ui import workspace
 
@@ -57,6 +59,15 @@ def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
         gcj02=bool(options.get("gcj02", False)),
         override_crs=bool(options.get("override_crs", False)),
     )
+    joins = list(options.get("joins") or [])
+    tables = workspace.table_paths(dataset_id)
+    if len(tables) != len(joins):
+        raise InputFileError(
+            f"The statistics tables of dataset {dataset_id} are no longer all in the workspace; join them again.",
+            f"数据集 {dataset_id} 的统计表已不全在工作区中，请重新关联。",
+        )
+    for join, table in zip(joins, tables, strict=True):
+        result = join_file(result, table, sheet=join.get("sheet") or None)
     report = result.report.to_frame()
     stored = {
         **options,
@@ -138,6 +149,60 @@ def ingest_upload(
     dataset_id = workspace.store_source(data, filename)
     options = {"filename": filename, "crs": crs or "", "encoding": encoding or "", "layer": layer or "",
                "gcj02": gcj02, "override_crs": override_crs, "field_map": dict(field_map or {})}
+    workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
+    return _read(dataset_id, options)
+
+
+#: Options that say how to read a parcel file (carried over to a dataset made by a join).
+_READ_KEYS = ("filename", "crs", "encoding", "layer", "gcj02", "override_crs", "field_map")
+
+
+def join_upload(table: bytes, table_name: str, *, sheet: str | None = None) -> UploadOutcome:
+    """Join a statistics table (CSV or XLSX) onto the dataset in use, as a new dataset.
+
+    The parcel file of the dataset in use (the embedded GeoPackage for the embedded data)
+    and the table are kept together; reading them applies the table by parcel number
+    (:func:`parcels.join.join_file`).  The dataset joined onto stays as it was; a usable
+    result becomes the dataset in use, a table that cannot be read or joined changes nothing.
+
+    Raises
+    ------
+    InputFileError
+        Too large, not a .csv/.xlsx, or unreadable; core.errors.SchemaError: no parcel
+        number column, or nothing to join.
+    """
+    check_upload_size(len(table), table_name)
+    if Path(table_name).suffix.lower() not in TABLE_SUFFIXES:
+        raise InputFileError(
+            f"{table_name}: a statistics table must be a .csv or .xlsx file.",
+            f"{table_name}：统计表必须是 .csv 或 .xlsx 文件。",
+        )
+    base = workspace.active_dataset()
+    earlier: list[tuple[str, bytes]] = []
+    joins: list[dict[str, str]] = []
+    if base == workspace.EMBEDDED:
+        import geodata
+
+        source = geodata.get_path("huli")
+        options: dict[str, Any] = {"filename": source.name, "layer": "parcels", "embedded_base": True,
+                                   "name": f"{source.name} + {table_name}"}
+    else:
+        found = workspace.source_path(base)
+        if found is None:
+            raise InputFileError(
+                f"The parcel file of dataset {base} is no longer in the workspace; upload it again.",
+                f"数据集 {base} 的地块文件已不在工作区中，请重新上传。",
+            )
+        source = found
+        base_options = workspace.read_options(base)
+        options = {k: base_options[k] for k in _READ_KEYS if k in base_options}
+        options["embedded_base"] = bool(base_options.get("embedded_base", False))
+        options["name"] = f"{workspace.dataset_name(base)} + {table_name}"
+        joins = list(base_options.get("joins") or [])  # tables joined before keep their values
+        earlier = [(p.name, p.read_bytes()) for p in workspace.table_paths(base)]
+    dataset_id = workspace.store_joined(source.read_bytes(), str(options["filename"]),
+                                        [*earlier, (table_name, table)])
+    options["joins"] = [*joins, {"filename": table_name, "sheet": sheet or ""}]
     workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
     return _read(dataset_id, options)
 

@@ -13,7 +13,8 @@ Layout::
         ui_state.json                  language, basemap, theme, scenario choices
         scenarios/<name>.yaml          airport scenarios saved by the user
         uploads/<id>/source/<name>     the file as uploaded
-        uploads/<id>/options.json      crs, encoding, layer, field_map, filename
+        uploads/<id>/tables/<n>/<name> statistics tables joined on, in order (a dataset made by joins)
+        uploads/<id>/options.json      crs, encoding, layer, field_map, filename, name, joins
         uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
         uploads/<id>/report.csv        validation report
 """
@@ -154,6 +155,45 @@ def store_source(data: bytes, filename: str) -> str:
     return uid
 
 
+def store_joined(source: bytes, filename: str, tables: list[tuple[str, bytes]]) -> str:
+    """Keep a parcel file and the statistics tables joined onto it, in order, as one dataset.
+
+    The id hashes every file, so joining another table (or the same table onto another
+    layer) makes another dataset and the one joined onto stays as it was.
+    """
+    h = hashlib.sha256(source)
+    h.update(filename.encode("utf-8"))
+    for name, data in tables:
+        h.update(b"\0joined with\0")
+        h.update(data)
+        h.update(name.encode("utf-8"))
+    uid = h.hexdigest()[:16]
+    files = [(upload_dir(uid) / "source" / _safe_filename(filename), source)]
+    files += [(upload_dir(uid) / "tables" / str(i) / _safe_filename(name), data) for i, (name, data) in enumerate(tables)]
+    for target, data in files:
+        if not target.exists():
+            atomic_write_bytes(target, data)
+    return uid
+
+
+def table_paths(dataset_id: str) -> list[Path]:
+    """The statistics tables joined onto ``dataset_id``, in the order they apply."""
+    root = upload_dir(dataset_id) / "tables"
+    if not root.is_dir():
+        return []
+    out = []
+    for folder in sorted((p for p in root.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)):
+        files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        out.extend(files[:1])
+    return out
+
+
+def dataset_name(dataset_id: str) -> str:
+    """What a dataset is called in the UI: its name (a joined one: layer + table), else its file name."""
+    opts = read_options(dataset_id)
+    return str(opts.get("name") or opts.get("filename") or dataset_id)
+
+
 def source_path(dataset_id: str) -> Path | None:
     """The uploaded file of ``dataset_id``, or None."""
     folder = upload_dir(dataset_id) / "source"
@@ -220,7 +260,7 @@ def list_uploads() -> list[dict[str, Any]]:
             out.append(
                 {
                     "id": folder.name,
-                    "filename": opts.get("filename", folder.name),
+                    "filename": str(opts.get("name") or opts.get("filename") or folder.name),
                     "saved": (folder / "parcels.parquet").stat().st_mtime,
                 }
             )

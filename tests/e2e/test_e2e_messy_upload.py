@@ -35,7 +35,7 @@ def test_messy_layer_shows_its_validation_report(
     page = probe.page
     page.goto(app_url + "/data")
     _wait_idle(probe)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    page.locator(".st-key-upload_file [data-testid='stFileUploaderDropzoneInput']").set_input_files(
         files=[{"name": "宗地.zip", "mimeType": "application/zip", "buffer": archive.read_bytes()}]
     )
     page.get_by_text("宗地.zip").first.wait_for(timeout=30_000)

@@ -45,7 +45,7 @@ def test_upload_hostile_layer_shows_text_only_and_survives_refresh(
     page = probe.page
     page.goto(app_url + "/data")
     _wait_idle(probe)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    page.locator(".st-key-upload_file [data-testid='stFileUploaderDropzoneInput']").set_input_files(
         files=[{"name": "hostile.geojson", "mimeType": "application/geo+json", "buffer": _hostile_geojson()}]
     )
     page.get_by_text("hostile.geojson").first.wait_for(timeout=30_000)

@@ -32,7 +32,7 @@ def test_a_file_above_the_app_limit_is_refused_in_both_languages(
     page.get_by_text("上限 1 MB").first.wait_for(timeout=90_000)
     body = b'{"type": "FeatureCollection", "features": []}'
     big = body + b" " * (1024 * 1024 + 1 - len(body))  # one byte above 1 MB
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
+    page.locator(".st-key-upload_file [data-testid='stFileUploaderDropzoneInput']").set_input_files(
         files=[{"name": "big.geojson", "mimeType": "application/geo+json", "buffer": big}]
     )
     page.get_by_text("big.geojson").first.wait_for(timeout=30_000)

@@ -11,11 +11,12 @@ from ui import data, state, workspace
 from ui.downloads import parcel_downloads
 from ui.frame import current_as_of, current_lang, current_profile, guard, show_error
 from ui.i18n import field_label, t
-from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, reingest, upload_limit_mb
+from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, join_upload, reingest, upload_limit_mb
 
 __all__ = ["render"]
 
 _LAST = "data_last_upload"
+_JOIN_UPLOAD = "join_upload"
 _ENCODINGS = ("", "utf-8", "gbk", "gb18030", "big5", "latin-1")
 
 
@@ -48,7 +49,8 @@ def _upload_form(lang: str) -> None:
     st.caption(t("data.upload_help", lang, mb=mb))
     # the uploader's own "200MB per file" line states the server's ceiling, not the app's limit
     # (and only in English): the caption above says the limit and the formats in the UI language
-    st.html(f"<style>.st-key-{state.UPLOAD} [data-testid='stFileUploaderDropzoneInstructions'] "
+    st.html(f"<style>.st-key-{state.UPLOAD} [data-testid='stFileUploaderDropzoneInstructions'], "
+            f".st-key-{_JOIN_UPLOAD} [data-testid='stFileUploaderDropzoneInstructions'] "
             "{ display: none; }</style>")
     with st.form("upload_form"):
         file = st.file_uploader(
@@ -83,6 +85,33 @@ def _upload_form(lang: str) -> None:
     _show_outcome(outcome, lang)
 
 
+def _join_form(lang: str) -> None:
+    st.subheader(t("data.join_header", lang))
+    active = workspace.active_dataset()
+    name = t("dataset.embedded", lang) if active == workspace.EMBEDDED else workspace.dataset_name(active)
+    st.caption(t("data.join_help", lang, name=name) + " " + t("data.join_limit", lang, mb=upload_limit_mb(
+        int(st.get_option("server.maxUploadSize") or 0))))
+    with st.form("join_form"):
+        file = st.file_uploader(t("data.join_file", lang), type=["csv", "xlsx"], key=_JOIN_UPLOAD)
+        sheet = st.text_input(t("data.join_sheet", lang), key="join_sheet")
+        submitted = st.form_submit_button(t("data.join_submit", lang))
+    if not submitted or file is None:
+        return
+    try:
+        outcome = join_upload(file.getvalue(), file.name, sheet=sheet.strip() or None)
+    except PlanningError as err:
+        show_error(err)
+        st.warning(t("data.join_failed", lang))
+        return
+    st.session_state[_LAST] = outcome.dataset_id
+    _show_outcome(outcome, lang)
+    report = outcome.report
+    if "code" in report.columns:  # the summary of each table joined (the last is this one)
+        message = "message_en" if lang == "en" else "message_zh"
+        for text in report.loc[report["code"] == "table_joined", message]:
+            st.info(str(text))
+
+
 def _labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The report's columns with labels in the UI language."""
     names = {c: t(f"data.col.{'message' if c.startswith('message_') else c}", lang) for c in table.columns}
@@ -91,7 +120,7 @@ def _labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _report(dataset_id: str, lang: str) -> None:
     options = workspace.read_options(dataset_id)
-    st.subheader(t("data.report", lang, name=options.get("filename", dataset_id)))
+    st.subheader(t("data.report", lang, name=workspace.dataset_name(dataset_id)))
     report = workspace.load_report(dataset_id)
     if report is None or report.empty:
         st.caption(t("data.report_none", lang))
@@ -160,6 +189,7 @@ def render() -> None:
     st.title(t("page.data", lang))
     with guard():
         _upload_form(lang)
+        _join_form(lang)
         _switcher(lang)
         inspected = st.session_state.get(_LAST)
         active = workspace.active_dataset()
