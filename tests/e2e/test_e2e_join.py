@@ -6,7 +6,6 @@ Changes the server's active dataset; switches back to the embedded data at the e
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ from test_e2e_app import _click_parcel, _map_frame, _shot, _wait_idle
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture()
-def restore_embedded(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield
-    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
-    from ui import workspace
-
-    workspace.set_active_dataset(workspace.EMBEDDED)
 
 
 def test_statistics_table_joined_onto_the_embedded_parcels(

@@ -4,7 +4,6 @@ the validation report lists each problem with its code."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_parcels_read import N_ROWS, _write_gbk_shapefile, _zip
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture()
-def restore_embedded(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield
-    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
-    from ui import workspace
-
-    workspace.set_active_dataset(workspace.EMBEDDED)
 
 
 def test_messy_layer_shows_its_validation_report(

@@ -7,7 +7,6 @@ it switches back to the embedded data at the end.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,15 +27,6 @@ def _hostile_geojson() -> bytes:
     frame.loc[frame.index[0], "parcel_id"] = HOSTILE_ID
     frame = frame.rename(columns={"parcel_id": "宗地编号", "enterprise": "权利人", "land_use": "土地用途"})
     return frame.to_json(drop_id=True).encode("utf-8")
-
-
-@pytest.fixture()
-def restore_embedded(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    yield
-    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
-    from ui import workspace
-
-    workspace.set_active_dataset(workspace.EMBEDDED)
 
 
 def test_upload_hostile_layer_shows_text_only_and_survives_refresh(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -70,19 +72,26 @@ def _upload_form(lang: str) -> None:
         submitted = st.form_submit_button(t("data.submit", lang), type="primary")
     if not submitted or file is None:
         return
-    try:
+    def read() -> UploadOutcome:
         payload = file.getvalue()
         check_upload_size(len(payload), file.name, server_mb=server_mb)
-        outcome = ingest_upload(
-            payload, file.name, crs=crs.strip() or None, encoding=encoding or None,
-            layer=layer.strip() or None, gcj02=gcj02, override_crs=override,
-        )
+        return ingest_upload(payload, file.name, crs=crs.strip() or None, encoding=encoding or None,
+                             layer=layer.strip() or None, gcj02=gcj02, override_crs=override)
+
+    _ingest(read, lang, failed="data.failed")
+
+
+def _ingest(read: Callable[[], UploadOutcome], lang: str, *, failed: str) -> UploadOutcome | None:
+    """Run an upload or a join; show its outcome, or the error and that the data in use stay."""
+    try:
+        outcome = read()
     except PlanningError as err:
         show_error(err)
-        st.warning(t("data.failed", lang))
-        return
+        st.warning(t(failed, lang))
+        return None
     st.session_state[_LAST] = outcome.dataset_id
     _show_outcome(outcome, lang)
+    return outcome
 
 
 def _join_form(lang: str) -> None:
@@ -97,14 +106,10 @@ def _join_form(lang: str) -> None:
         submitted = st.form_submit_button(t("data.join_submit", lang))
     if not submitted or file is None:
         return
-    try:
-        outcome = join_upload(file.getvalue(), file.name, sheet=sheet.strip() or None)
-    except PlanningError as err:
-        show_error(err)
-        st.warning(t("data.join_failed", lang))
+    outcome = _ingest(lambda: join_upload(file.getvalue(), file.name, sheet=sheet.strip() or None), lang,
+                      failed="data.join_failed")
+    if outcome is None:
         return
-    st.session_state[_LAST] = outcome.dataset_id
-    _show_outcome(outcome, lang)
     report = outcome.report
     if "code" in report.columns:  # the summary of each table joined (the last is this one)
         message = "message_en" if lang == "en" else "message_zh"
