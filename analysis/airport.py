@@ -409,8 +409,8 @@ def planar_pieces(runway: Runway, params: OLSParams) -> list[PlanarPiece]:
     top = ws + ih / st
     pieces = [PlanarPiece(shapely.box(-strip_u, -ws, strip_u, ws), 0.0, 0.0, 0.0)]
     for side in (1.0, -1.0):
-        pieces.append(PlanarPiece(shapely.box(-strip_u, min(side * ws, side * top), strip_u, max(side * ws, side * top)),
-                             -ws * st, 0.0, side * st))
+        band = shapely.box(-strip_u, min(side * ws, side * top), strip_u, max(side * ws, side * top))
+        pieces.append(PlanarPiece(band, -ws * st, 0.0, side * st))
 
     total, w0, div = params.approach_total_length_m, params.approach_inner_edge_width_m / 2.0, params.approach_divergence
     offset = half + params.approach_distance_from_threshold_m  # u of the inner edge
@@ -428,8 +428,8 @@ def planar_pieces(runway: Runway, params: OLSParams) -> list[PlanarPiece]:
             s = (f1 - f0) / (a1 - a0)
             hw0, hw1 = w0 + div * a0, w0 + div * a1
             # approach: h = f0 + s·(a − a0) with a = end·u − offset
-            pieces.append(PlanarPiece(_approach_polygon([(a0, -hw0), (a1, -hw1), (a1, hw1), (a0, hw0)], end, offset),
-                                 f0 - s * (a0 + offset), end * s, 0.0))
+            trapezoid = _approach_polygon([(a0, -hw0), (a1, -hw1), (a1, hw1), (a0, hw0)], end, offset)
+            pieces.append(PlanarPiece(trapezoid, f0 - s * (a0 + offset), end * s, 0.0))
             if f0 >= ih:
                 continue
             # transitional beside it, up to the inner horizontal height:
@@ -439,8 +439,8 @@ def planar_pieces(runway: Runway, params: OLSParams) -> list[PlanarPiece]:
             hb1 = w0 + div * b1
             k_a = s - st * div
             for side in (1.0, -1.0):
-                poly = _approach_polygon([(a0, hw0), (b1, hb1), (b1, hb1 + (ih - g1) / st), (a0, hw0 + (ih - f0) / st)],
-                                        end, offset, side)
+                corners = [(a0, hw0), (b1, hb1), (b1, hb1 + (ih - g1) / st), (a0, hw0 + (ih - f0) / st)]
+                poly = _approach_polygon(corners, end, offset, side)
                 pieces.append(PlanarPiece(poly, f0 - s * a0 - st * w0 - k_a * offset, end * k_a, side * st))
     return pieces
 
