@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def test_parcel_filters_change_counts() -> None:
     _use_tiny_upload(30)
     at = _app("parcels")
     assert _count_caption(at) == "筛选结果：30 / 30 宗地块"
-    at.multiselect(key=state.FILTER_USES).set_value(["industrial"]).run()
+    at.multiselect(key=f"{state.FILTER_USES}.zh").set_value(["industrial"]).run()
     # tiny_parcels: uses cycle (industrial, commercial, logistics, industrial, green) -> 12 of 30
     assert _count_caption(at) == "筛选结果：12 / 30 宗地块"
     at.text_input(key=state.FILTER_TEXT).input("T000").run()
@@ -166,14 +167,14 @@ def test_online_basemaps_render(page: str, basemap: str) -> None:
 
 def test_tianditu_is_not_offered_without_a_token() -> None:
     at = _app()
-    options = at.selectbox(key=state.BASEMAP).options
+    options = at.selectbox(key=f"{state.BASEMAP}.zh").options
     assert options == ["离线底图（无瓦片）", "OpenStreetMap", "高德地图（GCJ-02）"]
 
 
 def test_tianditu_is_offered_with_a_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIANDITU_TOKEN", "abc")
     at = _app()
-    assert "天地图" in at.selectbox(key=state.BASEMAP).options
+    assert "天地图" in at.selectbox(key=f"{state.BASEMAP}.zh").options
 
 
 def test_data_page_shows_the_report_and_mapping_editor_of_the_upload() -> None:
@@ -231,3 +232,24 @@ def test_efficiency_editor_names_indicators_in_the_ui_language(lang: str, expect
     labels = dict(zip(editor.value["name"], editor.value["label"], strict=True))
     assert labels["tax_per_mu"] == expected
     assert not any("_" in label for label in labels.values())  # no indicator key shown
+
+
+def test_choices_carry_over_a_language_switch_into_widgets_labelled_in_the_new_language() -> None:
+    """Selectboxes and multiselects get a key per language (the browser keeps the labels of a choice)."""
+    at = _app("parcels")
+    at.multiselect(key=f"{state.FILTER_USES}.zh").set_value(["industrial"]).run()
+    at.selectbox(key="dl_parcels_crs.zh").set_value("EPSG:4548").run()
+    before = _count_caption(at)
+    at.radio(key=state.LANG).set_value("en").run()
+    assert not at.exception, at.exception
+    uses = at.multiselect(key=f"{state.FILTER_USES}.en")
+    assert uses.value == ["industrial"] and "Industrial" in uses.options and "工业用地" not in uses.options
+    crs = at.selectbox(key="dl_parcels_crs.en")
+    assert crs.value == "EPSG:4548" and any("lon/lat" in o for o in crs.options)
+    assert at.selectbox(key=f"{state.BASEMAP}.en").value == at.session_state[state.BASEMAP]
+    digits = [int(s.replace(",", "")) for s in re.findall(r"[\d,]+", _count_caption(at))]
+    assert digits == [int(s.replace(",", "")) for s in re.findall(r"[\d,]+", before)]  # the same parcels
+    # a choice made in English is the one the Chinese widgets show after switching back
+    at.multiselect(key=f"{state.FILTER_USES}.en").set_value(["logistics"]).run()
+    at.radio(key=state.LANG).set_value("zh").run()
+    assert at.multiselect(key=f"{state.FILTER_USES}.zh").value == ["logistics"]

@@ -180,11 +180,11 @@ def test_crs_choice_renames_the_buttons_and_a_bad_code_is_shown() -> None:
     at.session_state[state.LANG] = "en"
     at.run()
     at.switch_page("ui/pages/parcels.py").run()
-    at.selectbox(key="dl_parcels_crs").set_value("EPSG:4548").run()
+    at.selectbox(key="dl_parcels_crs.en").set_value("EPSG:4548").run()
     labels = [b.proto.label for b in _buttons(at)]
     assert sum("EPSG:4548" in label for label in labels) == len(VECTOR_FORMATS) - 1
     assert any("RFC 7946" in label and "EPSG:4326" in label for label in labels)
-    at.selectbox(key="dl_parcels_crs").set_value("custom").run()
+    at.selectbox(key="dl_parcels_crs.en").set_value("custom").run()
     at.number_input(key="dl_parcels_epsg").set_value(999_999).run()
     assert not at.exception, at.exception
     assert any("999999" in e.value and "坐标系" in e.value for e in at.error)
@@ -241,7 +241,7 @@ def test_a_crs_that_does_not_cover_the_layer_is_warned_about() -> None:
     at.run()
     at.switch_page("ui/pages/parcels.py").run()
     assert not any("适用范围" in w.value for w in at.warning)  # WGS84 covers everything
-    at.selectbox(key="dl_parcels_crs").set_value("custom").run()
+    at.selectbox(key="dl_parcels_crs.zh").set_value("custom").run()
     at.number_input(key="dl_parcels_epsg").set_value(4547).run()  # the 3-degree zone at 114°E, not Xiamen's
     assert not at.exception, at.exception
     [warning] = [w.value for w in at.warning if "EPSG:4547" in w.value]

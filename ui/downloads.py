@@ -21,7 +21,7 @@ from analysis.export import FORMATS, RasterLayer, crs_outside_area_of_use, expor
 from core.crs import transformer
 from core.errors import PlanningError
 from ui import data, state
-from ui.frame import current_as_of, current_profile, show_error
+from ui.frame import current_as_of, current_profile, keep_choice, localized, show_error
 from ui.i18n import t
 
 __all__ = [
@@ -114,9 +114,10 @@ def crs_picker(*, key: str, lang: str, lonlat_bounds: Sequence[float] | None = N
     warned about (its coordinates would be badly distorted).
     """
     c1, c2 = st.columns([2, 1])
-    choice = c1.selectbox(
-        t("dl.crs", lang), CRS_CHOICES, key=f"{key}_crs", format_func=lambda c: t(f"dl.crs.{c.split(':')[-1]}", lang),
-    )
+    choice = keep_choice(f"{key}_crs", c1.selectbox(
+        t("dl.crs", lang), CRS_CHOICES, format_func=lambda c: t(f"dl.crs.{c.split(':')[-1]}", lang),
+        **localized(f"{key}_crs", lang),
+    ))
     custom = None
     if choice == "custom":
         custom = c2.number_input(t("dl.epsg", lang), min_value=1, max_value=999_999, value=4547, step=1,

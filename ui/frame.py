@@ -76,6 +76,32 @@ def remember_state() -> None:
         workspace.save_ui_state(merged)
 
 
+def localized(key: str, lang: str) -> dict[str, Any]:
+    """Keyword arguments for a selectbox or multiselect whose option labels are translated.
+
+    Streamlit keeps the *labels* of the chosen options in the browser, so after a language
+    switch such a widget would go on showing the old language.  Each language gets its own
+    widget key (``key.zh``, ``key.en``), which makes the browser build the widget afresh; the
+    choice itself lives under ``key`` (where the rest of the app and the remembered UI state
+    read it) and is handed to whichever widget is shown.  Call :func:`keep_choice` with the
+    widget's value after it is drawn.
+    """
+    scoped = f"{key}.{lang}"
+    if key in st.session_state:
+        st.session_state[scoped] = st.session_state[key]
+    return {"key": scoped, "on_change": _hand_over, "args": (scoped, key)}
+
+
+def _hand_over(scoped: str, key: str) -> None:
+    st.session_state[key] = st.session_state[scoped]
+
+
+def keep_choice(key: str, value: Any) -> Any:
+    """Store a localized widget's value under its language-free ``key``; returns the value."""
+    st.session_state[key] = value
+    return value
+
+
 def current_lang() -> str:
     """The UI language ("zh" or "en")."""
     lang = st.session_state.get(state.LANG, "zh")
@@ -121,9 +147,10 @@ def sidebar() -> None:
         options = [b for b in BASEMAPS if b in available_basemaps()]
         if st.session_state.get(state.BASEMAP) not in options:
             st.session_state[state.BASEMAP] = "offline"
-        st.selectbox(
-            t("basemap.label", lang), options, format_func=lambda b: t(f"basemap.{b}", lang), key=state.BASEMAP
-        )
+        keep_choice(state.BASEMAP, st.selectbox(
+            t("basemap.label", lang), options, format_func=lambda b: t(f"basemap.{b}", lang),
+            **localized(state.BASEMAP, lang),
+        ))
         if st.session_state.get(state.BASEMAP) == "amap":
             st.caption(t("basemap.amap_note", lang))
         st.date_input(t("asof.label", lang), key=state.AS_OF)

@@ -16,6 +16,8 @@ from ui.frame import (
     current_profile,
     data_notice,
     guard,
+    keep_choice,
+    localized,
     show_error,
     show_legend,
     show_map,
@@ -88,8 +90,9 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
     with st.expander(t("ap.manage", lang), expanded=False):
         st.caption(t("ap.manage_help", lang))
         c1, c2 = st.columns([2, 1])
-        c1.selectbox(t("ap.start_from", lang), [*scenarios.BUILTINS, *(f"{scenarios.SAVED_PREFIX}{n}" for n in saved)],
-                     key=_NEW_BASE, format_func=lambda b: _choice_label(b, lang))
+        keep_choice(_NEW_BASE, c1.selectbox(
+            t("ap.start_from", lang), [*scenarios.BUILTINS, *(f"{scenarios.SAVED_PREFIX}{n}" for n in saved)],
+            format_func=lambda b: _choice_label(b, lang), **localized(_NEW_BASE, lang)))
         c2.button(t("ap.load_template", lang), on_click=_load_template, key="ap_load_template")
         if _NEW_TEXT not in st.session_state:
             st.session_state[_NEW_TEXT] = scenarios.template_text("on_schedule")

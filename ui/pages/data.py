@@ -60,8 +60,10 @@ def _upload_form(lang: str) -> None:
         )
         c1, c2, c3 = st.columns(3)
         crs = c1.text_input(t("data.crs", lang), key=state.UPLOAD_CRS, help=t("data.crs_help", lang))
+        # a key per language, so that the label of the choice follows the language (see ui.frame.localized;
+        # a widget in a form takes no callback, and the choice only matters when the form is sent)
         encoding = c2.selectbox(
-            t("data.encoding", lang), _ENCODINGS, key=state.UPLOAD_ENCODING,
+            t("data.encoding", lang), _ENCODINGS, key=f"{state.UPLOAD_ENCODING}.{lang}",
             format_func=lambda e: e or t("data.encoding_auto", lang),
         )
         layer = c3.text_input(t("data.layer", lang), key=state.UPLOAD_LAYER)

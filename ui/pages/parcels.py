@@ -21,6 +21,8 @@ from ui.frame import (
     current_profile,
     data_notice,
     guard,
+    keep_choice,
+    localized,
     show_legend,
     show_map,
 )
@@ -43,23 +45,25 @@ def clicked_parcel(result: dict[str, Any]) -> str | None:
 def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     st.subheader(t("filter.header", lang))
     c1, c2, c3, c4 = st.columns(4)
-    zones = c1.multiselect(
+    zones = keep_choice(state.FILTER_ZONES, c1.multiselect(
         t("filter.zone", lang), [*ZONE_IDS, ""], format_func=lambda z: category_label("zone_id", z, lang),
-        key=state.FILTER_ZONES, placeholder=t("filter.any", lang),
-    )
-    uses = c2.multiselect(
+        placeholder=t("filter.any", lang), **localized(state.FILTER_ZONES, lang),
+    ))
+    uses = keep_choice(state.FILTER_USES, c2.multiselect(
         t("filter.use", lang), LAND_USES, format_func=lambda u: category_label("land_use", u, lang),
-        key=state.FILTER_USES, placeholder=t("filter.any", lang),
-    )
-    expiry = c3.multiselect(
+        placeholder=t("filter.any", lang), **localized(state.FILTER_USES, lang),
+    ))
+    expiry = keep_choice(state.FILTER_EXPIRY, c3.multiselect(
         t("filter.expiry", lang), EXPIRY_STATUSES, format_func=lambda s: category_label("expiry_status", s, lang),
-        key=state.FILTER_EXPIRY, placeholder=t("filter.any", lang), disabled="expiry_status" not in frame.columns,
-    )
-    classes = c4.multiselect(
+        placeholder=t("filter.any", lang), disabled="expiry_status" not in frame.columns,
+        **localized(state.FILTER_EXPIRY, lang),
+    ))
+    classes = keep_choice(state.FILTER_CLASSES, c4.multiselect(
         t("filter.class", lang), EFFICIENCY_CLASSES,
         format_func=lambda c: category_label("efficiency_class", c, lang),
-        key=state.FILTER_CLASSES, placeholder=t("filter.any", lang), disabled="efficiency_class" not in frame.columns,
-    )
+        placeholder=t("filter.any", lang), disabled="efficiency_class" not in frame.columns,
+        **localized(state.FILTER_CLASSES, lang),
+    ))
     c5, c6 = st.columns([2, 2])
     area = data.area_mu(frame)
     top = float(max(1.0, round(float(area.max(skipna=True) if len(area) else 1.0) + 1.0)))
