@@ -99,7 +99,7 @@ def test_scenario_switch_changes_kpis() -> None:
     at.slider(key=state.SCENARIO_YEAR).set_value(2028).run()
     assert not at.exception, at.exception
     on_schedule = _metric(at, "释放机场用地")
-    at.radio(key=state.SCENARIO_A).set_value("delayed").run()
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("delayed").run()
     delayed = _metric(at, "释放机场用地")
     # on schedule the airport closes in 2026 and land is being released by 2028; delayed, none yet
     assert delayed == "0.0 公顷"
@@ -110,7 +110,7 @@ def test_scenario_switch_changes_kpis() -> None:
 def test_custom_relocation_year_moves_the_release() -> None:
     at = _app("airport")
     at.slider(key=state.SCENARIO_YEAR).set_value(2030).run()
-    at.radio(key=state.SCENARIO_A).set_value("custom").run()
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
     at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2034).run()
     assert not at.exception, at.exception
     assert _metric(at, "释放机场用地") == "0.0 公顷"
@@ -208,14 +208,14 @@ def test_edited_profile_survives_a_new_session() -> None:
 
 def test_choices_survive_a_new_session() -> None:
     at = _app("airport")
-    at.radio(key=state.SCENARIO_A).set_value("custom").run()
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
     at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2031).run()
     at.slider(key=state.SCENARIO_YEAR).set_value(2033).run()
     at.radio(key=state.LANG).set_value("en").run()
     fresh = _app("airport")  # a browser refresh: new session, same workspace
     assert not fresh.exception, fresh.exception
     assert fresh.title[0].value == "Airport scenarios"
-    assert fresh.radio(key=state.SCENARIO_A).value == "custom"
+    assert fresh.radio(key=f"{state.SCENARIO_A}.en").value == "custom"  # remembered: English
     assert fresh.number_input(key=f"{state.SCENARIO_A}_year").value == 2031
     assert fresh.slider(key=state.SCENARIO_YEAR).value == 2033
     assert not fresh.warning, [w.value for w in fresh.warning]
@@ -247,6 +247,8 @@ def test_choices_carry_over_a_language_switch_into_widgets_labelled_in_the_new_l
     crs = at.selectbox(key="dl_parcels_crs.en")
     assert crs.value == "EPSG:4548" and any("lon/lat" in o for o in crs.options)
     assert at.selectbox(key=f"{state.BASEMAP}.en").value == at.session_state[state.BASEMAP]
+    theme = at.radio(key=f"{state.THEME}.en")
+    assert theme.value == at.session_state[state.THEME] and "Land use" in theme.options
     digits = [int(s.replace(",", "")) for s in re.findall(r"[\d,]+", _count_caption(at))]
     assert digits == [int(s.replace(",", "")) for s in re.findall(r"[\d,]+", before)]  # the same parcels
     # a choice made in English is the one the Chinese widgets show after switching back

@@ -103,16 +103,16 @@ def _airport() -> AppTest:
 
 def test_b_defaults_to_the_other_built_in() -> None:
     at = _airport()
-    assert at.radio(key=state.SCENARIO_A).value == "on_schedule"
-    assert at.radio(key=state.SCENARIO_B).value == "delayed"
-    at.radio(key=state.SCENARIO_A).set_value("delayed").run()
-    assert at.radio(key=state.SCENARIO_B).value == "on_schedule"
+    assert at.radio(key=f"{state.SCENARIO_A}.zh").value == "on_schedule"
+    assert at.radio(key=f"{state.SCENARIO_B}.zh").value == "delayed"
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("delayed").run()
+    assert at.radio(key=f"{state.SCENARIO_B}.zh").value == "on_schedule"
 
 
 def test_b_follows_a_delayed_from_the_start() -> None:
     workspace.save_ui_state({state.SCENARIO_A: "delayed"})
     at = _airport()
-    assert at.radio(key=state.SCENARIO_B).value == "on_schedule"
+    assert at.radio(key=f"{state.SCENARIO_B}.zh").value == "on_schedule"
 
 
 def test_bad_yaml_shows_both_languages_and_keeps_the_text() -> None:
@@ -136,9 +136,9 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
     assert not at.exception, at.exception
     assert workspace.list_scenarios() == ["无搬迁"]
     for key in (state.SCENARIO_A, state.SCENARIO_B):
-        assert "已保存：无搬迁" in at.radio(key=key).options
+        assert "已保存：无搬迁" in at.radio(key=f"{key}.zh").options
     fresh = _airport()  # a refresh or restart: new session, same workspace
-    fresh.radio(key=state.SCENARIO_A).set_value("saved:无搬迁").run()
+    fresh.radio(key=f"{state.SCENARIO_A}.zh").set_value("saved:无搬迁").run()
     fresh.slider(key=state.SCENARIO_YEAR).set_value(2035).run()
     assert not fresh.exception, fresh.exception
     assert any("净空限高生效" in c.value for c in fresh.caption)  # never relocated: limits stay
@@ -147,4 +147,4 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
     fresh.button(key="ap_delete").click().run()
     assert not fresh.exception, fresh.exception
     assert workspace.list_scenarios() == []
-    assert fresh.radio(key=state.SCENARIO_A).value == "on_schedule"  # back to a built-in
+    assert fresh.radio(key=f"{state.SCENARIO_A}.zh").value == "on_schedule"  # back to a built-in

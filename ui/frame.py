@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import folium
@@ -76,24 +76,26 @@ def remember_state() -> None:
         workspace.save_ui_state(merged)
 
 
-def localized(key: str, lang: str) -> dict[str, Any]:
-    """Keyword arguments for a selectbox or multiselect whose option labels are translated.
+def localized(key: str, lang: str, *, on_change: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Keyword arguments for a selectbox, multiselect or radio whose option labels are translated.
 
     Streamlit keeps the *labels* of the chosen options in the browser, so after a language
-    switch such a widget would go on showing the old language.  Each language gets its own
+    switch such a widget would go on showing the old language (a radio: no option chosen).  Each language gets its own
     widget key (``key.zh``, ``key.en``), which makes the browser build the widget afresh; the
     choice itself lives under ``key`` (where the rest of the app and the remembered UI state
     read it) and is handed to whichever widget is shown.  Call :func:`keep_choice` with the
-    widget's value after it is drawn.
+    widget's value after it is drawn.  ``on_change`` runs after the hand-over.
     """
     scoped = f"{key}.{lang}"
     if key in st.session_state:
         st.session_state[scoped] = st.session_state[key]
-    return {"key": scoped, "on_change": _hand_over, "args": (scoped, key)}
+    return {"key": scoped, "on_change": _hand_over, "args": (scoped, key, on_change)}
 
 
-def _hand_over(scoped: str, key: str) -> None:
+def _hand_over(scoped: str, key: str, then: Callable[[], None] | None) -> None:
     st.session_state[key] = st.session_state[scoped]
+    if then is not None:
+        then()
 
 
 def keep_choice(key: str, value: Any) -> Any:

@@ -70,8 +70,9 @@ def _scenario_picker(label: str, key: str, lang: str, options: list[str]) -> tup
     if st.session_state.get(key) not in options:  # first visit, or a saved scenario was deleted
         a = st.session_state.get(state.SCENARIO_A, "on_schedule")
         st.session_state[key] = "on_schedule" if key == state.SCENARIO_A else scenarios.other_builtin(a)
-    base = st.radio(label, options, key=key, horizontal=True, format_func=lambda b: _choice_label(b, lang),
-                    on_change=_keep_b_different if key == state.SCENARIO_A else None)
+    base = keep_choice(key, st.radio(
+        label, options, horizontal=True, format_func=lambda b: _choice_label(b, lang),
+        **localized(key, lang, on_change=_keep_b_different if key == state.SCENARIO_A else None)))
     if base == scenarios.CUSTOM:
         year = st.number_input(t("ap.custom_year", lang), 2022, 2035, key=f"{key}_year")
         return scenarios.scenario_key(base, int(year))

@@ -12,7 +12,16 @@ from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, state, workspace
 from ui.filters import display_table
-from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard, show_error
+from ui.frame import (
+    current_as_of,
+    current_lang,
+    current_profile,
+    data_notice,
+    guard,
+    keep_choice,
+    localized,
+    show_error,
+)
 from ui.i18n import class_label, field_label, field_unit, t, with_unit
 
 __all__ = ["render", "edited_profile"]
@@ -85,8 +94,9 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
             "required": st.column_config.CheckboxColumn(t("eff.required", lang)),
         },
     )
-    method = st.radio(t("eff.method", lang), ("thresholds", "percentiles"), key="eff_method", horizontal=True,
-                      format_func=lambda m: t(f"eff.method.{m}", lang))
+    method = keep_choice("eff_method", st.radio(
+        t("eff.method", lang), ("thresholds", "percentiles"), horizontal=True,
+        format_func=lambda m: t(f"eff.method.{m}", lang), **localized("eff_method", lang)))
     cols = st.columns(3)
     thr = {c: cols[i].number_input(t("eff.threshold", lang, c=c), key=f"eff_thr_{c}", disabled=method != "thresholds")
            for i, c in enumerate("ABC")}

@@ -127,10 +127,10 @@ def render() -> None:
         data_notice(dataset_id, lang)
         filtered = _filters(frame, lang)
         st.caption(t("filter.count", lang, n=f"{len(filtered):,}", total=f"{len(frame):,}"))
-        theme = st.radio(
-            t("theme.label", lang), THEMES, format_func=lambda th: t(f"theme.{th}", lang), key=state.THEME,
-            horizontal=True,
-        )
+        theme = keep_choice(state.THEME, st.radio(
+            t("theme.label", lang), THEMES, format_func=lambda th: t(f"theme.{th}", lang), horizontal=True,
+            **localized(state.THEME, lang),
+        ))
         if theme == "height_limit_m":
             filtered = _with_status_quo_heights(filtered, dataset_id)
             st.caption(t("theme.height_note", lang))
