@@ -61,3 +61,25 @@ def test_one_label_per_zone_and_none_overlap(chinese_afterwards: None, app_url: 
     clashes = [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _overlap(a, b)]
     assert clashes == []
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
+
+
+def test_choices_show_the_new_language_after_a_switch(chinese_afterwards: None, app_url: str,
+                                                      probe: PageProbe) -> None:
+    """Selectboxes and radios keep their choice and show it in the language switched to (no reload)."""
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    page = probe.page
+    page.goto(app_url + "/parcels")
+    page.locator(idle).wait_for(timeout=90_000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    # a selectbox shows its choice as the value of its combobox input
+    assert "离线底图" in sidebar.locator('[data-testid="stSelectbox"] input').first.input_value()
+    page.get_by_text("English").first.click()
+    page.get_by_role("heading", name="Parcels").first.wait_for(timeout=60_000)
+    page.locator(idle).wait_for(timeout=90_000)
+    page.wait_for_timeout(500)
+    basemap = sidebar.locator('[data-testid="stSelectbox"] input').first.input_value()
+    assert "Offline" in basemap and "离线" not in basemap
+    theme = page.locator('[data-testid="stRadio"]').filter(has_text="Land use").first
+    assert theme.locator("input:checked").count() == 1  # the map theme is still chosen
+    crs = page.locator('[data-testid="stSelectbox"]').filter(has_text="Output CRS").locator("input").first.input_value()
+    assert crs == "EPSG:4326 · WGS84 lon/lat"
