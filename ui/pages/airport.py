@@ -145,7 +145,8 @@ def _metrics(k: dict[str, float], lang: str) -> None:
                    f"{k.get('released_airport_land_ha', 0.0):,.1f} {_unit('ha', lang)}")
     gain = k.get("floor_area_gain_m2", 0.0)
     cols[1].metric(t("kpi.floor_area_gain_m2", lang),
-                   t("ap.floor_area", lang, v=f"{gain:,.0f}" if lang == "en" else f"{gain / 1e4:,.1f}"))
+                   # short enough for a metric tile: million m² in English, 万m² in Chinese
+                   t("ap.floor_area", lang, v=f"{gain / 1e6:,.2f}" if lang == "en" else f"{gain / 1e4:,.1f}"))
     cols[2].metric(t("kpi.test_road_km", lang), f"{k.get('test_road_km', 0.0):,.1f} {_unit('km', lang)}")
     cols[3].metric(
         t("kpi.projects_in_demonstration", lang), f"{k.get('projects_in_demonstration', 0.0):.0f}",
