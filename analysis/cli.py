@@ -7,7 +7,6 @@ Commands (the contract in DESIGN.md)::
     compare SCENARIO_A SCENARIO_B [--out DIR]
     export --layer LAYER --format FMT [--crs CRS] [--scenario S --year Y] [--as-of DATE] --out PATH
            [--parcels FILE [--parcels-crs CRS] [--parcels-encoding ENC] [--parcels-layer NAME] ...]
-    bench [--sizes 1000,10000,...] [--quick]
 
 Exit codes: 0 success, 2 unusable input or bad arguments (a clear message on stderr).
 The CLI prints its own output; library code never prints.
@@ -286,64 +285,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- bench ----------------------------------------------------------------------------------
-
-
-def _add_bench(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "bench",
-        help="benchmark ingest, analysis, scenario year, exports and map payload on generated parcels",
-        description="Generates N illustrative parcels per size (not timed), measures every stage in a fresh "
-        "process per size, prints a table and writes JSON. See docs/benchmarks.md.",
-    )
-    p.add_argument("--sizes", help="parcel counts, comma-separated (default 1000,10000,100000,1000000)")
-    p.add_argument("--quick", action="store_true", help="sizes 1000 and 5000 only (a smoke run, under a minute)")
-    p.add_argument("--out", help="JSON result file (default ./benchmarks/output/bench-<UTC timestamp>.json)")
-    p.add_argument("--seed", type=int, help="generator seed (default: the generator's)")
-    p.add_argument("--scenario", default="delayed", help="scenario of the height limits (default delayed)")
-    p.add_argument("--year", type=int, default=2028, help="scenario year (default 2028, height limits in force)")
-    p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the land analysis (default: today)")
-    p.add_argument("--profile", metavar="DIR", help="run every stage under cProfile; write .prof files to DIR")
-    p.add_argument("--data-dir", dest="data_dir", metavar="DIR",
-                   help="keep the generated GeoPackages in DIR and reuse them on later runs")
-    p.add_argument("--markdown", action="store_true", help="also print the figures as Markdown tables")
-    p.add_argument("--in-process", dest="isolate", action="store_false",
-                   help="measure in this process (peak memory is then the lifetime peak)")
-    p.set_defaults(handler=_cmd_bench)
-
-
-def _cmd_bench(args: argparse.Namespace) -> int:
-    from analysis.bench import (
-        DEFAULT_SIZES,
-        QUICK_SIZES,
-        BenchOptions,
-        default_output_path,
-        format_markdown,
-        format_table,
-        format_targets,
-        parse_sizes,
-        run_bench,
-        write_document,
-    )
-
-    sizes = QUICK_SIZES if args.quick else (parse_sizes(args.sizes) if args.sizes else DEFAULT_SIZES)
-    options = BenchOptions(seed=args.seed, scenario=args.scenario, year=args.year, as_of=args.as_of,
-                           isolate=args.isolate, profile_dir=args.profile, data_dir=args.data_dir)
-
-    def progress(res: dict[str, object]) -> None:
-        print(f"measured {res['parcels']:,} parcels: run {res['run_seconds']:.2f} s, "
-              f"I/O floor {res['io_floor_seconds']:.2f} s", file=sys.stderr, flush=True)
-
-    document = run_bench(sizes, options=options, progress=progress)
-    path = write_document(document, args.out or default_output_path())
-    print(format_table(document))
-    print(format_targets(document))
-    if args.markdown:
-        print(format_markdown(document))
-    print(f"wrote {path}")
-    return 0
-
-
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -359,7 +300,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_compare(sub)
     _add_export(sub)
-    _add_bench(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""The city-scale benchmark: ``python -m analysis bench`` (no timing assertions)."""
+"""The city-scale benchmark: ``python -m bench`` (no timing assertions)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.bench import (
-    FLOOR_STAGES,
-    QUICK_SIZES,
-    RUN_STAGES,
-    STAGES,
-    default_output_path,
-    format_markdown,
-    format_table,
-    format_targets,
-    parse_sizes,
-)
-from analysis.cli import main
+from bench.cli import main
+from bench.options import QUICK_SIZES, parse_sizes
+from bench.report import default_output_path, format_markdown, format_table, format_targets
+from bench.stages import FLOOR_STAGES, RUN_STAGES, STAGES
 from core.errors import ConfigError
 
 
@@ -107,9 +99,9 @@ def test_targets_for_a_million_parcels() -> None:
     assert "100 (largest over sizes) met" in targets
 
 
-def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bench.json"
-    assert main(["bench", "--quick", "--markdown", "--out", str(out)]) == 0
+    assert main(["--quick", "--markdown", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "headline: run / I/O floor" in printed
     assert f"wrote {out}" in printed
@@ -133,6 +125,6 @@ def test_cli_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.Captu
             assert res[key] > 0, key
 
 
-def test_cli_bench_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "--sizes", "10,zero"]) == 2
+def test_bench_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--sizes", "10,zero"]) == 2
     assert "--sizes" in capsys.readouterr().err
