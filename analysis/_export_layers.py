@@ -3,7 +3,7 @@
 ============== =================================================================
 layer          built from
 ============== =================================================================
-zones          the zone layer (:func:`zones.definitions.load_zones`)
+zones          the zone layer (:func:`geodata.embedded_zones`)
 parcels        :func:`analysis.run.run_analysis` (canonical + derived fields);
                with a scenario and year also ``height_limit_m`` and
                ``buildable_floor_area_m2`` (:func:`analysis.scenario.apply_scenario_year`)
@@ -127,11 +127,11 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
         Any input problem raised by the readers and the analysis.
     """
     _check(names, request)
-    from zones.definitions import load_zones
+    from geodata import embedded_zones
 
     built: dict[str, gpd.GeoDataFrame | RasterLayer] = {}
     if "zones" in names:
-        built["zones"] = load_zones()
+        built["zones"] = embedded_zones()
     wanted = set(names) - {"zones"}
     if not wanted:
         return built
@@ -162,7 +162,7 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     built["height_limit"] = _raster(year_grid)
     if wanted & set(SCENARIO_LAYERS):
         state = sc.scenario_year_state(scenario, year, parcels_analysed=parcels, airport=inputs.airport,
-                                       runway=inputs.runway, zones=load_zones())
+                                       runway=inputs.runway, zones=embedded_zones())
         built["released_land"] = state.released
         built["test_roads"] = state.test_roads
     return {n: built[n] for n in names}

@@ -32,6 +32,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+import geodata
 from analysis.efficiency import EfficiencyProfile
 from analysis.expiry import resolve_as_of
 from analysis.export import export_layer, output_folder
@@ -188,7 +189,7 @@ def run_analysis(
     """
     ref = resolve_as_of(as_of)
     frame, validation, embedded = _read_parcels(parcels_path, read_options or {})
-    zones = load_zones(zones_path)
+    zones = load_zones(zones_path) if zones_path is not None else geodata.embedded_zones()
     analysed = analyse(frame, zones, as_of=ref, profile=profile, demonstration=demonstration)
     summary = summarise(analysed, as_of=ref)
     summary["data"] = {

@@ -49,6 +49,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import geodata
 from analysis.expiry import resolve_as_of
 from analysis.export import export_layer
 from analysis.pipeline import analyse
@@ -62,7 +63,6 @@ from bench.memory import rss_mib
 from bench.options import BenchOptions
 from bench.recorder import Recorder
 from parcels.read import read_parcels
-from zones.definitions import load_zones
 
 __all__ = ["FLOOR_STAGES", "RUN_STAGES", "STAGES", "STAGE_FUNCTIONS", "Stage", "measure_size"]
 
@@ -227,7 +227,7 @@ def _workspace(folder: Path) -> Iterator[None]:
 
 def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, Any]:
     ctx = StageContext(n=n, gpkg=gpkg, work=work, options=opts, as_of=resolve_as_of(opts.as_of),
-                       scenario=load_scenario(opts.scenario), airport=load_airport_inputs(), zones=load_zones())
+                       scenario=load_scenario(opts.scenario), airport=load_airport_inputs(), zones=geodata.embedded_zones())
     baseline = rss_mib()
     rec = Recorder(n, Path(opts.profile_dir) if opts.profile_dir else None)
     for name, stage in STAGE_FUNCTIONS:

@@ -39,7 +39,7 @@ from core.errors import PlanningError
 if TYPE_CHECKING:  # pragma: no cover - typing only
     import geopandas as gpd
 
-__all__ = ["LAYERS", "DatasetNotFoundError", "available", "get_path", "read_layer"]
+__all__ = ["LAYERS", "DatasetNotFoundError", "available", "get_path", "read_layer", "embedded_zones"]
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,14 @@ def read_layer(name: str) -> gpd.GeoDataFrame:
     frame = pyogrio.read_dataframe(path, layer=name, use_arrow=True)
     frame = frame.to_crs("EPSG:4326") if frame.crs is not None else frame.set_crs("EPSG:4326")
     return _normalise(frame)
+
+
+def embedded_zones() -> gpd.GeoDataFrame:
+    """The embedded three functional zones, checked and normalised like any zone layer
+    (:func:`zones.definitions.normalise_zones`)."""
+    from zones.definitions import normalise_zones
+
+    return normalise_zones(read_layer("zones"))
 
 
 def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -225,9 +225,9 @@ def test_messy_layer_every_figure_checked_independently(tmp_path: Path, fmt: str
 
 def test_embedded_named_firms_are_reserve_industrial() -> None:
     import geodata
-    from zones.definitions import load_zones
+    from geodata import embedded_zones
 
-    out = analyse(geodata.read_layer("parcels"), load_zones(), as_of=AS_OF)
+    out = analyse(geodata.read_layer("parcels"), embedded_zones(), as_of=AS_OF)
     for firm in ("金鹭特种", "夏顺铝箔", "民兴工业", "信华塑胶"):
         rows = out[out["enterprise"].str.contains(firm, regex=False)]
         assert len(rows) >= 1, firm
@@ -237,11 +237,11 @@ def test_embedded_named_firms_are_reserve_industrial() -> None:
 
 
 def test_generated_parcels_every_parcel_gets_every_field() -> None:
+    from geodata import embedded_zones
     from geodata.generate import generate_parcels
-    from zones.definitions import load_zones
 
     parcels = generate_parcels(3000, seed=11)
-    out = analyse(parcels, load_zones(), as_of=AS_OF)
+    out = analyse(parcels, embedded_zones(), as_of=AS_OF)
     assert len(out) == 3000
     assert out["expiry_status"].isin(["expired", "within_5y", "within_10y", "beyond_10y", "unknown"]).all()
     assert out["efficiency_class"].isin(["A", "B", "C", "D", "unrated"]).all()

@@ -284,11 +284,6 @@ def optional_module_uses(root: Path) -> list[str]:
 # --- the rules on the product code ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="zones/definitions.py (load_zones) imports geodata, a higher layer; geodata/zone_layout.py "
-    "imports zones.definitions. Remove this marker once zones no longer imports geodata.",
-)
 def test_no_module_imports_a_higher_layer() -> None:
     offenders = upward_imports(ROOT)
     assert offenders == [], "imports of a higher layer:\n" + "\n".join(offenders)

@@ -9,6 +9,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+import geodata
 from core.errors import CRSError, InputFileError, SchemaError
 from parcels.schema import ZONE_IDS
 from zones.definitions import ZONE_BY_ID, ZONE_COLUMNS, ZONES, load_zones, normalise_zones, zone_id_from_name
@@ -100,7 +101,7 @@ def test_unknown_zone_value() -> None:
 
 
 def test_embedded_zones() -> None:
-    zones = load_zones()
+    zones = geodata.embedded_zones()
     assert zones["zone_id"].tolist() == list(ZONE_IDS)
     assert zones.crs.to_epsg() == 4326
     assert zones.geometry.is_valid.all()

@@ -96,8 +96,8 @@ def spatial_zones(
     if "zone_id" not in zones.columns:
         raise SchemaError(
             f"the zone layer has no zone_id column; columns received: {list(zones.columns)}; "
-            "load it with zones.load_zones()",
-            "功能区图层缺少 zone_id 字段；请用 zones.load_zones() 加载",
+            "load it with zones.load_zones(path) or geodata.embedded_zones()",
+            "功能区图层缺少 zone_id 字段；请用 zones.load_zones(path) 或 geodata.embedded_zones() 加载",
         )
     crs = metric_crs or get_settings().metric_crs
     result = np.full(len(parcels), "", dtype=object)

@@ -186,14 +186,14 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def load_zones(path: str | Path | None = None, *, layer: str | None = None) -> gpd.GeoDataFrame:
+def load_zones(path: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     """Read the functional-zone layer.
 
     Parameters
     ----------
     path
-        A GeoPackage, GeoJSON or Shapefile with the zones, or None for the embedded layer
-        (``geodata.read_layer("zones")``).
+        A GeoPackage, GeoJSON or Shapefile with the zones (the embedded layer, normalised the
+        same way, is :func:`geodata.embedded_zones`).
     layer
         Layer name inside a multi-layer file.
 
@@ -211,11 +211,6 @@ def load_zones(path: str | Path | None = None, *, layer: str | None = None) -> g
     SchemaError
         No column identifies the zones, or a value names no known zone.
     """
-    if path is None:
-        import geodata  # deferred: the embedded data are optional for callers with their own layer
-
-        frame = geodata.read_layer("zones")
-        return normalise_zones(frame)
     p = Path(path)
     if not p.exists():
         raise InputFileError(

@@ -30,14 +30,13 @@ def payload_figures() -> None:
 
     import geodata
     from ui import mapview
-    from zones.definitions import load_zones
 
     frame = geodata.read_layer("parcels")
     n = len(frame)
     group, _ = mapview.parcel_group(frame, theme="land_use")
     layer = next(c for c in group._children.values() if isinstance(c, mapview.ParcelLayer))
     data_bytes = len(layer.payload.encode("utf-8"))
-    fmap = mapview.build_base_map(zones=load_zones(), district=geodata.read_layer("district"),
+    fmap = mapview.build_base_map(zones=geodata.embedded_zones(), district=geodata.read_layer("district"),
                                   context=geodata.read_layer("context"))
     captured: dict[str, object] = {}
 
