@@ -38,6 +38,7 @@ import pandas as pd
 
 from core.errors import InputFileError, SchemaError, UnsafeArchiveError
 from core.settings import get_settings
+from parcels.attributes import canonical_attributes  # the same value readers as a layer
 from parcels.encoding import detect_text_encoding, normalise_encoding
 from parcels.fields import map_fields
 from parcels.schema import FIELD_BY_NAME
@@ -245,7 +246,6 @@ def join_table(
         ``parcels`` has no ``parcel_id``; the table has no parcel id column or no other
         column that maps to a field.
     """
-    from parcels.read import canonical_attributes  # the same value readers as a layer
 
     if "parcel_id" not in parcels.columns:
         raise SchemaError("The parcels have no parcel_id to join on.", "地块没有 parcel_id，无法关联统计表。")

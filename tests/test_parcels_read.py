@@ -265,19 +265,22 @@ def test_conflicting_crs_refused(gbk_zip: Path) -> None:
 
 
 def test_geographic_crs_with_metric_coordinates_refused(tmp_path: Path) -> None:
-    path = tmp_path / "wrong.geojson"
     csv = tmp_path / "wrong.csv"
     pd.DataFrame({"id": ["a"], "wkt": [_rect(1).wkt]}).to_csv(csv, index=False)
+    before = csv.read_bytes()
     with pytest.raises(CRSError, match="not degrees"):
         read_parcels(csv, crs="EPSG:4326")
-    assert not path.exists()
+    # a refused layer is left as it was, and nothing is written beside it
+    assert csv.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["wrong.csv"]
 
 
-def test_bad_crs_string() -> None:
-    with pytest.raises(CRSError, match="not a CRS"):
-        from parcels.read import _parse_crs
-
-        _parse_crs("EPSG:99999999")
+def test_bad_crs_string(tmp_path: Path) -> None:
+    shp = _write_gbk_shapefile(tmp_path / "n")
+    shp.with_suffix(".prj").unlink()
+    with pytest.raises(CRSError, match="Unknown CRS 'EPSG:99999999'") as info:
+        read_parcels(shp, crs="EPSG:99999999")
+    assert "EPSG:99999999" in info.value.message_zh
 
 
 # --- other formats ------------------------------------------------------------------------------
