@@ -21,30 +21,24 @@ runway midpoint, ``v`` across it, ``L`` the runway length):
 The permitted height at a point is the lowest surface over it, in metres above the
 aerodrome elevation; NaN where no surface applies (no cap).
 
-Functions here are pure, apart from :func:`write_height_geotiff` and
-:func:`cached_height_surface`, which write files.
+Functions here are pure, apart from :func:`cached_height_surface`, which writes its cache file
+(through :func:`core.raster.write_geotiff`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
-import os
-import tempfile
-import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
-from affine import Affine
 from numpy.typing import ArrayLike, NDArray
 from shapely.geometry import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -58,18 +52,12 @@ __all__ = [
     "NODATA",
     "Runway",
     "OLSParams",
-    "HeightRaster",
     "load_ols_params",
     "permitted_height",
     "surface_extent",
     "surface_footprint",
     "PlanarPiece",
     "planar_pieces",
-    "height_surface_raster",
-    "write_height_geotiff",
-    "read_height_geotiff",
-    "cached_height_surface",
-    "surface_cache_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,7 +66,6 @@ log = logging.getLogger(__name__)
 NODATA: float = -9999.0
 
 _DEFAULT_OLS = cfg.CONFIG_DIR / "ols_annex14.yaml"
-_ROW_BLOCK = 64  # rows evaluated at once when building a raster (bounds memory use, fits the footprint)
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -490,220 +477,3 @@ def surface_extent(runway: Runway, params: OLSParams) -> tuple[float, float, flo
     xs = mx + cu * ax - cv * ay
     ys = my + cu * ay + cv * ax
     return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
-
-
-# --- raster -------------------------------------------------------------------------------------
-
-
-class HeightRaster(NamedTuple):
-    """A permitted-height grid: float32 ``array`` (NaN = no cap), its ``transform`` and ``crs``."""
-
-    array: NDArray[np.float32]
-    transform: Affine
-    crs: str
-
-
-def _grid_shape(bounds: tuple[float, float, float, float], cell_size: float) -> tuple[int, int]:
-    minx, miny, maxx, maxy = bounds
-    if not (maxx > minx and maxy > miny):
-        raise ConfigError(
-            f"bounds must be (minx, miny, maxx, maxy) with max > min; got {bounds}.",
-            f"范围必须为 (minx, miny, maxx, maxy) 且 max > min，实际为 {bounds}。",
-        )
-    if not cell_size > 0:
-        raise ConfigError(f"cell_size must be positive; got {cell_size}.", f"像元大小必须为正数，实际为 {cell_size}。")
-    width = math.ceil((maxx - minx) / cell_size - 1e-9)
-    height = math.ceil((maxy - miny) / cell_size - 1e-9)
-    return height, width
-
-
-def height_surface_raster(
-    runway: Runway,
-    params: OLSParams,
-    *,
-    bounds: tuple[float, float, float, float],
-    cell_size: float = 10.0,
-    crs: str = "EPSG:4548",
-) -> HeightRaster:
-    """Evaluate the surface at the centres of a north-up grid.
-
-    Parameters
-    ----------
-    runway, params
-        See :func:`permitted_height`.
-    bounds
-        ``(minx, miny, maxx, maxy)`` in ``crs``. The grid's origin is ``(minx, maxy)``;
-        it extends right and down by whole cells to cover ``bounds``.
-    cell_size
-        Cell size in metres.
-    crs
-        Metric CRS of the grid; the runway is transformed to it when needed.
-
-    Returns
-    -------
-    HeightRaster with heights above the aerodrome elevation (float32, NaN = no cap).
-    """
-    started = time.perf_counter()
-    rw = runway.to_crs(crs)
-    rows, cols = _grid_shape(bounds, cell_size)
-    minx, _, _, maxy = bounds
-    transform = Affine(cell_size, 0.0, minx, 0.0, -cell_size, maxy)
-    xs = minx + (np.arange(cols, dtype=np.float64) + 0.5) * cell_size
-    out = np.full((rows, cols), np.nan, dtype=np.float32)
-    # evaluate, band by band, only the columns the surfaces reach (the rest stays NaN)
-    footprint = surface_footprint(rw, params, margin=cell_size)
-    for r0 in range(0, rows, _ROW_BLOCK):
-        r1 = min(rows, r0 + _ROW_BLOCK)
-        ys = maxy - (np.arange(r0, r1, dtype=np.float64) + 0.5) * cell_size
-        band = shapely.clip_by_rect(footprint, minx, maxy - r1 * cell_size, minx + cols * cell_size,
-                                    maxy - r0 * cell_size)
-        if band.is_empty:
-            continue
-        bx0, _, bx1, _ = band.bounds
-        c0 = max(0, int(np.floor((bx0 - minx) / cell_size)))
-        c1 = min(cols, int(np.ceil((bx1 - minx) / cell_size)) + 1)
-        if c1 > c0:
-            out[r0:r1, c0:c1] = permitted_height(xs[None, c0:c1], ys[:, None], runway=rw, params=params)
-    log.info("height surface %dx%d cells at %.1f m built in %.2f s", rows, cols, cell_size,
-             time.perf_counter() - started)
-    return HeightRaster(out, transform, str(crs))
-
-
-def write_height_geotiff(
-    path: str | Path,
-    array: NDArray[np.floating[Any]],
-    transform: Affine,
-    crs: str,
-    nodata: float = NODATA,
-    *,
-    tags: Mapping[str, str] | None = None,
-) -> Path:
-    """Write a height grid as a tiled, DEFLATE-compressed Cloud-Optimised GeoTIFF.
-
-    NaN cells are written as ``nodata``. The file is written to a temporary name and
-    renamed, so a reader never sees half a file.
-
-    Returns
-    -------
-    The path written.
-    """
-    import rasterio
-    import rasterio.shutil
-    from rasterio.io import MemoryFile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = np.where(np.isnan(array), nodata, array).astype(np.float32)
-    profile = {
-        "driver": "GTiff", "height": data.shape[0], "width": data.shape[1], "count": 1,
-        "dtype": "float32", "crs": crs, "transform": transform, "nodata": nodata,
-    }
-    all_tags = {"units": "m above aerodrome elevation", **(tags or {})}
-    fd, tmp_name = tempfile.mkstemp(suffix=".tif", dir=path.parent)
-    os.close(fd)
-    try:
-        with MemoryFile() as mem:
-            with mem.open(**profile) as dst:
-                dst.write(data, 1)
-                dst.update_tags(**all_tags)
-                dst.set_band_description(1, "permitted height (m above aerodrome elevation)")
-            with mem.open() as src:
-                rasterio.shutil.copy(src, tmp_name, driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
-                                     BLOCKSIZE="256", OVERVIEW_RESAMPLING="NEAREST", NUM_THREADS="ALL_CPUS")
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)
-    return path
-
-
-def read_height_geotiff(path: str | Path) -> HeightRaster:
-    """Read a grid written by :func:`write_height_geotiff` (nodata back to NaN)."""
-    import rasterio  # imported here: pages that never touch a GeoTIFF start faster
-
-    with rasterio.open(path) as src:
-        arr = src.read(1, out_dtype="float32")
-        if src.nodata is not None and not np.isnan(src.nodata):
-            arr[arr == np.float32(src.nodata)] = np.nan
-        crs = src.crs.to_string() if src.crs else ""
-        return HeightRaster(arr, src.transform, crs)
-
-
-def surface_cache_key(
-    runway: Runway, params: OLSParams, *, bounds: tuple[float, float, float, float], cell_size: float, crs: str
-) -> str:
-    """Hash of everything the grid depends on: runway, parameters, grid."""
-    payload = {
-        "v": 1,
-        "runway": asdict(runway),
-        "params": asdict(params),
-        "bounds": [round(float(b), 6) for b in bounds],
-        "cell_size": float(cell_size),
-        "crs": str(crs),
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:24]
-
-
-def cached_height_surface(
-    runway: Runway,
-    params: OLSParams,
-    *,
-    bounds: tuple[float, float, float, float],
-    cell_size: float = 10.0,
-    crs: str = "EPSG:4548",
-    cache_dir: str | Path | None = None,
-) -> tuple[HeightRaster, Path]:
-    """:func:`height_surface_raster`, cached as a GeoTIFF on disk.
-
-    The file lives in ``cache_dir`` (default ``<workspace>/cache/height_surface``) and is
-    named by :func:`surface_cache_key`, so a change of runway, parameters or grid builds
-    a new one.
-
-    Returns
-    -------
-    The raster and the path of its GeoTIFF.
-    """
-    import rasterio.errors
-
-    folder = Path(cache_dir) if cache_dir is not None else get_settings().workspace / "cache" / "height_surface"
-    key = surface_cache_key(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
-    path = folder / f"height_{key}.tif"
-    if path.exists():
-        try:
-            cached = read_height_geotiff(path)
-        except rasterio.errors.RasterioError as exc:  # a damaged cache file is rebuilt, not fatal
-            log.warning("height surface cache %s unreadable (%s): building it again", path, exc)
-        else:
-            log.info("height surface read from cache %s", path)
-            return cached, path
-    raster = height_surface_raster(runway, params, bounds=bounds, cell_size=cell_size, crs=crs)
-    _write_cache_geotiff(path, raster, tags={"source": params.source, "edition": params.edition})
-    return raster, path
-
-
-def _write_cache_geotiff(path: Path, raster: HeightRaster, *, tags: Mapping[str, str]) -> None:
-    """A plain tiled GeoTIFF (ZSTD, NaN as nodata): several times faster to write and read than the COG.
-
-    The cache is the product's own file; exports for other GIS use :func:`write_height_geotiff`.
-
-    Written to a temporary name and renamed, so a concurrent reader never sees half a file.
-    """
-    import rasterio
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows, cols = raster.array.shape
-    profile = {"driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",
-               "crs": raster.crs, "transform": raster.transform, "nodata": np.nan, "tiled": True,
-               "blockxsize": 256, "blockysize": 256, "compress": "ZSTD"}
-    fd, tmp_name = tempfile.mkstemp(suffix=".tif", dir=path.parent)
-    os.close(fd)
-    try:
-        with rasterio.open(tmp_name, "w", **profile) as dst:
-            dst.write(raster.array.astype(np.float32, copy=False), 1)
-            dst.update_tags(units="m above aerodrome elevation", **tags)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.remove(tmp_name)

@@ -66,16 +66,12 @@ from numpy.typing import NDArray
 from shapely.geometry import LineString
 
 from analysis import _yamlconfig as cfg
-from analysis.airport import (
-    HeightRaster,
-    OLSParams,
-    Runway,
-    height_surface_raster,
-    permitted_height,
-    planar_pieces,
-)
+from analysis.airport import OLSParams, Runway, permitted_height, planar_pieces
+from analysis.height_grid import height_surface_raster
 from core.crs import transformer
 from core.errors import ConfigError, CRSError
+from core.raster import Raster
+from parcels.measure import analysed_areas_m2
 from parcels.schema import LAND_USES
 
 __all__ = [
@@ -83,7 +79,6 @@ __all__ = [
     "load_buildability",
     "parcel_height_limits",
     "buildable_floor_area",
-    "metric_area_m2",
 ]
 
 log = logging.getLogger(__name__)
@@ -172,7 +167,7 @@ def parcel_height_limits(
     runway: Runway,
     params: OLSParams,
     method: Literal["raster", "analytic"] = "analytic",
-    raster: HeightRaster | None = None,
+    raster: Raster | None = None,
     cell_size: float = 10.0,
 ) -> pd.Series:
     """Minimum permitted height over each parcel.
@@ -252,7 +247,7 @@ def _geojson_like(geoms: NDArray[np.object_]) -> list[dict[str, Any]]:
     return out
 
 
-def _window(raster: HeightRaster, bounds: NDArray[np.float64]) -> tuple[NDArray[np.float32], Any]:
+def _window(raster: Raster, bounds: NDArray[np.float64]) -> tuple[NDArray[np.float32], Any]:
     """The part of ``raster`` covering ``bounds`` (plus a cell), and its transform."""
     t = raster.transform
     rows, cols = raster.array.shape
@@ -270,7 +265,7 @@ def _limits_raster(
     runway: Runway,
     params: OLSParams,
     *,
-    raster: HeightRaster | None,
+    raster: Raster | None,
     cell_size: float,
 ) -> NDArray[np.float64]:
     n = len(geoms)
@@ -379,19 +374,6 @@ def _limits_analytic(geoms: NDArray[np.object_], runway: Runway, params: OLSPara
 # --- floor area ---------------------------------------------------------------------------
 
 
-def metric_area_m2(parcels: gpd.GeoDataFrame, metric_crs: str) -> pd.Series:
-    """Parcel areas in m²: the analysis's ``area_m2`` when the frame has it for every parcel, else measured.
-
-    ``analysis.pipeline.analyse`` measures ``area_m2`` in the metric CRS; reusing it saves
-    projecting every parcel again.
-    """
-    if "area_m2" in parcels.columns:
-        area = pd.to_numeric(parcels["area_m2"], errors="coerce")
-        if area.notna().all():
-            return area.astype("float64")
-    return parcels.geometry.to_crs(metric_crs).area
-
-
 def buildable_floor_area(
     parcels: gpd.GeoDataFrame,
     *,
@@ -419,7 +401,7 @@ def buildable_floor_area(
         CRS in which parcel areas are measured.
     area_m2
         Parcel areas already measured in ``metric_crs`` (aligned to ``parcels.index``);
-        when None, :func:`metric_area_m2` (the frame's ``area_m2``, or measured).
+        when None, :func:`parcels.measure.analysed_areas_m2` (the frame's ``area_m2``, or measured).
 
     Returns
     -------
@@ -443,6 +425,6 @@ def buildable_floor_area(
     floors = np.floor(np.maximum(clearance, 0.0) / storey)
     far = np.where(np.isnan(limit), far_cap, np.minimum(far_cap, floors * cover))
     if area_m2 is None:
-        area_m2 = metric_area_m2(parcels, metric_crs)
+        area_m2 = analysed_areas_m2(parcels, metric_crs=metric_crs)
     area = area_m2.reindex(parcels.index).to_numpy(dtype=np.float64)
     return pd.Series(area * far, index=parcels.index, name="buildable_floor_area_m2", dtype="float64")

@@ -19,18 +19,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.airport import (
-    NODATA,
-    HeightRaster,
-    OLSParams,
-    Runway,
-    cached_height_surface,
-    load_ols_params,
-    surface_extent,
-    write_height_geotiff,
-)
+from analysis.airport import NODATA, OLSParams, Runway, load_ols_params, surface_extent
 from analysis.compare import compare_scenarios, comparison_document
 from analysis.export import output_folder
+from analysis.height_grid import cached_height_surface
 from analysis.heights import parcel_height_limits
 from analysis.scenario import (
     Scenario,
@@ -41,6 +33,7 @@ from analysis.scenario import (
 )
 from core.crs import transformer
 from core.errors import ConfigError
+from core.raster import Raster
 from core.settings import get_settings
 
 __all__ = [
@@ -49,7 +42,6 @@ __all__ = [
     "district_height_surface",
     "write_comparison",
     "run_comparison",
-    "write_height_limit",
     "resolve_scenario_year",
     "apply_scenario_to_run",
 ]
@@ -105,7 +97,7 @@ def _box(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
 
 def district_height_surface(
     inputs: AirportInputs, *, parcels: gpd.GeoDataFrame | None = None, cell_size: float = 10.0
-) -> tuple[HeightRaster, Path]:
+) -> tuple[Raster, Path]:
     """The height grid over the district (and the parcels, when they reach beyond it), cached.
 
     Parcels widen the grid only up to the surfaces' reach (:func:`analysis.airport.surface_extent`):
@@ -153,13 +145,6 @@ def run_comparison(
     frame = compare_scenarios(a, b, parcels_analysed=parcels_analysed, airport=inputs.airport,
                               runway=inputs.runway, params=inputs.params, zones=zones)
     return frame, write_comparison(frame, comparison_document(frame, a, b), out_dir)
-
-
-def write_height_limit(raster: HeightRaster, out_dir: str | Path, *, params: OLSParams, label: str) -> Path:
-    """Write ``height_limit.tif`` (permitted height, m above the aerodrome elevation)."""
-    out = output_folder(out_dir)
-    return write_height_geotiff(out / "height_limit.tif", raster.array, raster.transform, raster.crs, NODATA,
-                                tags={"source": params.source, "edition": params.edition, "scenario": label})
 
 
 def resolve_scenario_year(scenario: str | None, year: int | None, *, as_of_year: int) -> tuple[Scenario, int]:

@@ -13,7 +13,7 @@ import pandas as pd
 from core.errors import CRSError
 from core.settings import SQM_PER_MU, get_settings
 
-__all__ = ["parcel_areas_m2", "parcel_areas_mu"]
+__all__ = ["parcel_areas_m2", "parcel_areas_mu", "analysed_areas_m2"]
 
 
 def parcel_areas_m2(frame: gpd.GeoDataFrame, *, metric_crs: str | None = None) -> pd.Series:
@@ -49,3 +49,17 @@ def parcel_areas_m2(frame: gpd.GeoDataFrame, *, metric_crs: str | None = None) -
 def parcel_areas_mu(frame: gpd.GeoDataFrame, *, metric_crs: str | None = None) -> pd.Series:
     """Area of each parcel in mu (亩, 10000/15 m²), aligned to ``frame``'s index."""
     return (parcel_areas_m2(frame, metric_crs=metric_crs) / SQM_PER_MU).rename("area_mu")
+
+
+def analysed_areas_m2(frame: gpd.GeoDataFrame, *, metric_crs: str | None = None) -> pd.Series:
+    """Parcel areas in m²: the frame's ``area_m2`` when the analysis measured it for every parcel, else
+    :func:`parcel_areas_m2`.
+
+    ``analysis.pipeline.analyse`` measures ``area_m2`` in the metric CRS; reusing it saves projecting
+    every parcel again.
+    """
+    if "area_m2" in frame.columns:
+        area = pd.to_numeric(frame["area_m2"], errors="coerce")
+        if area.notna().all():
+            return area.astype("float64")
+    return parcel_areas_m2(frame, metric_crs=metric_crs)

@@ -14,19 +14,10 @@ import yaml
 from _airport_world import ELEVATION_M, LENGTH_M, at, frame_of, make_runway
 from affine import Affine
 
-from analysis.airport import (
-    NODATA,
-    Runway,
-    cached_height_surface,
-    height_surface_raster,
-    load_ols_params,
-    permitted_height,
-    read_height_geotiff,
-    surface_cache_key,
-    surface_extent,
-    write_height_geotiff,
-)
+from analysis.airport import NODATA, Runway, load_ols_params, permitted_height, surface_extent
+from analysis.height_grid import cached_height_surface, height_surface_raster, surface_cache_key
 from core.errors import ConfigError, CRSError, SchemaError
+from core.raster import Raster, read_geotiff, write_geotiff
 
 # half the distance between the two thresholds, in grid metres (ground 1,700 m x the scale factor)
 HALF = frame_of(make_runway())[3]
@@ -131,7 +122,7 @@ def test_geotiff_read_back_matches_hand_computation(tmp_path: Path, runway, para
     # a small grid whose cell (5, 5) is centred exactly on the point
     bounds = (x - 55.0, y - 55.0, x + 55.0, y + 55.0)
     raster = height_surface_raster(runway, params, bounds=bounds, cell_size=10.0, crs="EPSG:4548")
-    path = write_height_geotiff(tmp_path / "h.tif", raster.array, raster.transform, raster.crs, NODATA)
+    path = write_geotiff(Raster(raster.array, raster.transform, raster.crs, nodata=NODATA), tmp_path / "h.tif")
     with rasterio.open(path) as src:
         assert src.crs.to_epsg() == 4548
         assert src.transform == Affine(10.0, 0.0, x - 55.0, 0.0, -10.0, y + 55.0)
@@ -148,7 +139,7 @@ def test_district_grid_geotiff_profile_and_nodata(tmp_path: Path, runway, params
     raster = height_surface_raster(runway, params, bounds=bounds, cell_size=10.0)
     assert raster.array.shape == (1600, 1600)
     assert raster.array.dtype == np.float32
-    path = write_height_geotiff(tmp_path / "huli.tif", raster.array, raster.transform, raster.crs)
+    path = write_geotiff(Raster(raster.array, raster.transform, raster.crs, nodata=NODATA), tmp_path / "huli.tif")
     with rasterio.open(path) as src:
         prof = src.profile
         assert prof["tiled"] and prof["blockxsize"] == 256
@@ -172,10 +163,10 @@ def test_district_grid_geotiff_profile_and_nodata(tmp_path: Path, runway, params
     np.testing.assert_allclose(got.filled(np.nan)[~got.mask], want[~np.isnan(want)], atol=1e-3)
 
 
-def test_read_height_geotiff_round_trip(tmp_path: Path, runway, params) -> None:
+def test_geotiff_round_trip(tmp_path: Path, runway, params) -> None:
     x, y = at(runway, 0, 5500)
     raster = height_surface_raster(runway, params, bounds=(x - 1000, y - 1000, x + 1000, y + 1000), cell_size=20)
-    back = read_height_geotiff(write_height_geotiff(tmp_path / "r.tif", *raster))
+    back = read_geotiff(write_geotiff(Raster(raster.array, raster.transform, raster.crs, nodata=NODATA), tmp_path / "r.tif"))
     np.testing.assert_array_equal(np.isnan(back.array), np.isnan(raster.array))
     np.testing.assert_allclose(back.array, raster.array, equal_nan=True)
     assert back.transform == raster.transform and "4548" in back.crs
@@ -306,4 +297,4 @@ def test_a_damaged_cache_file_is_built_again(tmp_path: Path, runway, params) -> 
     again, path2 = cached_height_surface(runway, params, bounds=bounds, cell_size=10, cache_dir=tmp_path)
     assert path2 == path
     np.testing.assert_array_equal(again.array, first.array)
-    np.testing.assert_array_equal(read_height_geotiff(path).array, first.array)  # the file is whole again
+    np.testing.assert_array_equal(read_geotiff(path).array, first.array)  # the file is whole again

@@ -13,16 +13,11 @@ from _airport_world import at, frame_of, make_runway, rect
 from exactextract import exact_extract
 from geopandas.testing import assert_geodataframe_equal
 
-from analysis.airport import (
-    NODATA,
-    Runway,
-    height_surface_raster,
-    load_ols_params,
-    permitted_height,
-    write_height_geotiff,
-)
+from analysis.airport import NODATA, Runway, load_ols_params, permitted_height
+from analysis.height_grid import height_surface_raster
 from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
 from core.errors import ConfigError
+from core.raster import Raster, write_geotiff
 
 CELL = 10.0
 # The analytic method is exact.  exactextract takes the cells a parcel touches: the cell
@@ -86,7 +81,7 @@ def test_raster_and_analytic_agree(field, runway, params) -> None:
 def test_exactextract_agrees(tmp_path: Path, field, runway, params) -> None:
     bounds = tuple(np.round(field.to_crs(4548).total_bounds / CELL) * CELL + np.array([-CELL, -CELL, CELL, CELL]))
     grid = height_surface_raster(runway, params, bounds=bounds, cell_size=CELL)
-    path = write_height_geotiff(tmp_path / "h.tif", grid.array, grid.transform, grid.crs, NODATA)
+    path = write_geotiff(Raster(grid.array, grid.transform, grid.crs, nodata=NODATA), tmp_path / "h.tif")
     ee = exact_extract(str(path), field.to_crs(4548).reset_index(drop=True), ["min"], output="pandas")["min"]
     ee.index = field.index
     raster = parcel_height_limits(field, runway=runway, params=params, method="raster", raster=grid)

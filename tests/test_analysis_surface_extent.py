@@ -7,7 +7,8 @@ import pytest
 import shapely
 from geopandas import GeoDataFrame
 
-from analysis.airport import Runway, height_surface_raster, load_ols_params, permitted_height, surface_extent
+from analysis.airport import Runway, load_ols_params, permitted_height, surface_extent
+from analysis.height_grid import height_surface_raster
 from analysis.heights import parcel_height_limits
 from analysis.scenario_io import district_height_surface, load_airport_inputs
 from tests._airport_world import at, make_runway, rect

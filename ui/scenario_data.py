@@ -66,10 +66,10 @@ def height_grid(dataset_id: str, stamp: float) -> tuple[np.ndarray, Any, str]:
 
 
 def _grid(dataset_id: str, stamp: float) -> Any:
-    from analysis.airport import HeightRaster
+    from core.raster import Raster
 
     array, transform, crs = height_grid(dataset_id, stamp)
-    return HeightRaster(array, transform, crs)
+    return Raster(array, transform, crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -11,7 +11,6 @@ No Streamlit here.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -40,7 +39,7 @@ CUSTOM = "custom"
 #: Prefix of a saved scenario's choice.
 SAVED_PREFIX = "saved:"
 
-_SCENARIO_DIR = Path(sc.__file__).resolve().parent / "scenarios"
+_SCENARIO_DIR = sc.SCENARIO_DIR
 
 
 def choices(saved: list[str]) -> list[str]:
