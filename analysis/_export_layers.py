@@ -26,8 +26,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from analysis.export import RasterLayer
 from core.errors import ConfigError, PlanningError
+from core.raster import Raster
 
 __all__ = ["LAYERS", "SCENARIO_LAYERS", "LayerRequest", "build_layers"]
 
@@ -96,15 +96,14 @@ def _airport_modules() -> tuple[Any, Any]:
     return scenario, scenario_io
 
 
-def _raster(grid: Any) -> RasterLayer:
+def _raster(grid: Raster) -> Raster:
     from analysis.airport import NODATA
 
-    array = np.asarray(grid.array, dtype=np.float32)
-    return RasterLayer(np.where(np.isnan(array), np.float32(NODATA), array), grid.transform, grid.crs,
-                       nodata=NODATA, name="height_limit")
+    return Raster(np.asarray(grid.array, dtype=np.float32), grid.transform, grid.crs, nodata=NODATA,
+                  name="height_limit")
 
 
-def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd.GeoDataFrame | RasterLayer]:
+def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd.GeoDataFrame | Raster]:
     """Build the named layers (in EPSG:4326; the raster in the metric CRS).
 
     Parameters
@@ -117,7 +116,7 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     Returns
     -------
     dict
-        ``{name: frame or RasterLayer}`` in the order of ``names``.
+        ``{name: frame or Raster}`` in the order of ``names``.
 
     Raises
     ------
@@ -129,7 +128,7 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     _check(names, request)
     from geodata import embedded_zones
 
-    built: dict[str, gpd.GeoDataFrame | RasterLayer] = {}
+    built: dict[str, gpd.GeoDataFrame | Raster] = {}
     if "zones" in names:
         built["zones"] = embedded_zones()
     wanted = set(names) - {"zones"}

@@ -246,8 +246,9 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from analysis._export_layers import SCENARIO_LAYERS, LayerRequest, build_layers
-    from analysis.export import RasterLayer, export_layer, export_layers, export_postgis
+    from analysis.export import export_layer, export_layers, export_postgis
     from core.errors import ConfigError
+    from core.raster import Raster
 
     reading = argparse.Namespace(parcels=args.parcels, crs=args.in_crs, encoding=args.in_encoding,
                                  layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs,
@@ -261,7 +262,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             raise ConfigError("The height raster is not written to PostGIS; export it with --format tif.",
                               "限高栅格不写入 PostGIS；请用 --format tif 导出。")
         built = build_layers(names, request)
-        written = export_postgis({k: v for k, v in built.items() if not isinstance(v, RasterLayer)},
+        written = export_postgis({k: v for k, v in built.items() if not isinstance(v, Raster)},
                                  args.postgis, schema=args.schema, crs=args.crs)
         for table, rows in written.items():
             print(f"wrote {rows} rows to {args.schema}.{table}")
@@ -280,7 +281,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     data = build_layers((args.layer,), request)[args.layer]
     path = export_layer(data, args.out, fmt=args.fmt, crs=args.crs, layer=args.layer, encoding=args.encoding,
                         wkt=args.wkt)
-    size = "raster" if isinstance(data, RasterLayer) else f"{len(data)} features"
+    size = "raster" if isinstance(data, Raster) else f"{len(data)} features"
     print(f"wrote {path} ({args.layer}, {size}, {args.fmt})")
     return 0
 

@@ -195,8 +195,6 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
     """
     import dataclasses
 
-    from analysis.export import RasterLayer
-
     inputs = inputs or load_airport_inputs()
     grid, _ = district_height_surface(inputs, parcels=result.parcels)
     limits = parcel_height_limits(result.parcels, runway=inputs.runway, params=inputs.params)
@@ -213,9 +211,8 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
         "height_surface": {"source": inputs.params.source, "edition": inputs.params.edition,
                            "units": "m above aerodrome elevation", "aerodrome_elevation_m": inputs.runway.elevation_m},
     }
-    array = year_grid.array.astype(np.float32)  # a copy: the grid itself may be cached
-    array[np.isnan(array)] = NODATA
-    raster = RasterLayer(array, year_grid.transform, year_grid.crs, nodata=NODATA, name="height_limit")
+    raster = Raster(year_grid.array.astype(np.float32), year_grid.transform, year_grid.crs, nodata=NODATA,
+                    name="height_limit")
     return dataclasses.replace(
         result,
         parcels=parcels,

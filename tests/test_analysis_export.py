@@ -32,7 +32,6 @@ from analysis._export_schema import header, schema_markdown
 from analysis._shp_names import SHP_NAMES, shapefile_names
 from analysis.export import (
     FORMATS,
-    RasterLayer,
     UnknownCRSError,
     export_bytes,
     export_layer,
@@ -41,6 +40,7 @@ from analysis.export import (
     to_geojson_bytes,
 )
 from core.errors import ConfigError, CRSError, PlanningError
+from core.raster import Raster
 from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -555,7 +555,7 @@ def test_unknown_format(parcels: gpd.GeoDataFrame, tmp_path: Path, name: str) ->
 def test_wrong_kind_of_data(parcels: gpd.GeoDataFrame, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="rasters only"):
         export_layer(parcels, tmp_path / "x.tif")
-    raster = RasterLayer(np.zeros((2, 2), "float32"), Affine(1, 0, 0, 0, -1, 0), "EPSG:4548")
+    raster = Raster(np.zeros((2, 2), "float32"), Affine(1, 0, 0, 0, -1, 0), "EPSG:4548")
     with pytest.raises(ConfigError, match="tif"):
         export_layer(raster, tmp_path / "x.gpkg")
     with pytest.raises(ConfigError, match="GeoDataFrame"):
@@ -567,13 +567,13 @@ def test_wrong_kind_of_data(parcels: gpd.GeoDataFrame, tmp_path: Path) -> None:
 # --- GeoTIFF ----------------------------------------------------------------------------------
 
 
-def _height_raster() -> RasterLayer:
+def _height_raster() -> Raster:
     rows, cols = 300, 400
     yy, xx = np.mgrid[0:rows, 0:cols]
     array = (45.0 + 0.5 * xx + 0.25 * yy).astype("float32")
     array[:10, :10] = -9999.0
     transform = Affine(50.0, 0.0, 600_000.0, 0.0, -50.0, 2_720_000.0)
-    return RasterLayer(array, transform, "EPSG:4548", nodata=-9999.0, name="height_limit")
+    return Raster(array, transform, "EPSG:4548", nodata=-9999.0, name="height_limit")
 
 
 def test_geotiff_round_trip(tmp_path: Path) -> None:
@@ -590,10 +590,16 @@ def test_geotiff_round_trip(tmp_path: Path) -> None:
         assert ds.descriptions[0] == "height_limit"
 
 
-def test_geotiff_accepts_a_tuple_and_reprojects(tmp_path: Path) -> None:
+def test_geotiff_refuses_what_is_not_a_raster(tmp_path: Path) -> None:
     raster = _height_raster()
-    path = export_layer((raster.array, raster.transform, raster.crs, raster.nodata), tmp_path / "h.tif",
-                        crs="EPSG:4326")
+    with pytest.raises(ConfigError, match="Cannot write tuple as GeoTIFF"):
+        export_layer((raster.array, raster.transform, raster.crs, raster.nodata), tmp_path / "h.tif")
+    assert not list(tmp_path.iterdir())
+
+
+def test_geotiff_reprojects(tmp_path: Path) -> None:
+    raster = _height_raster()
+    path = export_layer(raster, tmp_path / "h.tif", crs="EPSG:4326")
     with rasterio.open(path) as ds:
         assert ds.crs.to_epsg() == 4326
         west, south, east, north = ds.bounds

@@ -181,12 +181,12 @@ def test_write_outputs_adds_rasters_and_extras(tmp_path: Path) -> None:
     import rasterio
     from affine import Affine
 
-    from analysis.export import RasterLayer
     from analysis.run import run_analysis, write_outputs
+    from core.raster import Raster
 
     ppath, zpath = _inputs(tmp_path)
     result = run_analysis(ppath, zpath, as_of="2025-06-30")
-    raster = RasterLayer(np.full((4, 5), 45.0, dtype="float32"), Affine(100.0, 0.0, X0, 0.0, -100.0, Y0 + 400), "EPSG:4548",
+    raster = Raster(np.full((4, 5), 45.0, dtype="float32"), Affine(100.0, 0.0, X0, 0.0, -100.0, Y0 + 400), "EPSG:4548",
                          -9999.0, "height_limit")
     extended = replace(result, rasters={"height_limit.tif": raster}, extras={"scenario": {"name": "on_schedule"}})
     written = write_outputs(extended, tmp_path / "out")

@@ -140,12 +140,16 @@ def test_scenario_columns_replace_and_align_by_index() -> None:
 def test_year_raster_is_nodata_once_the_limits_are_lifted() -> None:
     from rasterio import Affine
 
+    from core.raster import filled
+
     array = np.array([[10.0, np.nan], [45.0, 150.0]])
     transform = Affine(10.0, 0.0, 0.0, 0.0, -10.0, 20.0)
     on = year_raster(array, transform, "EPSG:4548", active=True)
     off = year_raster(array, transform, "EPSG:4548", active=False)
-    assert on.array.tolist() == [[10.0, on.nodata], [45.0, 150.0]]
-    assert (off.array == off.nodata).all()
+    # in memory NaN means no value; the file gets the nodata value (core.raster.filled)
+    assert filled(on).tolist() == [[10.0, -9999.0], [45.0, 150.0]]
+    assert on.nodata == -9999.0
+    assert np.isnan(off.array).all() and (filled(off) == -9999.0).all()
 
 
 def _use_tiny_upload(n: int = 30) -> str:

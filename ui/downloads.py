@@ -17,9 +17,10 @@ import geopandas as gpd
 import numpy as np
 import streamlit as st
 
-from analysis.export import FORMATS, RasterLayer, crs_outside_area_of_use, export_bytes, resolve_crs
+from analysis.export import FORMATS, crs_outside_area_of_use, export_bytes, resolve_crs
 from core.crs import transformer
 from core.errors import PlanningError
+from core.raster import Raster
 from ui import data, state
 from ui.frame import current_as_of, current_profile, keep_choice, localized, show_error
 from ui.i18n import t
@@ -81,7 +82,7 @@ def layer_bytes(frame: gpd.GeoDataFrame, *, fmt: str, crs: str, layer: str) -> b
     return export_bytes(frame, fmt=fmt, crs=format_crs(fmt, crs), layer=layer)
 
 
-def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) -> RasterLayer:
+def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) -> Raster:
     """The permitted-height grid of a scenario year as a raster to export.
 
     While the height limits apply it is the airport's surface; once they are lifted every
@@ -92,8 +93,7 @@ def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) ->
     values = np.asarray(array, dtype=np.float32)
     if not active:
         values = np.full_like(values, np.nan)
-    values = np.where(np.isnan(values), np.float32(NODATA), values).astype(np.float32)
-    return RasterLayer(values, transform, crs, nodata=NODATA, name="height_limit")
+    return Raster(values, transform, crs, nodata=NODATA, name="height_limit")
 
 
 def lonlat_box(frame: gpd.GeoDataFrame) -> tuple[float, ...] | None:
@@ -188,7 +188,7 @@ def download_buttons(
         )
 
 
-def raster_button(raster: Callable[[], RasterLayer], *, label: str, crs: str, key: str, stem: str,
+def raster_button(raster: Callable[[], Raster], *, label: str, crs: str, key: str, stem: str,
                   lang: str) -> None:
     """A GeoTIFF download (in the raster's own CRS ``crs``) of a raster built on click."""
     info = FORMATS["tif"]
