@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ui_support import HOSTILE, tiny_parcels
 
+from core import files
 from core.errors import PlanningError
 from ui import ingest, workspace
 
@@ -65,8 +66,8 @@ def test_field_mapping_is_applied_and_persisted() -> None:
 
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b.json"
-    workspace.atomic_write_json(target, {"k": "值"})
-    workspace.atomic_write_json(target, {"k": "新值"})
+    files.atomic_write_json(target, {"k": "值"})
+    files.atomic_write_json(target, {"k": "新值"})
     assert json.loads(target.read_text(encoding="utf-8")) == {"k": "新值"}
     assert os.listdir(target.parent) == ["b.json"]
 
@@ -80,7 +81,7 @@ def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        workspace.atomic_write(target, boom)
+        files.atomic_write(target, boom)
     assert target.read_text(encoding="utf-8") == "old"
     assert os.listdir(tmp_path) == ["x.txt"]
 

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import filecmp
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +34,7 @@ import xstatic.pkg.leaflet as xs_leaflet
 from branca.element import Element
 
 from core.errors import ConfigError
+from core.files import atomic_write
 
 __all__ = [
     "STATIC_DIR",
@@ -92,15 +91,7 @@ _DROPPED: frozenset[str] = frozenset(
 def _copy_if_changed(src: Path, dst: Path) -> bool:
     if dst.exists() and dst.stat().st_size == src.stat().st_size and filecmp.cmp(src, dst, shallow=False):
         return False
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(dst, lambda tmp: shutil.copyfile(src, tmp))
     return True
 
 

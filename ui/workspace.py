@@ -1,7 +1,7 @@
 """The app's persistent workspace: uploaded layers, field mappings, the active dataset.
 
 Everything lives under ``core.settings.get_settings().workspace`` and is written
-atomically (temporary file in the same folder + :func:`os.replace`), so a browser
+atomically with :mod:`core.files`, so a browser
 refresh or a restart loses nothing and a failed write never leaves half a file.  The
 embedded data are never written.
 
@@ -24,10 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,14 +32,12 @@ import geopandas as gpd
 import pandas as pd
 
 from core.errors import ConfigError, InputFileError
+from core.files import atomic_write, atomic_write_bytes, atomic_write_json, atomic_write_text
 from core.settings import get_settings
 
 __all__ = [
     "EMBEDDED",
     "workspace_dir",
-    "atomic_write",
-    "atomic_write_bytes",
-    "atomic_write_json",
     "read_json",
     "upload_id",
     "upload_dir",
@@ -84,32 +79,6 @@ def workspace_dir() -> Path:
     root = get_settings().workspace
     root.mkdir(parents=True, exist_ok=True)
     return root
-
-
-def atomic_write(path: Path, writer: Callable[[Path], object]) -> Path:
-    """Write ``path`` by calling ``writer(tmp)`` on a temporary sibling, then renaming it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically."""
-    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
-
-
-def atomic_write_json(path: Path, obj: Any) -> Path:
-    """Write ``obj`` as UTF-8 JSON to ``path`` atomically."""
-    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str)
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def read_json(path: Path, default: Any = None) -> Any:
@@ -344,7 +313,7 @@ def list_scenarios() -> list[str]:
 def save_scenario(name: str, text: str) -> Path:
     """Keep a scenario's YAML text under ``name`` (atomic; replaces one of the same name)."""
     path = _scenario_dir() / f"{check_scenario_name(name)}.yaml"
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return atomic_write_text(path, text)
 
 
 def load_scenario_text(name: str) -> str | None:
