@@ -36,21 +36,21 @@ TARGET_PAYLOAD_BYTES = 250.0
 
 def format_table(document: dict[str, Any]) -> str:
     """Plain-text table: size, stage, seconds, parcels/second, peak RSS; then the ratios."""
-    lines = [f"{'parcels':>10}  {'stage':<15} {'seconds':>9} {'parcels/s':>12} {'peak RSS MiB':>13}"]
+    lines = [f"{'parcels':>10}  {'stage':<19} {'seconds':>9} {'parcels/s':>12} {'peak RSS MiB':>13}"]
     for res in document["sizes"]:
         n = res["parcels"]
         gen = res.get("generate_seconds")
         gen_text = f"{gen:9.2f}" if isinstance(gen, int | float) else f"{'reused':>9}"
         gen_peak = res.get("generate_peak_rss_mib")
         peak_text = f"{gen_peak:>13,.0f}" if isinstance(gen_peak, int | float) else ""
-        lines.append(f"{n:>10,}  {'(generate)':<15} {gen_text} {'':>12} {peak_text}")
+        lines.append(f"{n:>10,}  {'(generate)':<19} {gen_text} {'':>12} {peak_text}")
         for name in document.get("stages", STAGES):
             st = res["stages"][name]
-            lines.append(f"{n:>10,}  {name:<15} {st['seconds']:9.2f} {st['parcels_per_second']:>12,.0f} "
+            lines.append(f"{n:>10,}  {name:<19} {st['seconds']:9.2f} {st['parcels_per_second']:>12,.0f} "
                          f"{st['peak_rss_mib']:>13,.0f}")
-        lines.append(f"{n:>10,}  {'= run':<15} {res['run_seconds']:9.2f} {n / res['run_seconds']:>12,.0f} "
+        lines.append(f"{n:>10,}  {'= run':<19} {res['run_seconds']:9.2f} {n / res['run_seconds']:>12,.0f} "
                      f"{res.get('run_peak_rss_mib', res['peak_rss_mib']):>13,.0f}")
-        lines.append(f"{n:>10,}  {'= I/O floor':<15} {res['io_floor_seconds']:9.2f} "
+        lines.append(f"{n:>10,}  {'= I/O floor':<19} {res['io_floor_seconds']:9.2f} "
                      f"{n / res['io_floor_seconds']:>12,.0f}")
     lines.append("")
     lines.append("run = " + " + ".join(document.get("run_stages", RUN_STAGES))

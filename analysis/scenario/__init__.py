@@ -18,7 +18,7 @@ The public names of all of them are importable from ``analysis.scenario``.
 
 from __future__ import annotations
 
-from analysis.scenario.apply import apply_scenario_year
+from analysis.scenario.apply import apply_scenario_year, scenario_year_frame
 from analysis.scenario.layers import YearState, scenario_year_state
 from analysis.scenario.placement import place_projects
 from analysis.scenario.rules import demonstration_advice, height_limit_active, released_share_pct
@@ -50,4 +50,5 @@ __all__ = [
     "Scenario", "YearState", "load_scenario", "parse_scenario", "scenario_assumptions", "height_limit_active",
     "released_share_pct", "place_projects", "scenario_timeline", "scenario_year_state", "demonstration_advice",
     "apply_scenario_year",
+    "scenario_year_frame",
 ]

@@ -1,4 +1,6 @@
-"""One scenario year applied to the parcels: height limits of that year and buildable floor area."""
+"""One scenario year applied to the parcels: that year's height limits and buildable floor area
+(:func:`apply_scenario_year`), and the whole year overlaid on a frame analysed once
+(:func:`scenario_year_frame`: what the app does when the year changes)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,13 @@ import pandas as pd
 from analysis.airport import OLSParams, Runway
 from analysis.height_grid import height_surface_raster
 from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
-from analysis.scenario.rules import height_limit_active
+from analysis.recommend import recommend
+from analysis.scenario.rules import demonstration_advice, height_limit_active
 from analysis.scenario.schema import Scenario, check_year
 from core.raster import Raster
 from core.settings import get_settings
 
-__all__ = ["apply_scenario_year"]
+__all__ = ["apply_scenario_year", "scenario_year_frame"]
 
 
 def apply_scenario_year(
@@ -82,3 +85,47 @@ def apply_scenario_year(
     out["buildable_floor_area_m2"] = buildable_floor_area(
         frame, height_limit=limits, aerodrome_elevation_m=runway.elevation_m, params=buildability, metric_crs=metric)
     return out, year_raster
+
+
+def scenario_year_frame(
+    analysed: gpd.GeoDataFrame,
+    scenario: Scenario,
+    year: int,
+    *,
+    runway: Runway,
+    params: OLSParams,
+    raster: Raster,
+    height_limits: pd.Series,
+    buildability: BuildabilityParams | None = None,
+) -> tuple[gpd.GeoDataFrame, Raster]:
+    """A scenario year overlaid on a frame analysed once, without analysing it again.
+
+    Of what :func:`analysis.pipeline.analyse` derives, only the recommendations depend on the
+    scenario year (through the demonstration zone's advice); they are derived again here, and the
+    year's height limits and buildable floor area are added as :func:`apply_scenario_year` does.
+    The result equals ``apply_scenario_year(analyse(parcels, zones, demonstration=
+    demonstration_advice(scenario, year), ...), scenario, year, ...)``.
+
+    Parameters
+    ----------
+    analysed
+        ``analysis.pipeline.analyse`` output for the dataset, as-of date and profile (not modified).
+    scenario, year
+        The scenario and a year of its horizon.
+    runway, params, raster
+        Runway, obstacle-limitation parameters and the airport's height grid.
+    height_limits
+        ``height_limit_m`` of every parcel with the airport operating.
+    buildability
+        Floor-area assumptions (default: the packaged file).
+
+    Returns
+    -------
+    The frame of the year and that year's permitted-height grid.
+    """
+    check_year(year, "year", scenario.horizon)
+    recs = recommend(analysed, demonstration=demonstration_advice(scenario, year))
+    frame = analysed.assign(**{col: recs[col] for col in recs.columns})
+    frame.attrs = dict(analysed.attrs)
+    return apply_scenario_year(frame, scenario, year, runway=runway, params=params, buildability=buildability,
+                               raster=raster, height_limits=height_limits)

@@ -1,0 +1,56 @@
+"""A scenario year overlaid on a frame analysed once equals analysing with that year's advice."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+import geodata
+from analysis.heights import parcel_height_limits
+from analysis.pipeline import analyse
+from analysis.scenario import apply_scenario_year, demonstration_advice, load_scenario, scenario_year_frame
+from analysis.scenario_io import district_height_surface, load_airport_inputs
+from geodata.generate import generate_parcels
+
+AS_OF = "2025-06-30"
+
+
+@pytest.fixture(scope="module")
+def world() -> dict[str, object]:
+    inputs = load_airport_inputs()
+    zones = geodata.embedded_zones()
+    layers = {"embedded": geodata.read_layer("parcels"), "generated": generate_parcels(1500, seed=11)}
+    out: dict[str, object] = {"inputs": inputs, "zones": zones, "layers": {}}
+    for name, parcels in layers.items():
+        grid, _ = district_height_surface(inputs, parcels=parcels)
+        limits = parcel_height_limits(parcels, runway=inputs.runway, params=inputs.params)
+        out["layers"][name] = (parcels, grid, limits)  # type: ignore[index]
+    return out
+
+
+@pytest.mark.parametrize("layer", ["embedded", "generated"])
+@pytest.mark.parametrize(("name", "year"), [("on_schedule", 2022), ("on_schedule", 2026), ("on_schedule", 2031),
+                                            ("delayed", 2025), ("delayed", 2029), ("delayed", 2030),
+                                            ("delayed", 2035)])
+def test_overlay_equals_the_full_analysis(world: dict, layer: str, name: str, year: int) -> None:
+    inputs, zones = world["inputs"], world["zones"]
+    parcels, grid, limits = world["layers"][layer]
+    scenario = load_scenario(name)
+    slow, slow_grid = apply_scenario_year(
+        analyse(parcels, zones, as_of=AS_OF, demonstration=demonstration_advice(scenario, year)), scenario, year,
+        runway=inputs.runway, params=inputs.params, raster=grid, height_limits=limits)
+    once = analyse(parcels, zones, as_of=AS_OF)
+    before = once.copy()
+    fast, fast_grid = scenario_year_frame(once, scenario, year, runway=inputs.runway, params=inputs.params,
+                                          raster=grid, height_limits=limits)
+    assert isinstance(fast, gpd.GeoDataFrame)
+    assert_geodataframe_equal(fast, slow)
+    assert fast.attrs == slow.attrs
+    assert (fast_grid.array.tobytes(), fast_grid.transform) == (slow_grid.array.tobytes(), slow_grid.transform)
+    assert_geodataframe_equal(once, before)  # the shared analysed frame is left as it was
+    # the year matters: in the demonstration zone the advice differs before and after the relocation
+    demo = fast["zone_id"] == "demonstration"
+    if demo.any():
+        expected = demonstration_advice(scenario, year).code
+        assert (fast.loc[demo, "recommendation"] == expected).any()
