@@ -10,7 +10,7 @@ import pytest
 from pyproj import Transformer
 from rasterio.transform import Affine
 
-from ui.mapview import theme_bins
+from ui.map_theme import theme_bins
 from ui.rasterview import colourise, height_overlay
 
 

@@ -15,7 +15,8 @@ from streamlit_folium import st_folium
 from core.errors import PlanningError
 from ui import state, workspace
 from ui.i18n import LANGS, t
-from ui.mapview import BASEMAPS, LegendItem, available_basemaps, legend_html
+from ui.map_theme import LegendItem, legend_html
+from ui.mapview import BASEMAPS, available_basemaps
 
 __all__ = [
     "current_lang",

@@ -19,7 +19,7 @@ from rasterio.transform import Affine
 from rasterio.warp import Resampling, reproject
 
 from core.gcj02 import wgs84_to_gcj02
-from ui.mapview import theme_bins
+from ui.map_theme import theme_bins
 
 __all__ = ["colourise", "height_overlay", "png_data_url"]
 

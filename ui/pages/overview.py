@@ -17,7 +17,8 @@ from ui.frame import (
     show_map,
 )
 from ui.i18n import class_label, t, zone_label
-from ui.mapview import build_map, theme_style
+from ui.map_theme import theme_style
+from ui.mapview import build_map
 
 __all__ = ["render", "kpis"]
 
