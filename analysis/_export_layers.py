@@ -26,7 +26,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from core.errors import ConfigError, PlanningError
+from analysis import scenario as sc
+from analysis import scenario_io as sio
+from analysis.airport import NODATA
+from core.errors import ConfigError
 from core.raster import Raster
 
 __all__ = ["LAYERS", "SCENARIO_LAYERS", "LayerRequest", "build_layers"]
@@ -82,23 +85,7 @@ def _check(names: tuple[str, ...], request: LayerRequest) -> None:
         )
 
 
-def _airport_modules() -> tuple[Any, Any]:
-    """``analysis.scenario`` and ``analysis.scenario_io``, or a clear error when they are not installed."""
-    try:
-        from analysis import scenario, scenario_io
-    except ImportError as err:
-        raise PlanningError(
-            f"The airport scenario model is not available in this installation ({err}); the layers "
-            "released_land, test_roads, height_limit and --scenario need analysis.scenario.",
-            f"本安装中没有机场搬迁情景模型（{err}）；released_land、test_roads、height_limit 图层及 --scenario "
-            "参数需要 analysis.scenario。",
-        ) from err
-    return scenario, scenario_io
-
-
 def _raster(grid: Raster) -> Raster:
-    from analysis.airport import NODATA
-
     return Raster(np.asarray(grid.array, dtype=np.float32), grid.transform, grid.crs, nodata=NODATA,
                   name="height_limit")
 
@@ -142,12 +129,10 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
             built["parcels"] = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
                                             read_options=dict(request.read_options)).parcels
         if "height_limit" in wanted:
-            _, sio = _airport_modules()
             grid, _ = sio.district_height_surface(sio.load_airport_inputs())
             built["height_limit"] = _raster(grid)
         return {n: built[n] for n in names}
 
-    sc, sio = _airport_modules()
     year = int(request.year or 0)  # both given: checked above
     scenario = sc.load_scenario(request.scenario)
     inputs = sio.load_airport_inputs()

@@ -26,8 +26,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 CORE_PACKAGES = ("core", "parcels", "zones", "analysis", "geodata")
 UI_IMPORT = re.compile(r"^\s*(import|from)\s+(streamlit|folium|streamlit_folium|branca)\b", re.M)
@@ -299,11 +297,6 @@ def test_no_product_module_over_500_lines() -> None:
     assert long == {}, f"modules over {MAX_LINES} lines: " + ", ".join(f"{p} ({n})" for p, n in long.items())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/data.py defines optional_module and ui/ pages and downloads call it, being removed; "
-    "remove this marker then.",
-)
 def test_no_optional_module() -> None:
     uses = optional_module_uses(ROOT)
     assert uses == [], f"optional_module (fallback imports of modules that always exist) at: {uses}"

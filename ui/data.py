@@ -1,6 +1,6 @@
 """Cached data access for the pages: load and analyse once, never re-read on a rerun.
 
-Every function here is a thin ``st.cache_data`` wrapper keyed on cheap, hashable
+Every function here is a thin cache wrapper keyed on cheap, hashable
 inputs: the dataset id, a stamp that changes when the stored file changes, and the
 analysis parameters as plain values (ISO date, the profile as JSON text).  The
 analysis itself lives in ``analysis/``, ``zones/`` and ``parcels/``.
@@ -9,11 +9,8 @@ analysis itself lives in ``analysis/``, ``zones/`` and ``parcels/``.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import json
 import logging
-from types import ModuleType
 from typing import Any
 
 import geopandas as gpd
@@ -23,12 +20,11 @@ import yaml
 from pyogrio.errors import DataLayerError
 
 import geodata
+from analysis import efficiency, pipeline
 from core.errors import PlanningError
-from core.settings import SQM_PER_MU, get_settings
 from ui import workspace
 
 __all__ = [
-    "optional_module",
     "reference_layer",
     "zones_layer",
     "dataset_stamp",
@@ -39,24 +35,9 @@ __all__ = [
     "summary",
     "default_profile_dict",
     "profile_json",
-    "area_mu",
 ]
 
 logger = logging.getLogger(__name__)
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """Import ``name`` if it exists in the project (None when it does not exist yet).
-
-    Errors raised while importing an existing module are not hidden.
-    """
-    try:
-        spec = importlib.util.find_spec(name)
-    except ModuleNotFoundError:
-        return None
-    if spec is None:
-        return None
-    return importlib.import_module(name)
 
 
 @st.cache_data(show_spinner=False)
@@ -97,21 +78,10 @@ def raw_parcels(dataset_id: str, stamp: float) -> gpd.GeoDataFrame:
     return workspace.load_parcels(dataset_id)
 
 
-def _fallback_analysis(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    area = frame.geometry.to_crs(get_settings().metric_crs).area
-    out["area_m2"] = area.to_numpy()
-    out["area_mu"] = (area / SQM_PER_MU).to_numpy()
-    return out
-
-
 @st.cache_data(show_spinner=False)
-def default_profile_dict() -> dict[str, Any] | None:
-    """The shipped efficiency profile as plain data (as in its YAML file), or None."""
-    eff = optional_module("analysis.efficiency")
-    if eff is None:
-        return None
-    with open(eff.DEFAULT_PROFILE_PATH, encoding="utf-8") as fh:
+def default_profile_dict() -> dict[str, Any]:
+    """The shipped efficiency profile as plain data (as in its YAML file)."""
+    with open(efficiency.DEFAULT_PROFILE_PATH, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
@@ -120,9 +90,13 @@ def profile_json(profile: dict[str, Any] | None) -> str:
     return json.dumps(profile, sort_keys=True, ensure_ascii=False, default=str) if profile else ""
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "") -> gpd.GeoDataFrame:
-    """Parcels with every derived field, for one dataset, as-of date and profile.
+    """Parcels with every derived field, for one dataset, as-of date and profile, analysed once.
+
+    The frame is shared by every rerun and every person looking at the same dataset, date and
+    profile (``st.cache_resource``: a cache hit hands out the same object, no pickled copy), so
+    it is read-only: a page that adds columns works on ``frame.assign(...)`` or a copy.
 
     Parameters
     ----------
@@ -134,15 +108,8 @@ def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "
         Efficiency profile as JSON text (:func:`profile_json`); "" for the default.
     """
     frame = raw_parcels(dataset_id, stamp)
-    pipeline = optional_module("analysis.pipeline")
-    if pipeline is None:
-        logger.info("analysis.pipeline not available; showing areas only")
-        return _fallback_analysis(frame)
-    kwargs: dict[str, Any] = {"as_of": dt.date.fromisoformat(as_of)}
-    if profile:
-        eff = importlib.import_module("analysis.efficiency")
-        kwargs["profile"] = eff.profile_from_dict(json.loads(profile))
-    return pipeline.analyse(frame, zones_layer(), **kwargs)
+    parsed = efficiency.profile_from_dict(json.loads(profile)) if profile else None
+    return pipeline.analyse(frame, zones_layer(), as_of=dt.date.fromisoformat(as_of), profile=parsed)
 
 
 def current_dataset() -> str:
@@ -157,21 +124,12 @@ def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tupl
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _summary(dataset_id: str, stamp: float, as_of: str, profile: str) -> dict[str, Any] | None:
-    pipeline = optional_module("analysis.pipeline")
-    if pipeline is None or not hasattr(pipeline, "summarise"):
-        return None
+def _summary(dataset_id: str, stamp: float, as_of: str, profile: str) -> dict[str, Any]:
     frame = analysed_parcels(dataset_id, stamp, as_of, profile)
     return pipeline.summarise(frame, as_of=dt.date.fromisoformat(as_of))
 
 
-def summary(dataset_id: str, as_of: dt.date, profile: dict[str, Any] | None = None) -> dict[str, Any] | None:
-    """``analysis.pipeline.summarise`` of the analysed frame (None without it)."""
+def summary(dataset_id: str, as_of: dt.date, profile: dict[str, Any] | None = None) -> dict[str, Any]:
+    """:func:`analysis.pipeline.summarise` of the analysed frame: the district and zone figures the
+    pages show (the same as ``summary.json`` of ``python -m analysis run``)."""
     return _summary(dataset_id, dataset_stamp(dataset_id), as_of.isoformat(), profile_json(profile))
-
-
-def area_mu(frame: pd.DataFrame) -> pd.Series:
-    """Parcel areas in mu (from ``area_mu``, else computed in the metric CRS)."""
-    if "area_mu" in frame.columns:
-        return pd.to_numeric(frame["area_mu"], errors="coerce")
-    return _fallback_analysis(frame)["area_mu"]

@@ -210,8 +210,6 @@ def scenario_choice() -> tuple[Any, int, str, str] | None:
     horizon when that page was not used yet.  None when the airport model is missing or
     the scenario cannot be read.
     """
-    if data.optional_module("analysis.scenario_io") is None:
-        return None
     from ui import scenario_data, scenarios
 
     choice = str(st.session_state.get(state.SCENARIO_A, "on_schedule"))

@@ -6,6 +6,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
+from analysis.scenario import PLANNED_USES
 from core.errors import PlanningError
 from ui import data, scenarios, state, workspace
 from ui.frame import (
@@ -31,8 +32,8 @@ _NEW_NAME = "ap_new_name"
 _NEW_TEXT = "ap_new_yaml"
 _NEW_BASE = "ap_new_base"
 _DELETE = "ap_delete_name"
-_SCOPES = ("rd_office", "pilot_base", "industrial_plant", "conference_centre", "commerce", "talent_housing",
-           "test_road", "outside")
+#: Breakdowns of a KPI that are planned uses of the released land (or land outside the zones), not zones.
+_SCOPES = (*PLANNED_USES, "outside")
 
 
 def kpi_label(kpi: str, scope: str, lang: str) -> str:
@@ -282,9 +283,6 @@ def render() -> None:
     lang = current_lang()
     st.title(t("page.airport", lang))
     with guard():
-        if data.optional_module("analysis.scenario_io") is None:
-            st.info(t("pending.page", lang, what="analysis.scenario"))
-            return
         from ui import scenario_data as sd
 
         as_of = current_as_of()

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from analysis import efficiency
 from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, state, workspace
@@ -111,13 +112,12 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
-    eff = data.optional_module("analysis.efficiency")
     try:
-        parsed = eff.profile_from_dict(candidate)  # type: ignore[union-attr]
+        parsed = efficiency.profile_from_dict(candidate)
     except PlanningError as err:
         show_error(err)
         return
-    new = None if parsed == eff.profile_from_dict(base) else candidate  # type: ignore[union-attr]
+    new = None if parsed == efficiency.profile_from_dict(base) else candidate
     if data.profile_json(new) != data.profile_json(current_profile()):
         st.session_state[state.PROFILE_OVERRIDES] = new
         workspace.save_profile(new)
@@ -127,7 +127,7 @@ def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
 def _distribution(frame: pd.DataFrame, lang: str) -> None:
     st.subheader(t("eff.distribution", lang))
     cls = frame["efficiency_class"].astype("string").fillna("unrated")
-    area = data.area_mu(frame)
+    area = frame["area_mu"]
     table = pd.DataFrame({
         t("kpi.parcels", lang): cls.value_counts().reindex(EFFICIENCY_CLASSES, fill_value=0),
         t("unit.mu", lang): area.groupby(cls.to_numpy()).sum().reindex(EFFICIENCY_CLASSES, fill_value=0.0).round(1),
@@ -142,7 +142,7 @@ def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> Non
     st.subheader(t("eff.price", lang))
     tiers = profile.get("price_tiers") or {}
     cls = frame["efficiency_class"].astype("string").fillna("unrated")
-    area = data.area_mu(frame)
+    area = frame["area_mu"]
     rows = []
     for c in ("A", "B", "C", "D"):
         tier = tiers.get(c) or {}
@@ -185,7 +185,7 @@ def render() -> None:
             if "low_efficiency" in frame.columns else frame.iloc[:0]
         cols = ("parcel_id", "enterprise", "zone_id", "area_mu", "output_per_mu", "tax_per_mu", "efficiency_score",
                 "efficiency_class", "recommendation_zh" if lang == "zh" else "recommendation")
-        st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{data.area_mu(low).sum():,.1f}"))
+        st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{low['area_mu'].sum():,.1f}"))
         st.dataframe(display_table(low.sort_values("output_per_mu"), lang, cols), hide_index=True, width="stretch",
                      height=300)
         _price_tiers(frame, current_profile() or base, lang)

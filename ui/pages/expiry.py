@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis import expiry, landuse, recommend
 from ui import data
 from ui.filters import display_table
 from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard
@@ -24,7 +25,7 @@ def timeline_table(timeline: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _area_text(frame: pd.DataFrame, lang: str) -> str:
-    return t("exp.count", lang, n=f"{len(frame):,}", area=f"{data.area_mu(frame).sum():,.1f}")
+    return t("exp.count", lang, n=f"{len(frame):,}", area=f"{frame['area_mu'].sum():,.1f}")
 
 
 def render() -> None:
@@ -35,8 +36,7 @@ def render() -> None:
         as_of = current_as_of()
         dataset_id, frame = data.current_frame(as_of, current_profile())
         data_notice(dataset_id, lang)
-        expiry = data.optional_module("analysis.expiry")
-        if expiry is not None and "zone_id" in frame.columns:
+        if "zone_id" in frame.columns:
             st.subheader(t("exp.timeline", lang))
             st.caption(t("exp.timeline_help", lang))
             table = timeline_table(expiry.expiry_timeline(frame, as_of=as_of), lang)
@@ -60,8 +60,7 @@ def render() -> None:
             st.subheader(t("exp.converted", lang))
             st.caption(t("exp.converted_help", lang) + " " + _area_text(converted, lang))
             st.dataframe(display_table(converted, lang), hide_index=True, width="stretch", height=240)
-        landuse = data.optional_module("analysis.landuse")
-        if landuse is not None and "area_mu" in frame.columns:
+        if "area_mu" in frame.columns:
             st.subheader(t("exp.landuse", lang))
             summary = landuse.landuse_summary(frame, by="zone_id")
             wide = summary.pivot_table(index="zone_id", columns="land_use", values="area_mu", aggfunc="sum",
@@ -69,14 +68,12 @@ def render() -> None:
             wide.index = [zone_label(z, lang) for z in wide.index]
             wide.columns = [land_use_label(u, lang) for u in wide.columns]
             st.bar_chart(wide.round(1), stack=True, horizontal=True, x_label=t("unit.mu", lang))
-        recommend = data.optional_module("analysis.recommend")
-        if recommend is not None:
-            with st.expander(t("exp.rules", lang)):
-                rules = recommend.rule_table()
-                table = rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]]
-                table.columns = [t("exp.rule_id", lang), t("exp.rule_code", lang), t("exp.rule_text", lang),
-                                 t("exp.rule_condition", lang)]
-                st.table(table.set_index(t("exp.rule_id", lang)))
+        with st.expander(t("exp.rules", lang)):
+            rules = recommend.rule_table()
+            table = rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]]
+            table.columns = [t("exp.rule_id", lang), t("exp.rule_code", lang), t("exp.rule_text", lang),
+                             t("exp.rule_condition", lang)]
+            st.table(table.set_index(t("exp.rule_id", lang)))
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
+from analysis.scenario import OutputTarget, load_scenario
 from ui import data, state
 from ui.frame import (
     current_as_of,
@@ -16,36 +19,40 @@ from ui.frame import (
     show_legend,
     show_map,
 )
-from ui.i18n import class_label, t, zone_label
+from ui.i18n import class_label, t
 from ui.map_theme import theme_style
 from ui.mapview import build_map
 
-__all__ = ["render", "kpis"]
+__all__ = ["render", "kpis", "plan_target"]
 
-#: Plan target for the ICV cluster's output (2025 headline goal), in 亿元.
-PLAN_TARGET_YI = 200.0
+_EXPIRING = ("expired", "within_5y", "within_10y")
 
 
-def kpis(frame: pd.DataFrame) -> dict[str, float]:
-    """Headline figures of a parcel frame (areas in mu, output in 亿元)."""
-    area = data.area_mu(frame)
-    out = {"parcels": float(len(frame)), "area_mu": float(area.sum(skipna=True))}
-    if "expiry_status" in frame.columns:
-        expiring = frame["expiry_status"].astype("string").isin(["expired", "within_5y", "within_10y"]).fillna(False)
-        out["expiring_mu"] = float(area[expiring.to_numpy()].sum(skipna=True))
-    if "low_efficiency" in frame.columns:
-        low = frame["low_efficiency"].astype("boolean").fillna(False).to_numpy()
-        out["low_eff_mu"] = float(area[low].sum(skipna=True))
-    if "output_value" in frame.columns:
-        in_zone = frame["zone_id"].astype("string").fillna("").ne("") if "zone_id" in frame.columns else True
-        out["output_yi"] = float(pd.to_numeric(frame.loc[in_zone, "output_value"], errors="coerce").sum()) / 1e4
-    return out
+def plan_target() -> OutputTarget:
+    """The plan's latest output target for the cluster (2025: 200 亿元), as the scenario files state it."""
+    return max(load_scenario("on_schedule").output.targets, key=lambda target: target.year)
+
+
+def kpis(summary: dict[str, Any]) -> dict[str, float]:
+    """Headline figures from :func:`analysis.pipeline.summarise` output (areas in mu, output in 亿元).
+
+    The cluster's output is that of the parcels in the three zones, as the plan counts it.
+    """
+    district = summary["district"]
+    expiring = district["area_mu_by_expiry_status"]
+    return {
+        "parcels": float(district["parcel_count"]),
+        "area_mu": float(district["area_mu"]),
+        "expiring_mu": float(sum(expiring.get(s, 0.0) for s in _EXPIRING)),
+        "low_eff_mu": float(district["low_efficiency_area_mu"]),
+        "output_yi": float(sum(z["output_value_wan_yuan"] for z in summary["zones"].values())) / 1e4,
+    }
 
 
 def _class_mix(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
     if "efficiency_class" not in frame.columns:
         return None
-    area = data.area_mu(frame)
+    area = frame["area_mu"]
     grouped = area.groupby(frame["efficiency_class"].astype("string").fillna("unrated").to_numpy()).sum()
     order = [c for c in ("A", "B", "C", "D", "unrated") if c in grouped.index]
     return pd.DataFrame(
@@ -53,40 +60,26 @@ def _class_mix(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
     ).set_index(t("kpi.class_mix", lang))
 
 
-def _zone_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per-zone figures (zones.summary when available, else counts and areas)."""
+def _zone_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
+    """Per-zone figures of :func:`analysis.pipeline.summarise`."""
     mu = t("unit.mu", lang)
-    summary_mod = data.optional_module("zones.summary")
-    if summary_mod is None:
-        area = data.area_mu(frame)
-        zone = frame["zone_id"].astype("string").fillna("") if "zone_id" in frame.columns else pd.Series("", index=frame.index)
-        g = pd.DataFrame({"zone": zone.to_numpy(), "area": area.to_numpy()}).groupby("zone")
-        return pd.DataFrame(
-            {
-                t("filter.zone", lang): [zone_label(z, lang) for z in g.size().index],
-                t("kpi.parcels", lang): g.size().to_numpy(),
-                t("unit.paren", lang, label=t("kpi.area", lang), unit=mu): g["area"].sum().round(1).to_numpy(),
-            }
-        )
-    table = summary_mod.zone_summary(frame)
-    expiring = sum(
-        table.get(f"area_mu_{s}", 0.0) for s in ("expired", "within_5y", "within_10y")
-    )
-    out = pd.DataFrame(
+    zones = summary["zones"]
+    rows = list(zones.values())
+    return pd.DataFrame(
         {
-            t("filter.zone", lang): table["name_en" if lang == "en" else "name_zh"].to_numpy(),
-            t("kpi.parcels", lang): table["parcel_count"].to_numpy(),
-            t("unit.paren", lang, label=t("kpi.area", lang), unit=mu): table["area_mu"].round(1).to_numpy(),
-            t("unit.paren", lang, label=t("kpi.expiring", lang), unit=mu): pd.Series(expiring).round(1).to_numpy(),
-            t("unit.paren", lang, label=t("kpi.low_eff", lang), unit=mu): table["low_efficiency_area_mu"].round(1).to_numpy(),
-            t("unit.paren", lang, label=t("kpi.output", lang), unit=t("unit.wan", lang)): table["output_value"].round(0).to_numpy(),
-            t("unit.paren", lang, label=t("theme.output_per_mu", lang), unit=f"{t('unit.wan', lang)}/{mu}"): table[
-                "output_per_mu_overall"]
-            .round(1)
-            .to_numpy(),
+            t("filter.zone", lang): [z["name_en" if lang == "en" else "name_zh"] for z in rows],
+            t("kpi.parcels", lang): [z["parcel_count"] for z in rows],
+            t("unit.paren", lang, label=t("kpi.area", lang), unit=mu): [round(z["area_mu"], 1) for z in rows],
+            t("unit.paren", lang, label=t("kpi.expiring", lang), unit=mu): [
+                round(sum(z["area_mu_by_expiry_status"].get(s, 0.0) for s in _EXPIRING), 1) for z in rows],
+            t("unit.paren", lang, label=t("kpi.low_eff", lang), unit=mu): [
+                round(z["low_efficiency_area_mu"], 1) for z in rows],
+            t("unit.paren", lang, label=t("kpi.output", lang), unit=t("unit.wan", lang)): [
+                round(z["output_value_wan_yuan"], 0) for z in rows],
+            t("unit.paren", lang, label=t("theme.output_per_mu", lang), unit=f"{t('unit.wan', lang)}/{mu}"): [
+                None if z["output_per_mu_overall"] is None else round(z["output_per_mu_overall"], 1) for z in rows],
         }
     )
-    return out
 
 
 def render() -> None:
@@ -94,24 +87,24 @@ def render() -> None:
     lang = current_lang()
     st.title(t("page.overview", lang))
     with guard():
-        dataset_id, frame = data.current_frame(current_as_of(), current_profile())
+        as_of, profile = current_as_of(), current_profile()
+        dataset_id, frame = data.current_frame(as_of, profile)
         data_notice(dataset_id, lang)
-        k = kpis(frame)
+        summary = data.summary(dataset_id, as_of, profile)
+        k = kpis(summary)
+        target = plan_target()
         cols = st.columns(5)
         cols[0].metric(t("kpi.parcels", lang), t("count.parcels", lang, n=f"{int(k['parcels']):,}"))
         cols[1].metric(t("kpi.area", lang), f"{k['area_mu']:,.0f} {t('unit.mu', lang)}")
-        if "expiring_mu" in k:
-            cols[2].metric(t("kpi.expiring", lang), f"{k['expiring_mu']:,.0f} {t('unit.mu', lang)}")
-        if "low_eff_mu" in k:
-            cols[3].metric(t("kpi.low_eff", lang), f"{k['low_eff_mu']:,.0f} {t('unit.mu', lang)}")
-        if "output_yi" in k:
-            cols[4].metric(
-                t("kpi.output", lang),
-                f"{k['output_yi']:,.1f} {t('unit.yi', lang)}",
-                delta=f"{k['output_yi'] - PLAN_TARGET_YI:,.1f} {t('unit.yi', lang)}",
-                help=t("kpi.target", lang, target=f"{PLAN_TARGET_YI:.0f}"),
-            )
-            cols[4].caption(t("kpi.target", lang, target=f"{PLAN_TARGET_YI:.0f}"))
+        cols[2].metric(t("kpi.expiring", lang), f"{k['expiring_mu']:,.0f} {t('unit.mu', lang)}")
+        cols[3].metric(t("kpi.low_eff", lang), f"{k['low_eff_mu']:,.0f} {t('unit.mu', lang)}")
+        cols[4].metric(
+            t("kpi.output", lang),
+            f"{k['output_yi']:,.1f} {t('unit.yi', lang)}",
+            delta=f"{k['output_yi'] - target.yi:,.1f} {t('unit.yi', lang)}",
+            help=t("kpi.target", lang, target=f"{target.yi:.0f}"),
+        )
+        cols[4].caption(t("kpi.target", lang, target=f"{target.yi:.0f}"))
         left, right = st.columns([3, 1])
         with left:
             fmap = build_map(
@@ -132,7 +125,7 @@ def render() -> None:
                 st.subheader(t("kpi.class_mix", lang))
                 st.bar_chart(mix)
         st.subheader(t("kpi.by_zone", lang))
-        st.dataframe(_zone_table(frame, lang), hide_index=True, width="stretch")
+        st.dataframe(_zone_table(summary, lang), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
         **localized(state.FILTER_CLASSES, lang),
     ))
     c5, c6 = st.columns([2, 2])
-    area = data.area_mu(frame)
+    area = frame["area_mu"]
     top = float(max(1.0, round(float(area.max(skipna=True) if len(area) else 1.0) + 1.0)))
     rng = st.session_state.get(state.FILTER_AREA)
     if not (isinstance(rng, (tuple, list)) and len(rng) == 2 and rng[1] <= top):
@@ -84,8 +84,6 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
 def _with_status_quo_heights(frame: gpd.GeoDataFrame, dataset_id: str) -> gpd.GeoDataFrame:
     """Fill ``height_limit_m`` from the airport model (airport operating) when the frame has none."""
     if "height_limit_m" in frame.columns and frame["height_limit_m"].notna().any():
-        return frame
-    if data.optional_module("analysis.scenario_io") is None:
         return frame
     from ui import scenario_data
 
