@@ -8,8 +8,6 @@ scenario saved in the workspace, ``("saved:<name>", None, yaml_text)``).  The mo
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 import geopandas as gpd
@@ -17,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analysis import compare, pipeline
+from analysis import compare
 from analysis import scenario as sc
 from analysis import scenario_io as sio
 from ui import data
@@ -94,19 +92,11 @@ def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: Scena
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> gpd.GeoDataFrame:
-    """Parcels analysed with the scenario's demonstration advice and that year's height limits."""
-    scenario = scenario_of(key)
-    frame = data.raw_parcels(dataset_id, stamp)
-    kwargs: dict[str, Any] = {"as_of": dt.date.fromisoformat(as_of),
-                              "demonstration": sc.demonstration_advice(scenario, year)}
-    if profile:
-        from analysis.efficiency import profile_from_dict
-
-        kwargs["profile"] = profile_from_dict(json.loads(profile))
-    analysed = pipeline.analyse(frame, data.zones_layer(), **kwargs)
+    """Parcels with the scenario year's advice and height limits, overlaid on the frame analysed once
+    (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes)."""
     inputs = airport_inputs()
-    out, _ = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway, params=inputs.params,
-                                    raster=_grid(dataset_id, stamp),
+    out, _ = sc.scenario_year_frame(data.analysed_parcels(dataset_id, stamp, as_of, profile), scenario_of(key), year,
+                                    runway=inputs.runway, params=inputs.params, raster=_grid(dataset_id, stamp),
                                     height_limits=status_quo_heights(dataset_id, stamp))
     return out
 

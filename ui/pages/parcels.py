@@ -116,6 +116,40 @@ def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
         st.table(detail_rows(row, lang).set_index(t("detail.field", lang)))
 
 
+@st.fragment
+def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, theme: str, lang: str) -> None:
+    """The map and the detail panel, rerun alone on a click (the filters, table and downloads are not)."""
+    basemap = current_basemap()
+    map_key = f"{state.MAP_PARCELS}_{basemap}"
+    # streamlit-folium copies the clicked feature into session state before this rerun,
+    # so the selection is known before the map is built (no second run needed)
+    clicked = clicked_parcel(st.session_state.get(map_key) or {})
+    if clicked is not None:
+        st.session_state[state.SELECTED] = clicked
+    left, right = st.columns([3, 2])
+    with left:
+        base = build_base_map(
+            lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
+            district=data.reference_layer("district"), context=data.reference_layer("context"),
+            fit=frame, base_path=base_path(),
+        )
+        # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
+        # not change the layer and the rerun only fills the detail panel
+        group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap)
+        result = show_map(
+            base, key=map_key, height=560,
+            returned_objects=("last_object_clicked", "last_active_drawing"),
+            feature_group=group, layer_control=folium.LayerControl(collapsed=True),
+        )
+        show_legend(legend, title=t(f"theme.{theme}", lang))
+    pid = clicked_parcel(result)
+    if pid is not None and pid != st.session_state.get(state.SELECTED):  # value not yet seen by on_change
+        st.session_state[state.SELECTED] = pid
+        st.rerun(scope="fragment")
+    with right:
+        _detail(frame, st.session_state.get(state.SELECTED), lang)
+
+
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
@@ -132,35 +166,7 @@ def render() -> None:
         if theme == "height_limit_m":
             filtered = _with_status_quo_heights(filtered, dataset_id)
             st.caption(t("theme.height_note", lang))
-        basemap = current_basemap()
-        map_key = f"{state.MAP_PARCELS}_{basemap}"
-        # streamlit-folium copies the clicked feature into session state before this rerun,
-        # so the selection is known before the map is built (no second run needed)
-        clicked = clicked_parcel(st.session_state.get(map_key) or {})
-        if clicked is not None:
-            st.session_state[state.SELECTED] = clicked
-        left, right = st.columns([3, 2])
-        with left:
-            base = build_base_map(
-                lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
-                district=data.reference_layer("district"), context=data.reference_layer("context"),
-                fit=frame, base_path=base_path(),
-            )
-            # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
-            # not change the layer and the rerun only fills the detail panel
-            group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap)
-            result = show_map(
-                base, key=map_key, height=560,
-                returned_objects=("last_object_clicked", "last_active_drawing"),
-                feature_group=group, layer_control=folium.LayerControl(collapsed=True),
-            )
-            show_legend(legend, title=t(f"theme.{theme}", lang))
-        pid = clicked_parcel(result)
-        if pid is not None and pid != st.session_state.get(state.SELECTED):  # value not yet seen by on_change
-            st.session_state[state.SELECTED] = pid
-            st.rerun()
-        with right:
-            _detail(frame, st.session_state.get(state.SELECTED), lang)
+        _map_and_detail(frame, filtered, theme=theme, lang=lang)
         st.subheader(t("table.header", lang))
         st.dataframe(display_table(filtered, lang), hide_index=True, width="stretch", height=320)
         st.subheader(t("dl.header", lang))
