@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+import geodata
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from e2e_support import ARTIFACTS, PageProbe
@@ -106,11 +108,12 @@ def _click_parcel(probe: PageProbe, frame, pid: str) -> None:  # type: ignore[no
 def test_map_draws_the_parcels_with_no_request_outside_localhost(app_url: str, probe: PageProbe, path: str) -> None:
     probe.page.goto(app_url + path)
     frame = _map_frame(probe)
-    probe.page.wait_for_timeout(1500)
+    expected = len(geodata.read_layer("parcels"))  # every embedded parcel, no filter set
+    frame.wait_for_function(f"() => ({_COUNT_PARCELS})().drawn === {expected}", timeout=60_000)
     counts = frame.evaluate(_COUNT_PARCELS)
     _shot(probe, f"map{path.replace('/', '-') or '-root'}")
-    assert counts["features"] > 100, counts
-    assert counts["drawn"] > 100, counts
+    assert counts["features"] == expected, counts
+    assert counts["drawn"] == expected, counts
     assert counts["canvases"] >= 1, "parcels are drawn on a canvas"
     assert any("/app/static/vendor/leaflet/leaflet.js" in u for u in probe.requests)
     assert probe.external_requests() == []
