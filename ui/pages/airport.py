@@ -6,7 +6,7 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from analysis.scenario import PLANNED_USES
+from analysis.scenario import PLANNED_USES, load_scenario
 from core.errors import PlanningError
 from ui import data, scenarios, state, workspace
 from ui.frame import (
@@ -75,7 +75,8 @@ def _scenario_picker(label: str, key: str, lang: str, options: list[str]) -> tup
         label, options, horizontal=True, format_func=lambda b: _choice_label(b, lang),
         **localized(key, lang, on_change=_keep_b_different if key == state.SCENARIO_A else None)))
     if base == scenarios.CUSTOM:
-        year = st.number_input(t("ap.custom_year", lang), 2022, 2035, key=f"{key}_year")
+        lo, hi = load_scenario("on_schedule").horizon  # a custom year moves the on-schedule scenario
+        year = st.number_input(t("ap.custom_year", lang), lo, hi, key=f"{key}_year")
         return scenarios.scenario_key(base, int(year))
     return scenarios.scenario_key(base)
 
