@@ -246,3 +246,24 @@ def test_zone_outlines_carry_no_label_and_anchors_one_each() -> None:
                                      shapely.box(603_000, 2_710_000, 604_000, 2_711_000)]))]))
     html_text = fmap.get_root().render()
     assert html_text.count('"anchor":') == 1 and html_text.count('"label":') == 1  # one label, at its anchor
+
+
+def test_output_bins_follow_the_efficiency_profile() -> None:
+    from dataclasses import replace
+
+    from analysis.efficiency import load_profile
+    from ui.map_theme import theme_bins
+
+    shipped = load_profile()
+    # the shipped profile: low-efficiency threshold 300, output benchmark 600 万元/亩
+    assert theme_bins("output_per_mu")[0] == (100.0, 300.0, 600.0, 1000.0, np.inf)
+    edited = replace(shipped, low_output_per_mu=450.0, indicators=tuple(
+        replace(i, benchmark=900.0) if i.name == "output_per_mu" else i for i in shipped.indicators))
+    assert theme_bins("output_per_mu", profile=edited)[0] == (150.0, 450.0, 900.0, 1500.0, np.inf)
+    frame = tiny_parcels(2).assign(output_per_mu=[400.0, 400.0])
+    shipped_fill, _, _ = mapview.theme_style(frame, "output_per_mu")
+    edited_fill, _, legend = mapview.theme_style(frame, "output_per_mu", profile=edited)
+    # 400 lies in [300, 600) with the shipped bins and in [150, 450) with the edited ones
+    _, colours, _ = theme_bins("output_per_mu")
+    assert set(shipped_fill) == {colours[2]} and set(edited_fill) == {colours[1]}
+    assert any("450" in item.label for item in legend)

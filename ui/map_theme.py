@@ -10,14 +10,17 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import orjson
 import pandas as pd
 
+from analysis.efficiency import EfficiencyProfile, load_profile
 from ui.i18n import category_label, t
 
-__all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "theme_bins", "theme_style", "legend_html", "to_json_script"]
+__all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "theme_bins", "output_per_mu_edges", "theme_style", "legend_html",
+           "to_json_script"]
 
 #: Thematic colourings of the parcel layer.
 THEMES: tuple[str, ...] = ("land_use", "expiry_status", "efficiency_class", "output_per_mu", "height_limit_m")
@@ -78,9 +81,32 @@ class LegendItem:
     label: str
 
 
-def theme_bins(theme: str) -> tuple[tuple[float, ...], tuple[str, ...], str]:
-    """Upper bin edges, colours and unit of a numeric theme (``output_per_mu``, ``height_limit_m``)."""
-    return _NUMERIC_BINS[theme]
+def theme_bins(theme: str, *, profile: EfficiencyProfile | None = None) -> tuple[tuple[float, ...], tuple[str, ...], str]:
+    """Upper bin edges, colours and unit of a numeric theme (``output_per_mu``, ``height_limit_m``).
+
+    The ``output_per_mu`` bins follow the efficiency profile in use (default: the shipped one):
+    a third of the low-efficiency threshold, the threshold, the benchmark and 5/3 of the
+    benchmark (the shipped 300 and 600 万元/亩 give 100, 300, 600, 1,000), so a planner who edits
+    the profile sees the legend move with it.
+    """
+    edges, colours, unit = _NUMERIC_BINS[theme]
+    if theme == "output_per_mu":
+        edges = output_per_mu_edges(profile or _default_profile())
+    return edges, colours, unit
+
+
+def output_per_mu_edges(profile: EfficiencyProfile) -> tuple[float, ...]:
+    """Upper bin edges of the ``output_per_mu`` theme for ``profile`` (万元/亩)."""
+    benchmark = next((i.benchmark for i in profile.indicators if i.name == "output_per_mu"), None)
+    low = profile.low_output_per_mu
+    if benchmark is None or low is None or not 0 < low < benchmark:
+        return _NUMERIC_BINS["output_per_mu"][0]
+    return (low / 3.0, low, benchmark, benchmark * 5.0 / 3.0, np.inf)
+
+
+@lru_cache(maxsize=1)
+def _default_profile() -> EfficiencyProfile:
+    return load_profile()
 
 
 def _fmt_number(value: float) -> str:
@@ -89,7 +115,9 @@ def _fmt_number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
 
 
-def theme_style(frame: pd.DataFrame, theme: str, *, lang: str = "zh") -> tuple[pd.Series, pd.Series, list[LegendItem]]:
+def theme_style(
+    frame: pd.DataFrame, theme: str, *, lang: str = "zh", profile: EfficiencyProfile | None = None
+) -> tuple[pd.Series, pd.Series, list[LegendItem]]:
     """Colour and display value of every parcel for ``theme``, and the legend.
 
     Parameters
@@ -127,7 +155,7 @@ def theme_style(frame: pd.DataFrame, theme: str, *, lang: str = "zh") -> tuple[p
         if (fill == _NODATA).any() and not any(li.colour == _NODATA for li in legend):
             legend.append(LegendItem(_NODATA, nodata))
         return fill, value, legend
-    edges, colours, unit = _NUMERIC_BINS[theme]
+    edges, colours, unit = theme_bins(theme, profile=profile)
     if theme in frame.columns:
         x = pd.to_numeric(frame[theme], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
     else:

@@ -29,6 +29,7 @@ import shapely
 from branca.element import Element, Figure
 from folium.map import Layer
 
+from analysis.efficiency import EfficiencyProfile
 from core.gcj02 import wgs84_to_gcj02
 from core.settings import get_settings
 from ui import assets, overview_grid
@@ -265,8 +266,12 @@ def parcel_group(
     basemap: str = "offline",
     selected: str | None = None,
     large_threshold: int | None = None,
+    profile: EfficiencyProfile | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """The parcel layer as one feature group, ``selected`` outlined.
+
+    ``profile`` is the efficiency profile in use: the ``output_per_mu`` bins follow it
+    (:func:`ui.map_theme.theme_bins`).
 
     In the browser a click outlines the clicked parcel at once and remembers it in the
     map's frame (the page then need not resend the layer); ``selected`` only sets the
@@ -283,10 +288,11 @@ def parcel_group(
         Legend of ``theme``.
     """
     if overview_grid.is_large(len(frame), threshold=large_threshold):
-        return overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected)
+        return overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected,
+                                                profile=profile)
     gcj = basemap == "amap"
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
-    fill, value, legend = theme_style(frame, theme, lang=lang)
+    fill, value, legend = theme_style(frame, theme, lang=lang, profile=profile)
     if len(frame):
         geoms = display_geometry(np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object), gcj02=gcj)
         ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))

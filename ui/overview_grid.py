@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from analysis.efficiency import EfficiencyProfile
 from core.gcj02 import geometry_wgs84_to_gcj02, wgs84_to_gcj02
 from core.settings import get_settings
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES
@@ -137,6 +138,7 @@ def aggregate_grid(
     theme: str,
     lang: str = "zh",
     cell_m: float | None = None,
+    profile: EfficiencyProfile | None = None,
 ) -> gpd.GeoDataFrame:
     """Square-cell overview of a parcel layer for ``theme`` (vectorised numpy).
 
@@ -203,7 +205,7 @@ def aggregate_grid(
         n_val = np.bincount(cell_of[has], minlength=n_cells)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = np.where(n_val > 0, total / np.maximum(n_val, 1), np.nan)
-        edges, colours, unit = theme_bins(theme)
+        edges, colours, unit = theme_bins(theme, profile=profile)
         finite = np.isfinite(mean)
         idx = np.clip(np.searchsorted(np.asarray(edges), np.where(finite, mean, 0.0), side="right"),
                       0, len(colours) - 1)
@@ -346,20 +348,22 @@ def _fingerprint(frame: gpd.GeoDataFrame, theme: str) -> str:
 
 
 def _layer_data(
-    frame: gpd.GeoDataFrame, *, theme: str, lang: str, basemap: str, cell_m: float | None
+    frame: gpd.GeoDataFrame, *, theme: str, lang: str, basemap: str, cell_m: float | None,
+    profile: EfficiencyProfile | None = None,
 ) -> tuple[str, str, list[LegendItem]]:
     """Parcel payload and grid as script-safe JSON text, and the legend (the last few kept).
 
     A rerun of the page (a click, a widget elsewhere) rebuilds the map; the layer data are
     taken from memory when the parcels, theme, language, basemap and cell size are the same.
     """
-    key = (_fingerprint(frame, theme), theme, lang, basemap, cell_m)
+    edges = theme_bins(theme, profile=profile)[0] if theme == "output_per_mu" else None
+    key = (_fingerprint(frame, theme), theme, lang, basemap, cell_m, edges)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
     gcj = basemap == "amap"
-    fill, value, legend = theme_style(frame, theme, lang=lang)
+    fill, value, legend = theme_style(frame, theme, lang=lang, profile=profile)
     geoms = np.asarray(frame.to_crs("EPSG:4326").geometry.values, dtype=object)
     geoms = np.asarray(shapely.simplify(geoms, LARGE_SIMPLIFY_M / 111_000.0, preserve_topology=True), dtype=object)
     if gcj:
@@ -368,7 +372,7 @@ def _layer_data(
     payload = encode_large_parcels(
         geoms[ok], frame["parcel_id"].astype(str).to_numpy()[ok], fill.to_numpy()[ok], value.to_numpy()[ok],
     )
-    cells = aggregate_grid(frame, theme=theme, lang=lang, cell_m=cell_m)
+    cells = aggregate_grid(frame, theme=theme, lang=lang, cell_m=cell_m, profile=profile)
     out = (to_json_script(payload), to_json_script(encode_grid(cells, gcj02=gcj)), legend)
     logger.debug("large parcel layer: %d parcels, %d grid cells", int(ok.sum()), len(cells))
     with _cache_lock:
@@ -388,6 +392,7 @@ def large_parcel_group(
     cell_m: float | None = None,
     min_zoom: int = DETAIL_MIN_ZOOM,
     cap: int = VIEW_CAP,
+    profile: EfficiencyProfile | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """A large parcel layer as one feature group: grid overview plus parcels in view.
 
@@ -406,7 +411,8 @@ def large_parcel_group(
         Lowest zoom of single parcels; most parcels drawn at once.
     """
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
-    payload, grid, legend = _layer_data(frame, theme=theme, lang=lang, basemap=basemap, cell_m=cell_m)
+    payload, grid, legend = _layer_data(frame, theme=theme, lang=lang, basemap=basemap, cell_m=cell_m,
+                                        profile=profile)
     LodParcelLayer(
         payload, grid, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
         lang=lang, selected=None if selected is None else str(selected), min_zoom=min_zoom, cap=cap,

@@ -8,6 +8,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from analysis import efficiency
 from analysis.recommend import recommendation_text
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from ui import data, state
@@ -135,7 +136,9 @@ def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, them
         )
         # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
         # not change the layer and the rerun only fills the detail panel
-        group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap)
+        profile = current_profile()
+        group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap,
+                                     profile=efficiency.profile_from_dict(profile) if profile else None)
         result = show_map(
             base, key=map_key, height=560,
             returned_objects=("last_object_clicked", "last_active_drawing"),
