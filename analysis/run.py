@@ -40,6 +40,7 @@ from analysis.pipeline import analyse
 from analysis.recommend import DemonstrationAdvice
 from analysis.summary import jsonable, summarise
 from core.errors import InputFileError
+from core.files import atomic_write_text
 from zones.definitions import load_zones
 from zones.summary import zone_summary
 
@@ -207,9 +208,7 @@ def run_analysis(
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, json.dumps(jsonable(data), ensure_ascii=False, indent=2, allow_nan=False))
 
 
 def write_outputs(result: RunResult, out_dir: str | Path) -> list[Path]:

@@ -33,6 +33,7 @@ from analysis.scenario import (
 )
 from core.crs import transformer
 from core.errors import ConfigError
+from core.files import atomic_write, atomic_write_text
 from core.raster import Raster
 from core.settings import get_settings
 
@@ -122,12 +123,8 @@ def write_comparison(frame: pd.DataFrame, document: dict[str, Any], out_dir: str
     """Write ``comparison.csv`` (UTF-8 with BOM, for spreadsheet programs) and ``comparison.json``."""
     out = output_folder(out_dir)
     csv_path, json_path = out / "comparison.csv", out / "comparison.json"
-    tmp = csv_path.with_name(csv_path.name + ".tmp")
-    frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-    tmp.replace(csv_path)
-    tmp = json_path.with_name(json_path.name + ".tmp")
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False), encoding="utf-8")
-    tmp.replace(json_path)
+    atomic_write(csv_path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
+    atomic_write_text(json_path, json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
     return [csv_path, json_path]
 
 

@@ -34,7 +34,8 @@ def atomic_write(path: str | Path, writer: Callable[[Path], object], *, mode: in
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    # the temporary name ends like the target, so drivers that check the extension (GDAL) accept it
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.tmp", suffix=target.suffix)
     os.close(fd)
     tmp = Path(tmp_name)
     try:

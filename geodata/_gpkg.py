@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 
+from core.files import atomic_write
 from geodata import LAYERS
 from geodata.generate import dates_as_date32
 
@@ -79,13 +78,11 @@ def write_layers(path: Path, layers: Mapping[str, gpd.GeoDataFrame], *, keep_oth
     merged.update(layers)
     ordered = [name for name in LAYERS if name in merged]
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
     previous = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _FIXED_DATE})
-    try:
+
+    def _write(tmp: Path) -> None:
+        tmp.unlink()  # GDAL creates the GeoPackage itself
         for i, name in enumerate(ordered):
             frame = merged[name]
             if frame.crs is None or not frame.crs.equals("EPSG:4326"):
@@ -103,9 +100,9 @@ def write_layers(path: Path, layers: Mapping[str, gpd.GeoDataFrame], *, keep_oth
                 **kwargs,
             )
             logger.info("wrote layer %s (%d features)", name, len(frame))
-        os.replace(tmp, path)
+
+    try:
+        atomic_write(path, _write)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": previous})
-        if tmp.exists():
-            tmp.unlink()
     return path
