@@ -3,6 +3,7 @@ hostile attribute values stay text, nothing is fetched from outside localhost.""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -171,6 +172,25 @@ def _airport_view(probe: PageProbe) -> tuple[list[str], str, int]:
     return values, caption, int(frame.evaluate(_OVERLAYS))
 
 
+def _year_totals(name: str, year: int) -> dict[str, float]:
+    """The scenario's total KPIs of ``year`` on the embedded data, computed without the app."""
+    from analysis.pipeline import analyse
+    from analysis.scenario import load_scenario, scenario_timeline
+    from analysis.scenario_io import load_airport_inputs
+
+    inputs = load_airport_inputs()
+    zones = geodata.embedded_zones()
+    timeline = scenario_timeline(load_scenario(name), parcels_analysed=analyse(geodata.read_layer("parcels"), zones),
+                                 airport=inputs.airport, runway=inputs.runway, params=inputs.params, zones=zones)
+    rows = timeline[(timeline["year"] == year) & (timeline["scope"] == "total")]
+    return dict(zip(rows["kpi"], rows["value"].astype(float), strict=True))
+
+
+def _number(text: str) -> float:
+    """The first number of a KPI card's text ("12.3 公顷" -> 12.3)."""
+    return float(re.search(r"-?[\d,]+(?:\.\d+)?", text).group(0).replace(",", ""))  # type: ignore[union-attr]
+
+
 def test_switching_the_scenario_changes_the_map_and_kpis(app_url: str, probe: PageProbe) -> None:
     page = probe.page
     page.goto(app_url + "/airport")
@@ -196,6 +216,10 @@ def test_switching_the_scenario_changes_the_map_and_kpis(app_url: str, probe: Pa
     assert "生效" in delayed[1] and "解除" in on_schedule[1]
     assert delayed[2] >= 1, "the height-limit raster is drawn while the airport operates"
     assert on_schedule[2] == 0, "no height-limit raster once the limits are lifted"
-    assert delayed[0] != on_schedule[0], "the KPI cards change with the scenario"
+    for name, shown in (("delayed", delayed[0]), ("on_schedule", on_schedule[0])):
+        expected = _year_totals(name, 2027)
+        assert _number(shown[0]) == round(expected["released_airport_land_ha"], 1), (name, shown)
+        assert _number(shown[2]) == round(expected["test_road_km"], 1), (name, shown)
+        assert _number(shown[3]) == round(expected["projects_in_demonstration"]), (name, shown)
     assert probe.external_requests() == []
     assert probe.dialogs == []
