@@ -197,7 +197,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         args.parcels, args.zones, as_of=resolve_as_of(args.as_of),
         profile=_profile(args), read_options=_input_options(args),
     )
-    frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out)
+    frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out,
+                                    metric=result.metric)
     print(f"compared {a.name} ({a.title_zh}) with {b.name} ({b.title_zh}): {frame['year'].nunique()} years, "
           f"{frame['kpi'].nunique()} KPIs; difference = B - A")
     for path in written:

@@ -92,10 +92,12 @@ def compare_scenarios(
     params: OLSParams,
     zones: gpd.GeoDataFrame | None = None,
     buildability: BuildabilityParams | None = None,
+    height_limits: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Year-by-year comparison of two scenarios on the same parcels.
 
-    Parameters are those of :func:`analysis.scenario.scenario_timeline`.
+    Parameters are those of :func:`analysis.scenario.scenario_timeline`; the height limits
+    (with the airport operating) are computed once for both when not given.
 
     Returns
     -------
@@ -103,7 +105,8 @@ def compare_scenarios(
     to its :func:`analysis.scenario.scenario_assumptions`.
     """
     buildability = buildability or load_buildability()
-    limits = parcel_height_limits(parcels_analysed, runway=runway, params=params)
+    limits = parcel_height_limits(parcels_analysed, runway=runway, params=params) \
+        if height_limits is None else height_limits
     common: dict[str, Any] = {"parcels_analysed": parcels_analysed, "airport": airport, "runway": runway,
                               "params": params, "zones": zones, "buildability": buildability,
                               "height_limits": limits}

@@ -323,12 +323,17 @@ def _limits_raster(
 
 
 def _in_runway_frame(parcels: gpd.GeoDataFrame, runway: Runway) -> NDArray[np.object_]:
-    """The parcel geometries in the runway frame (``u`` along the centreline, ``v`` across), in one pass."""
-    to_metric = transformer(parcels.crs, runway.crs)
+    """The parcel geometries in the runway frame (``u`` along the centreline, ``v`` across), in one pass
+    (no projection when the parcels are already in the runway's CRS)."""
+    if parcels.crs.equals(runway.crs):
+        def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+            return np.column_stack(runway.to_local(xy[:, 0], xy[:, 1]))
+    else:
+        to_metric = transformer(parcels.crs, runway.crs)
 
-    def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-        x, y = to_metric.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack(runway.to_local(x, y))
+        def move(xy: NDArray[np.float64]) -> NDArray[np.float64]:
+            x, y = to_metric.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack(runway.to_local(x, y))
 
     return shapely.transform(np.asarray(parcels.geometry.values, dtype=object), move)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -39,7 +40,7 @@ from parcels.measure import parcel_areas_m2
 from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS
 from zones.assign import assign_zones_detailed
 
-__all__ = ["analyse", "summarise", "OUTPUT_COLUMNS"]
+__all__ = ["analyse", "analyse_with_metric", "Analysed", "summarise", "OUTPUT_COLUMNS"]
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,23 @@ def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """The analysed parcels and the metric geometry they were measured on.
+
+    Attributes
+    ----------
+    frame
+        :func:`analyse`'s output (EPSG:4326).
+    metric
+        The same parcels' geometry in the metric CRS, aligned to ``frame.index``: what later
+        steps measured in metres (the airport's height limits) use instead of projecting again.
+    """
+
+    frame: gpd.GeoDataFrame
+    metric: gpd.GeoSeries
+
+
 def analyse(
     parcels: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
@@ -84,8 +102,24 @@ def analyse(
     profile: EfficiencyProfile | None = None,
     demonstration: DemonstrationAdvice | None = None,
     metric_crs: str | None = None,
+    metric_geometry: gpd.GeoSeries | None = None,
 ) -> gpd.GeoDataFrame:
-    """Canonical parcels plus every derived field.
+    """Canonical parcels plus every derived field (see :func:`analyse_with_metric` for the parameters)."""
+    return analyse_with_metric(parcels, zones, as_of=as_of, profile=profile, demonstration=demonstration,
+                               metric_crs=metric_crs, metric_geometry=metric_geometry).frame
+
+
+def analyse_with_metric(
+    parcels: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    as_of: dt.date | str | None = None,
+    profile: EfficiencyProfile | None = None,
+    demonstration: DemonstrationAdvice | None = None,
+    metric_crs: str | None = None,
+    metric_geometry: gpd.GeoSeries | None = None,
+) -> Analysed:
+    """Canonical parcels plus every derived field, and the metric geometry they were measured on.
 
     Parameters
     ----------
@@ -103,12 +137,16 @@ def analyse(
         neutral ``demonstration_pending`` recommendation.
     metric_crs
         Projected CRS for areas; default ``settings.metric_crs``.
+    metric_geometry
+        The parcels' geometry already in ``metric_crs``, aligned to ``parcels.index`` (e.g. a
+        layer read in the metric CRS, :attr:`parcels.read.IngestResult.metric`); by default
+        the parcels are projected here, once.
 
     Returns
     -------
-    geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`OUTPUT_COLUMNS` then ``geometry``, same index as
-        ``parcels``.
+    Analysed
+        ``frame``: EPSG:4326, columns :data:`OUTPUT_COLUMNS` then ``geometry``, same index as
+        ``parcels``; ``metric``: its geometry in ``metric_crs``.
 
     Raises
     ------
@@ -122,8 +160,9 @@ def analyse(
     frame = _canonical(parcels)
     log.info("analysing %d parcels as of %s", len(frame), ref)
 
-    # project once; measuring and zone overlap both work on the metric geometry
-    metric = gpd.GeoDataFrame({"zone_id": frame["zone_id"]}, geometry=frame.geometry.to_crs(crs), crs=crs)
+    # project once; measuring, zone overlap and the airport's limits all work on the metric geometry
+    geometry = _metric_geometry(frame, crs, metric_geometry)
+    metric = gpd.GeoDataFrame({"zone_id": frame["zone_id"]}, geometry=geometry, crs=crs)
     frame["area_m2"] = parcel_areas_m2(metric, metric_crs=crs)
     frame["area_mu"] = frame["area_m2"] / SQM_PER_MU
 
@@ -153,4 +192,16 @@ def analyse(
         "as_of": ref.isoformat(),
         "zone_disagreements": assignment.disagreements,
     }
-    return out
+    return Analysed(out, geometry)
+
+
+def _metric_geometry(frame: gpd.GeoDataFrame, crs: str, given: gpd.GeoSeries | None) -> gpd.GeoSeries:
+    """``given`` when it is the frame's geometry in ``crs``, else the frame projected to ``crs``."""
+    if given is None:
+        return frame.geometry.to_crs(crs)
+    if given.crs is None or not given.crs.equals(crs) or not given.index.equals(frame.index):
+        raise SchemaError(
+            f"metric_geometry must be the parcels' geometry in {crs} with the parcels' index",
+            f"metric_geometry 必须是宗地在 {crs} 下的几何，且索引与宗地一致",
+        )
+    return given.rename("geometry")

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -36,13 +36,17 @@ import geodata
 from analysis.efficiency import EfficiencyProfile
 from analysis.expiry import resolve_as_of
 from analysis.export import export_layer, output_folder
-from analysis.pipeline import analyse
+from analysis.pipeline import analyse_with_metric
 from analysis.recommend import DemonstrationAdvice
 from analysis.summary import jsonable, summarise
 from core.errors import InputFileError
 from core.files import atomic_write_text
+from core.settings import get_settings
 from zones.definitions import load_zones
 from zones.summary import zone_summary
+
+if TYPE_CHECKING:
+    from parcels.read import IngestResult
 
 __all__ = ["RunResult", "run_analysis", "zones_with_summary", "write_outputs", "OUTPUT_FILES"]
 
@@ -71,8 +75,11 @@ class RunResult:
     extras
         Additional JSON-able sections a scenario step may add to ``summary.json``.
     rasters
-        Rasters to write as GeoTIFF, by file name (e.g. ``{"height_limit.tif": RasterLayer}``),
+        Rasters to write as GeoTIFF, by file name (e.g. ``{"height_limit.tif": Raster}``),
         added by a scenario step.
+    metric
+        The parcels' geometry in the metric CRS, aligned to ``parcels.index`` (what the
+        analysis measured; a scenario step measures on it too), or None.
     """
 
     parcels: gpd.GeoDataFrame
@@ -82,16 +89,25 @@ class RunResult:
     as_of: dt.date
     extras: dict[str, Any] = field(default_factory=dict)
     rasters: dict[str, Any] = field(default_factory=dict)
+    metric: gpd.GeoSeries | None = field(default=None, repr=False)
 
     def with_parcels(self, parcels: gpd.GeoDataFrame) -> RunResult:
-        """A copy with ``parcels`` replaced (e.g. after adding height fields)."""
-        return replace(self, parcels=parcels)
+        """A copy with ``parcels`` replaced (e.g. after adding height fields); the metric geometry
+        is kept while the parcels are the same rows."""
+        same = self.metric is not None and self.metric.index.equals(parcels.index)
+        return replace(self, parcels=parcels, metric=self.metric if same else None)
+
+    def metric_parcels(self) -> gpd.GeoDataFrame:
+        """The parcels' geometry in the metric CRS as a frame (projected here when not kept)."""
+        if self.metric is not None:
+            return gpd.GeoDataFrame(geometry=self.metric, crs=self.metric.crs)
+        return self.parcels[["geometry"]].to_crs(get_settings().metric_crs)
 
 
 def _read_parcels(
     path: str | Path | None, read_options: Mapping[str, Any]
-) -> tuple[gpd.GeoDataFrame, dict[str, Any], bool]:
-    """Parcels and their ingest report (as a dict); the flag says the data are embedded."""
+) -> tuple[IngestResult, dict[str, Any], bool]:
+    """The ingested parcels and their report (as a dict); the flag says the data are embedded."""
     from parcels.read import read_parcels  # deferred: pulls in the readers only when running
 
     options = dict(read_options)
@@ -126,7 +142,7 @@ def _read_parcels(
             f"Run `python -m analysis validate {source}` for the full report and fix the layer.",
             f"{source.name} 无法分析：{reasons_zh}。请运行 `python -m analysis validate {source}` 查看完整报告并修正图层。",
         )
-    return result.frame, jsonable(report.to_dict()), embedded
+    return result, jsonable(report.to_dict()), embedded
 
 
 def zones_with_summary(zones: gpd.GeoDataFrame, parcels: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -189,9 +205,11 @@ def run_analysis(
         Any input problem (missing file, no CRS, unusable layer, bad date).
     """
     ref = resolve_as_of(as_of)
-    frame, validation, embedded = _read_parcels(parcels_path, read_options or {})
+    ingest, validation, embedded = _read_parcels(parcels_path, read_options or {})
     zones = load_zones(zones_path) if zones_path is not None else geodata.embedded_zones()
-    analysed = analyse(frame, zones, as_of=ref, profile=profile, demonstration=demonstration)
+    done = analyse_with_metric(ingest.frame, zones, as_of=ref, profile=profile, demonstration=demonstration,
+                               metric_geometry=ingest.metric)
+    analysed = done.frame
     summary = summarise(analysed, as_of=ref)
     summary["data"] = {
         "parcels": "embedded illustrative data (示意数据, not real cadastre)" if embedded else str(parcels_path),
@@ -204,6 +222,7 @@ def run_analysis(
         summary=summary,
         validation=validation,
         as_of=ref,
+        metric=done.metric,
     )
 
 

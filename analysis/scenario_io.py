@@ -136,11 +136,20 @@ def run_comparison(
     zones: gpd.GeoDataFrame | None,
     out_dir: str | Path,
     inputs: AirportInputs | None = None,
+    metric: gpd.GeoSeries | None = None,
 ) -> tuple[pd.DataFrame, list[Path]]:
-    """Compare two scenarios on analysed parcels and write the two comparison files."""
+    """Compare two scenarios on analysed parcels and write the two comparison files.
+
+    ``metric`` is the parcels' geometry in the metric CRS when the analysis kept it
+    (:attr:`analysis.run.RunResult.metric`); the height limits are measured on it.
+    """
     inputs = inputs or load_airport_inputs()
+    limits = None
+    if metric is not None:
+        limits = parcel_height_limits(gpd.GeoDataFrame(geometry=metric, crs=metric.crs),
+                                      runway=inputs.runway, params=inputs.params)
     frame = compare_scenarios(a, b, parcels_analysed=parcels_analysed, airport=inputs.airport,
-                              runway=inputs.runway, params=inputs.params, zones=zones)
+                              runway=inputs.runway, params=inputs.params, zones=zones, height_limits=limits)
     return frame, write_comparison(frame, comparison_document(frame, a, b), out_dir)
 
 
@@ -193,8 +202,9 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
     import dataclasses
 
     inputs = inputs or load_airport_inputs()
-    grid, _ = district_height_surface(inputs, parcels=result.parcels)
-    limits = parcel_height_limits(result.parcels, runway=inputs.runway, params=inputs.params)
+    metric = result.metric_parcels()  # measured on the geometry the analysis projected, not projected again
+    grid, _ = district_height_surface(inputs, parcels=metric)
+    limits = parcel_height_limits(metric, runway=inputs.runway, params=inputs.params)
     parcels, year_grid = apply_scenario_year(result.parcels, scenario, year, runway=inputs.runway,
                                              params=inputs.params, raster=grid, height_limits=limits)
     timeline = scenario_timeline(scenario, parcels_analysed=result.parcels, airport=inputs.airport,

@@ -89,6 +89,10 @@ class IngestResult:
         Layer read (GeoPackage layer or Shapefile name), when there is one.
     source_format
         ``gpkg``, ``geojson``, ``shp`` (also from a zip) or ``csv``.
+    metric
+        When the layer is in the metric CRS (``settings.metric_crs``): ``frame``'s geometry as
+        read (repaired), in that CRS and aligned to ``frame.index``, so that the analysis
+        measures it without projecting the parcels back; None otherwise.
     """
 
     frame: gpd.GeoDataFrame
@@ -100,6 +104,7 @@ class IngestResult:
     rejected: gpd.GeoDataFrame = field(repr=False)
     layer: str | None = None
     source_format: str = ""
+    metric: gpd.GeoSeries | None = field(default=None, repr=False)
 
 
 
@@ -255,6 +260,9 @@ def _build(
 
     report = ValidationReport(issues=tuple(issues), n_input_rows=n, n_usable_rows=len(good))
     source_crs = crs_label(src_crs) + (" (GCJ-02)" if gcj02 else "")
+    metric_crs = get_settings().metric_crs
+    metric = gpd.GeoSeries(list(check.geometry[usable]), index=good.index, crs=metric_crs) \
+        if not gcj02 and same_crs(src_crs, pyproj.CRS.from_user_input(metric_crs)) else None
     log.info("read %d parcels (%d rejected) from %s", len(good), len(rejected), name)
     return IngestResult(
         frame=good,
@@ -266,6 +274,7 @@ def _build(
         rejected=rejected,
         layer=raw.layer,
         source_format=raw.fmt,
+        metric=metric,
     )
 
 

@@ -14,6 +14,7 @@ from analysis.heights import BuildabilityParams, buildable_floor_area, load_buil
 from analysis.recommend import recommend
 from analysis.scenario.rules import demonstration_advice, height_limit_active
 from analysis.scenario.schema import Scenario, check_year
+from core.crs import transformer
 from core.raster import Raster
 from core.settings import get_settings
 
@@ -66,7 +67,9 @@ def apply_scenario_year(
     buildability = buildability or load_buildability()
     if raster is None:
         if bounds is None:
-            minx, miny, maxx, maxy = frame.to_crs(metric).total_bounds
+            # the extent's outline projected, not every parcel (the grid is snapped and padded anyway)
+            x0, y0, x1, y1 = (float(v) for v in frame.total_bounds)
+            minx, miny, maxx, maxy = transformer(frame.crs, metric).transform_bounds(x0, y0, x1, y1, densify_pts=21)
             c = cell_size
             bounds = (np.floor(minx / c) * c - c, np.floor(miny / c) * c - c,
                       np.ceil(maxx / c) * c + c, np.ceil(maxy / c) * c + c)
