@@ -48,6 +48,48 @@ class PageProbe:
         return out
 
 
+#: True once the parcel ``pid`` is projected for the map's current view (its canvas parts computed,
+#: so a click on it hits it) and no zoom animation is running.
+PARCEL_DRAWN = """(pid) => {
+    if (!window.map || !window.map._loaded || window.map._animatingZoom) { return false; }
+    var drawn = false;
+    window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id === pid) {
+            drawn = !!(l._parts && l._parts.length);
+        }
+    });
+    return drawn;
+}"""
+
+
+def wait_settled(frame: object, script: str, *, timeout_ms: float = 30_000) -> object:
+    """Wait until ``script`` (a JS function of no argument returning JSON-able data) gives the same
+    non-empty result on two consecutive animation frames of ``frame``, e.g. label boxes that
+    stopped moving; returns that result."""
+    probe = f"""() => {{
+        var now = JSON.stringify(({script})());
+        var same = now === window.__huliSettled && now !== "[]" && now !== "null";
+        window.__huliSettled = now;
+        return same;
+    }}"""
+    frame.wait_for_function(probe, polling="raf", timeout=timeout_ms)  # type: ignore[attr-defined]
+    return frame.evaluate(script)  # type: ignore[attr-defined]
+
+
+def wait_for_text(page: object, selector: str, needles: list[str], *, timeout_ms: float = 30_000) -> str:
+    """Wait until the text of every element matching ``selector`` together contains each of
+    ``needles`` (e.g. issue codes in the report's grids); returns that text, also when the wait
+    timed out, so that the caller's assertion names what is missing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    script = ("([sel, needles]) => { var t = Array.from(document.querySelectorAll(sel))"
+              ".map(function (e) { return e.textContent; }).join(' ');"
+              " return needles.every(function (n) { return t.indexOf(n) >= 0; }); }")
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(script, arg=[selector, needles], timeout=timeout_ms)  # type: ignore[attr-defined]
+    return " ".join(page.locator(selector).evaluate_all("els => els.map(e => e.textContent)"))  # type: ignore[attr-defined]
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -68,7 +68,7 @@ def payload_figures() -> None:
 
 
 def browser_figures() -> None:
-    from e2e_support import CHROMIUM, CHROMIUM_ARGS, running_app
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS, PARCEL_DRAWN, running_app
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -109,7 +109,7 @@ def browser_figures() -> None:
                 frame.evaluate("(pid) => { window.map.eachLayer(function (l) { if (l.feature &&"
                                " l.feature.properties && l.feature.properties.parcel_id === pid) {"
                                " window.map.fitBounds(l.getBounds(), {maxZoom: 18, animate: false}); } }); }", pid)
-                page.wait_for_timeout(800)
+                frame.wait_for_function(PARCEL_DRAWN, arg=pid, timeout=30_000)
                 point = frame.evaluate("(pid) => { var p = null; window.map.eachLayer(function (l) { if (l.feature"
                                        " && l.feature.properties && l.feature.properties.parcel_id === pid) {"
                                        " p = window.map.latLngToContainerPoint(l.getBounds().getCenter()); } });"

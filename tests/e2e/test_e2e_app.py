@@ -3,6 +3,7 @@ hostile attribute values stay text, nothing is fetched from outside localhost.""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import geodata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e_support import ARTIFACTS, PageProbe
+from e2e_support import ARTIFACTS, PARCEL_DRAWN, PageProbe
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +93,7 @@ def _click_parcel(probe: PageProbe, frame, pid: str) -> None:  # type: ignore[no
     for _ in range(3):
         _wait_idle(probe)
         assert frame.evaluate(_ZOOM_TO, pid), f"parcel {pid} not on the map"
-        probe.page.wait_for_timeout(800)
+        frame.wait_for_function(PARCEL_DRAWN, arg=pid, timeout=30_000)
         point = frame.evaluate(_POINT_OF, pid)
         probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.click(
             position={"x": point["x"], "y": point["y"]}
@@ -127,7 +128,7 @@ def test_navigating_between_pages_stays_local(app_url: str, probe: PageProbe) ->
     probe.page.get_by_role("link", name="地块").first.click()
     probe.page.get_by_role("heading", name="地块").first.wait_for(timeout=60_000)
     _map_frame(probe)
-    probe.page.wait_for_timeout(1000)
+    probe.page.wait_for_load_state("networkidle")  # a late request would still be counted
     assert probe.external_requests() == []
 
 
@@ -150,10 +151,10 @@ def test_airport_page_overlays_the_height_grid_offline(app_url: str, probe: Page
     page.goto(app_url + "/airport")
     _map_frame(probe)
     page.get_by_text("搬迁推迟").first.click()  # the airport still operates: limits and grid shown
-    page.wait_for_timeout(500)
-    frame = _map_frame(probe)
-    frame.locator("img.leaflet-image-layer").first.wait_for(timeout=30_000)
-    src = frame.locator("img.leaflet-image-layer").first.get_attribute("src") or ""
+    overlay = page.frame_locator(MAP_IFRAME).locator("img.leaflet-image-layer").first
+    overlay.wait_for(timeout=60_000)
+    _map_frame(probe)
+    src = overlay.get_attribute("src") or ""
     assert src.startswith("data:image/png;base64,")
     _shot(probe, "airport")
     assert probe.external_requests() == []
@@ -163,10 +164,12 @@ def test_airport_page_overlays_the_height_grid_offline(app_url: str, probe: Page
 _OVERLAYS = "() => document.querySelectorAll('img.leaflet-image-layer').length"
 
 
-def _airport_view(probe: PageProbe) -> tuple[list[str], str, int]:
-    """(KPI values, the height-limit caption, number of raster overlays on the map)."""
+def _airport_view(probe: PageProbe, overlays: str) -> tuple[list[str], str, int]:
+    """(KPI values, the height-limit caption, number of raster overlays on the map) once the map
+    shows the year: its overlay count satisfies ``overlays`` (a JS comparison such as ``">= 1"``)."""
     frame = _map_frame(probe)
-    probe.page.wait_for_timeout(500)  # let the overlay image attach
+    with contextlib.suppress(PlaywrightTimeout):  # the assertions say what the map shows instead
+        frame.wait_for_function(f"() => ({_OVERLAYS})() {overlays}", timeout=30_000)
     values = probe.page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     caption = probe.page.locator('[data-testid="stCaptionContainer"]').filter(has_text="净空限高").first.inner_text()
     return values, caption, int(frame.evaluate(_OVERLAYS))
@@ -205,12 +208,12 @@ def test_switching_the_scenario_changes_the_map_and_kpis(app_url: str, probe: Pa
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     page.get_by_text("搬迁推迟 · 2027").first.wait_for(timeout=60_000)
-    delayed = _airport_view(probe)
+    delayed = _airport_view(probe, ">= 1")
     _shot(probe, "scenario-delayed-2027")
 
     scenario_a.locator("label").filter(has_text="按计划搬迁").first.click()  # relocated in 2026
     page.get_by_text("按计划搬迁 · 2027").first.wait_for(timeout=60_000)
-    on_schedule = _airport_view(probe)
+    on_schedule = _airport_view(probe, "=== 0")
     _shot(probe, "scenario-on-schedule-2027")
 
     assert "生效" in delayed[1] and "解除" in on_schedule[1]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe
+from e2e_support import PageProbe, wait_for_text
 from test_e2e_app import _click_parcel, _map_frame, _shot, _wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,8 +39,7 @@ def test_statistics_table_joined_onto_the_embedded_parcels(
     page.get_by_text("统计表 统计.csv：3 行中 2 行已关联，2 宗地块已更新").wait_for(timeout=60_000)
     _wait_idle(probe)
     page.get_by_text("校验报告").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1000)
-    text = " ".join(page.locator('[data-testid="stDataFrame"]').evaluate_all("els => els.map(e => e.textContent)"))
+    text = wait_for_text(page, '[data-testid="stDataFrame"]', ["table_unmatched", "unit_converted"])
     assert "table_unmatched" in text and "unit_converted" in text
     _shot(probe, "join-report")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e_support import ARTIFACTS, PageProbe
+from e2e_support import ARTIFACTS, PageProbe, wait_settled
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -50,8 +52,8 @@ def test_one_label_per_zone_and_none_overlap(chinese_afterwards: None, app_url: 
     page.locator(MAP_IFRAME + '[height="520"]').first.wait_for(timeout=90_000)
     shown = page.frame_locator(MAP_IFRAME + '[height="520"]').first
     shown.locator(".huli-label").first.wait_for(timeout=90_000)
-    page.wait_for_timeout(1000)
-    boxes = shown.locator("body").evaluate(_LABEL_BOXES.replace("() =>", "(body) =>"))
+    frame = page.locator(MAP_IFRAME + '[height="520"]').first.element_handle().content_frame()
+    boxes = wait_settled(frame, _LABEL_BOXES)  # the labels placed and no longer moving
     ARTIFACTS.mkdir(exist_ok=True)
     shown.locator(".leaflet-container").first.screenshot(path=str(ARTIFACTS / f"e2e-zone-labels-{lang}.png"))
     texts = sorted(b["text"] for b in boxes)
@@ -76,7 +78,7 @@ def test_choices_show_the_new_language_after_a_switch(chinese_afterwards: None, 
     page.get_by_text("English").first.click()
     page.get_by_role("heading", name="Parcels").first.wait_for(timeout=60_000)
     page.locator(idle).wait_for(timeout=90_000)
-    page.wait_for_timeout(500)
+    expect(sidebar.locator('[data-testid="stSelectbox"] input').first).not_to_have_value(re.compile("离线"))
     basemap = sidebar.locator('[data-testid="stSelectbox"] input').first.input_value()
     assert "Offline" in basemap and "离线" not in basemap
     theme = page.locator('[data-testid="stRadio"]').filter(has_text="Land use").first

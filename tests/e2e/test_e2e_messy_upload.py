@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe
+from e2e_support import PageProbe, wait_for_text
 from test_e2e_app import _shot, _wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,13 +32,12 @@ def test_messy_layer_shows_its_validation_report(
     page.get_by_role("button", name="读取并校验").click()
     page.get_by_text(f"已读取 {N_ROWS - 1} 宗地块").wait_for(timeout=60_000)
     _wait_idle(probe)
-    page.wait_for_timeout(1000)
+    codes = ["invalid_geometry_repaired", "duplicate_id", "missing_geometry", "unparsable_date",
+             "negative_value", "unknown_land_use", "unmapped_field"]
+    # the report tables are canvas grids: read their accessible cell text once they are filled in
+    text = wait_for_text(page, '[data-testid="stDataFrame"]', codes)
     _shot(probe, "messy-upload-report")
-    # the report tables are canvas grids: read their accessible cell text
-    text = " ".join(page.locator('[data-testid="stDataFrame"]').evaluate_all(
-        "els => els.map(e => e.textContent)"))
-    for code in ("invalid_geometry_repaired", "duplicate_id", "missing_geometry", "unparsable_date",
-                 "negative_value", "unknown_land_use", "unmapped_field"):
+    for code in codes:
         assert code in text, f"{code} not shown in the report"
     assert probe.external_requests() == []
     assert probe.dialogs == []

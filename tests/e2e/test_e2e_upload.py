@@ -59,7 +59,6 @@ def test_upload_hostile_layer_shows_text_only_and_survives_refresh(
     assert HOSTILE in table.inner_text()
     assert page.locator("img[src='x']").count() == 0
     assert frame.locator("img[src='x']").count() == 0
-    page.wait_for_timeout(1000)
     _shot(probe, "hostile")
 
     page.reload()
