@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
 from analysis.export import FORMATS, UnknownCRSError
+from core.raster import Raster
 from ui import state, workspace
 from ui.downloads import (
     CRS_CHOICES,
@@ -144,8 +145,8 @@ def test_year_raster_is_nodata_once_the_limits_are_lifted() -> None:
 
     array = np.array([[10.0, np.nan], [45.0, 150.0]])
     transform = Affine(10.0, 0.0, 0.0, 0.0, -10.0, 20.0)
-    on = year_raster(array, transform, "EPSG:4548", active=True)
-    off = year_raster(array, transform, "EPSG:4548", active=False)
+    on = year_raster(Raster(array, transform, "EPSG:4548"), active=True)
+    off = year_raster(Raster(array, transform, "EPSG:4548"), active=False)
     # in memory NaN means no value; the file gets the nodata value (core.raster.filled)
     assert filled(on).tolist() == [[10.0, -9999.0], [45.0, 150.0]]
     assert on.nodata == -9999.0
@@ -214,8 +215,8 @@ def test_year_raster_exports_as_geotiff(tmp_path: Path) -> None:
 
     from analysis.export import export_bytes
 
-    raster = year_raster(np.array([[10.0, np.nan], [45.0, 150.0]]), Affine(10.0, 0.0, 600_000.0, 0.0, -10.0,
-                                                                         2_710_020.0), "EPSG:4548", active=True)
+    raster = year_raster(Raster(np.array([[10.0, np.nan], [45.0, 150.0]]),
+                                Affine(10.0, 0.0, 600_000.0, 0.0, -10.0, 2_710_020.0), "EPSG:4548"), active=True)
     path = tmp_path / "h.tif"
     path.write_bytes(export_bytes(raster, fmt="tif", layer="height_limit"))
     with rasterio.open(path) as src:

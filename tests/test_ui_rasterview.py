@@ -10,6 +10,7 @@ import pytest
 from pyproj import Transformer
 from rasterio.transform import Affine
 
+from core.raster import Raster
 from ui.map_theme import theme_bins
 from ui.rasterview import colourise, height_overlay
 
@@ -26,7 +27,7 @@ def test_overlay_bounds_match_the_grid_corners() -> None:
     # a 4 x 3 km grid in EPSG:4548 (CGCS2000 / 3-degree GK CM 117E), 1 km cells
     transform = Affine(1000.0, 0.0, 510_000.0, 0.0, -1000.0, 2_716_000.0)
     grid = np.full((3, 4), 40.0, dtype=np.float32)
-    url, ((south, west), (north, east)) = height_overlay(grid, transform, "EPSG:4548")
+    url, ((south, west), (north, east)) = height_overlay(Raster(grid, transform, "EPSG:4548"))
     to_ll = Transformer.from_crs("EPSG:4548", "EPSG:4326", always_xy=True)
     lons, lats = to_ll.transform([510_000.0, 514_000.0, 510_000.0, 514_000.0],
                                  [2_713_000.0, 2_713_000.0, 2_716_000.0, 2_716_000.0])
@@ -42,7 +43,7 @@ def test_overlay_bounds_match_the_grid_corners() -> None:
 def test_overlay_is_limited_in_size() -> None:
     transform = Affine(10.0, 0.0, 500_000.0, 0.0, -10.0, 2_720_000.0)
     grid = np.full((2000, 3000), 60.0, dtype=np.float32)
-    url, _ = height_overlay(grid, transform, "EPSG:4548", max_pixels=300)
+    url, _ = height_overlay(Raster(grid, transform, "EPSG:4548"), max_pixels=300)
     png = base64.b64decode(url.split(",", 1)[1])
     width = int.from_bytes(png[16:20], "big")
     height = int.from_bytes(png[20:24], "big")

@@ -82,7 +82,7 @@ def layer_bytes(frame: gpd.GeoDataFrame, *, fmt: str, crs: str, layer: str) -> b
     return export_bytes(frame, fmt=fmt, crs=format_crs(fmt, crs), layer=layer)
 
 
-def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) -> Raster:
+def year_raster(grid: Raster, *, active: bool) -> Raster:
     """The permitted-height grid of a scenario year as a raster to export.
 
     While the height limits apply it is the airport's surface; once they are lifted every
@@ -90,10 +90,10 @@ def year_raster(array: np.ndarray, transform: Any, crs: Any, *, active: bool) ->
     """
     from analysis.airport import NODATA
 
-    values = np.asarray(array, dtype=np.float32)
+    values = np.asarray(grid.array, dtype=np.float32)
     if not active:
         values = np.full_like(values, np.nan)
-    return Raster(values, transform, crs, nodata=NODATA, name="height_limit")
+    return Raster(values, grid.transform, grid.crs, nodata=NODATA, name="height_limit")
 
 
 def lonlat_box(frame: gpd.GeoDataFrame) -> tuple[float, ...] | None:

@@ -9,8 +9,6 @@ page as a ``data:`` URL: nothing is fetched.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import numpy.typing as npt
 from folium.utilities import image_to_url
@@ -19,6 +17,7 @@ from rasterio.transform import Affine
 from rasterio.warp import Resampling, reproject
 
 from core.gcj02 import wgs84_to_gcj02
+from core.raster import Raster
 from ui.map_theme import theme_bins
 
 __all__ = ["colourise", "height_overlay", "png_data_url"]
@@ -44,9 +43,7 @@ def png_data_url(rgba: npt.NDArray[np.uint8]) -> str:
 
 
 def height_overlay(
-    array: npt.NDArray[np.floating],
-    transform: Any,
-    crs: str,
+    raster: Raster,
     *,
     max_pixels: int = 600,
     gcj02: bool = False,
@@ -55,14 +52,15 @@ def height_overlay(
 
     Parameters
     ----------
-    array, transform, crs
-        The grid (NaN = no cap), its affine transform and CRS.
+    raster
+        The grid (NaN = no cap) with its transform and CRS.
     max_pixels
         Longest side of the image (the grid is resampled, nearest neighbour).
     gcj02
         Shift the corners to GCJ-02 (display over AMap tiles).
     """
-    rows, cols = array.shape
+    array, transform, crs = raster.array, raster.transform, raster.crs
+    rows, cols = raster.shape
     left, top = transform @ (0, 0)
     right, bottom = transform @ (cols, rows)
     # corners and edge midpoints of the grid in Web Mercator give the target extent

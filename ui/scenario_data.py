@@ -18,6 +18,7 @@ import streamlit as st
 from analysis import compare
 from analysis import scenario as sc
 from analysis import scenario_io as sio
+from core.raster import Raster
 from ui import data
 
 __all__ = [
@@ -55,19 +56,15 @@ def airport_inputs() -> sio.AirportInputs:
     return sio.load_airport_inputs()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def height_grid(dataset_id: str, stamp: float) -> tuple[np.ndarray, Any, str]:
-    """The permitted-height grid over the district and the dataset: (array, transform, crs)."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def height_grid(dataset_id: str, stamp: float) -> Raster:
+    """The permitted-height grid over the district and the dataset, shared by every session and
+    read-only (its array cannot be written)."""
     frame = data.raw_parcels(dataset_id, stamp)
     grid, _ = sio.district_height_surface(airport_inputs(), parcels=frame)
-    return grid.array, grid.transform, grid.crs
-
-
-def _grid(dataset_id: str, stamp: float) -> Any:
-    from core.raster import Raster
-
-    array, transform, crs = height_grid(dataset_id, stamp)
-    return Raster(array, transform, crs)
+    array = np.array(grid.array, copy=True)
+    array.flags.writeable = False
+    return Raster(array, grid.transform, grid.crs, nodata=grid.nodata, name=grid.name)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -96,7 +93,7 @@ def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: Sce
     (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes)."""
     inputs = airport_inputs()
     out, _ = sc.scenario_year_frame(data.analysed_parcels(dataset_id, stamp, as_of, profile), scenario_of(key), year,
-                                    runway=inputs.runway, params=inputs.params, raster=_grid(dataset_id, stamp),
+                                    runway=inputs.runway, params=inputs.params, raster=height_grid(dataset_id, stamp),
                                     height_limits=status_quo_heights(dataset_id, stamp))
     return out
 

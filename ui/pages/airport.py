@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
 import pandas as pd
 import streamlit as st
 
 from analysis.scenario import PLANNED_USES, load_scenario
 from core.errors import PlanningError
+from core.raster import Raster
 from ui import data, scenarios, state, workspace
 from ui.frame import (
     base_path,
@@ -163,7 +166,7 @@ def _metrics(k: dict[str, float], lang: str) -> None:
     )
 
 
-def _map(frame: pd.DataFrame, layers: dict, grid: tuple, lang: str) -> None:
+def _map(frame: pd.DataFrame, layers: dict, grid: Raster, lang: str) -> None:
     from ui.rasterview import height_overlay
 
     basemap = current_basemap()
@@ -181,7 +184,7 @@ def _map(frame: pd.DataFrame, layers: dict, grid: tuple, lang: str) -> None:
         VectorLayer(feature_collection(runway, gcj02=gcj), name=t("map.airport", lang),
                     style={"color": "#111111", "weight": 5, "opacity": 0.8}, control=False).add_to(group)
     if layers["height_limit_active"]:
-        url, bounds = height_overlay(*grid, gcj02=gcj)
+        url, bounds = height_overlay(grid, gcj02=gcj)
         folium.raster_layers.ImageOverlay(url, bounds=bounds, name=t("ap.raster", lang), opacity=1.0,
                                           interactive=False, zindex=1).add_to(group)
     released = layers["released"]
@@ -213,7 +216,7 @@ def _map(frame: pd.DataFrame, layers: dict, grid: tuple, lang: str) -> None:
     show_legend(legend, title=t("theme.height_limit_m", lang))
 
 
-def _downloads(layers: dict, grid: tuple, year: int, name: str, lang: str) -> None:
+def _downloads(layers: dict, grid: Raster, year: int, name: str, lang: str) -> None:
     """Released land and test roads of the year (GeoJSON, GeoPackage, Shapefile) and its height grid."""
     from ui.downloads import LAYER_FORMATS, download_buttons, raster_button, year_raster
 
@@ -228,10 +231,9 @@ def _downloads(layers: dict, grid: tuple, year: int, name: str, lang: str) -> No
             out_name = "released_land" if layer == "released" else "test_roads"
             download_buttons(frame, key=f"dl_ap_{layer}", stem=f"{out_name}_{stem}", lang=lang,
                              layer=out_name, formats=LAYER_FORMATS)
-        array, transform, crs = grid
         active = bool(layers["height_limit_active"])
-        raster_button(lambda: year_raster(array, transform, crs, active=active),
-                      label=t("dl.raster", lang, year=year), crs=str(crs), key="dl_ap_raster",
+        raster_button(lambda: year_raster(grid, active=active),
+                      label=t("dl.raster", lang, year=year), crs=str(grid.crs), key="dl_ap_raster",
                       stem=f"height_limit_{stem}", lang=lang)
 
 
@@ -279,6 +281,35 @@ def _all_years(cmp: pd.DataFrame, names: tuple[str, str], lang: str) -> pd.DataF
     })
 
 
+@st.fragment
+def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys: tuple[tuple, tuple],
+               horizon: tuple[int, int], names: tuple[str, str], scenario_name: str, lang: str) -> None:
+    """The year slider and everything of that year (KPIs, advice, map, downloads, the comparison's
+    year), rerun alone when the year moves: the scenario pickers and the timelines are not."""
+    from ui import scenario_data as sd
+
+    with guard():
+        key_a, key_b = keys
+        lo, hi = horizon
+        if not lo <= int(st.session_state.get(state.SCENARIO_YEAR) or 0) <= hi:
+            st.session_state[state.SCENARIO_YEAR] = min(max(as_of.year, lo), hi)
+        year = st.slider(t("ap.year", lang), lo, hi, key=state.SCENARIO_YEAR)
+        tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
+        k = year_kpis(tl, year)
+        st.markdown(f"### {names[0]} · {year}")
+        st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))
+        _metrics(k, lang)
+        layers = sd.year_layers(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
+        st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}{layers['advice_en' if lang == 'en' else 'advice_zh']}")
+        st.caption(t("ap.map_note", lang))
+        frame = sd.year_frame(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
+        grid = sd.height_grid(dataset_id, stamp)
+        _map(frame, layers, grid, lang)
+        _downloads(layers, grid, year, scenario_name, lang)
+        cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
+        _comparison(cmp, year, names, lang)
+
+
 def render() -> None:
     """Draw the page."""
     lang = current_lang()
@@ -300,27 +331,12 @@ def render() -> None:
         with c2:
             key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, options)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
-        title = _title(scenario_a, key_a, lang)
-        lo, hi = scenario_a.horizon
-        if not lo <= int(st.session_state.get(state.SCENARIO_YEAR) or 0) <= hi:
-            st.session_state[state.SCENARIO_YEAR] = min(max(as_of.year, lo), hi)
-        year = st.slider(t("ap.year", lang), lo, hi, key=state.SCENARIO_YEAR)
+        names = (_title(scenario_a, key_a, lang), _title(scenario_b, key_b, lang))
+        _year_view(dataset_id, stamp, as_of, profile, (key_a, key_b), scenario_a.horizon, names, scenario_a.name,
+                   lang)
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
-        k = year_kpis(tl, year)
-        st.markdown(f"### {title} · {year}")
-        st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))
-        _metrics(k, lang)
-        layers = sd.year_layers(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
-        st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}{layers['advice_en' if lang == 'en' else 'advice_zh']}")
-        st.caption(t("ap.map_note", lang))
-        frame = sd.year_frame(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
-        grid = sd.height_grid(dataset_id, stamp)
-        _map(frame, layers, grid, lang)
-        _downloads(layers, grid, year, scenario_a.name, lang)
         _timeline_charts(tl, lang)
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        names = (title, _title(scenario_b, key_b, lang))
-        _comparison(cmp, year, names, lang)
         with st.expander(t("ap.all_years", lang)):
             st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
         with st.expander(t("ap.assumptions", lang)):
