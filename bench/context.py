@@ -61,6 +61,7 @@ class StageContext:
     zones: gpd.GeoDataFrame
     raw: gpd.GeoDataFrame | None = None
     frame: gpd.GeoDataFrame | None = None
+    metric: gpd.GeoSeries | None = None
     validation: dict[str, Any] = field(default_factory=dict)
     land: RunResult | None = None
     run: RunResult | None = None

@@ -60,7 +60,7 @@ import geodata
 from analysis.expiry import resolve_as_of
 from analysis.export import export_layer
 from analysis.heights import parcel_height_limits
-from analysis.pipeline import analyse
+from analysis.pipeline import analyse_with_metric
 from analysis.run import RunResult, write_outputs, zones_with_summary
 from analysis.scenario import demonstration_advice, load_scenario, scenario_year_frame, scenario_year_state
 from analysis.scenario_io import apply_scenario_to_run, district_height_surface, load_airport_inputs
@@ -85,6 +85,7 @@ def _ingest(ctx: StageContext, timed: Timer) -> None:
         ingested = read_parcels(ctx.gpkg, layer="parcels")
         report = ingested.report.to_dict()
         ctx.frame = ingested.frame
+        ctx.metric = ingested.metric
         ctx.validation = jsonable(report)
     del ingested
 
@@ -94,11 +95,13 @@ def _analysis(ctx: StageContext, timed: Timer) -> None:
     frame = ctx.frame
     with timed():
         demonstration = demonstration_advice(ctx.scenario, ctx.options.year)
-        analysed = analyse(frame, ctx.zones, as_of=ctx.as_of, demonstration=demonstration)
+        done = analyse_with_metric(frame, ctx.zones, as_of=ctx.as_of, demonstration=demonstration,
+                                   metric_geometry=ctx.metric)
+        analysed = done.frame
         summary = summarise(analysed, as_of=ctx.as_of)
         ctx.land = RunResult(parcels=analysed, zones=zones_with_summary(ctx.zones, analysed), summary=summary,
-                             validation=ctx.validation, as_of=ctx.as_of)
-    ctx.frame = None
+                             validation=ctx.validation, as_of=ctx.as_of, metric=done.metric)
+    ctx.frame = ctx.metric = None
     del frame, analysed
 
 
