@@ -7,6 +7,8 @@ Commands (the contract in DESIGN.md)::
     compare SCENARIO_A SCENARIO_B [--out DIR]
     export --layer LAYER --format FMT [--crs CRS] [--scenario S --year Y] [--as-of DATE] --out PATH
            [--parcels FILE [--parcels-crs CRS] [--parcels-encoding ENC] [--parcels-layer NAME] ...]
+    users add|list|remove|set-role|set-password ...     (accounts, see analysis.cli_office)
+    audit [--since YYYY-MM-DD] [--user NAME] [--action A] [--format table|csv|json]
 
 Exit codes: 0 success, 2 unusable input or bad arguments (a clear message on stderr).
 The CLI prints its own output; library code never prints.
@@ -302,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_compare(sub)
     _add_export(sub)
+    from analysis.cli_office import add_office_commands
+
+    add_office_commands(sub)
     return parser
 
 

@@ -12,6 +12,9 @@ variable                   setting                        default
 ``HULI_MAX_ARCHIVE_MEMBERS`` :attr:`Settings.max_archive_members` ``2000``
 ``HULI_LARGE_LAYER_PARCELS`` :attr:`Settings.large_layer_parcels` ``20000``
 ``TIANDITU_TOKEN``         :attr:`Settings.tianditu_token` empty (basemap hidden)
+``HULI_DATABASE_URL``      :attr:`Settings.database_url`   empty (SQLite in the workspace)
+``HULI_REQUIRE_LOGIN``     :attr:`Settings.require_login`  ``0`` (viewing open to all)
+``HULI_SESSION_HOURS``     :attr:`Settings.session_hours`  ``12``
 =========================  =============================  ===========================
 """
 
@@ -54,6 +57,13 @@ class Settings:
         parcels in view when zoomed in (docs/benchmarks.md); a slow browser may want less.
     tianditu_token
         Token for the Tianditu (天地图) basemap; empty hides that basemap.
+    database_url
+        SQLAlchemy URL of the office store (accounts, shared records, audit); empty: the
+        SQLite file ``office.sqlite`` in the workspace.
+    require_login
+        With accounts, even viewing needs a login (``HULI_REQUIRE_LOGIN=1``).
+    session_hours
+        A login expires after this many idle hours.
     """
 
     metric_crs: str = "EPSG:4548"
@@ -63,6 +73,9 @@ class Settings:
     max_archive_members: int = 2000
     large_layer_parcels: int = 20_000
     tianditu_token: str = ""
+    database_url: str = ""
+    require_login: bool = False
+    session_hours: int = 12
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -98,4 +111,7 @@ def get_settings() -> Settings:
         max_archive_members=_positive_int("HULI_MAX_ARCHIVE_MEMBERS", 2000),
         large_layer_parcels=_positive_int("HULI_LARGE_LAYER_PARCELS", 20_000),
         tianditu_token=env.get("TIANDITU_TOKEN", ""),
+        database_url=env.get("HULI_DATABASE_URL", "").strip(),
+        require_login=env.get("HULI_REQUIRE_LOGIN", "").strip().lower() in ("1", "true", "yes", "on"),
+        session_hours=_positive_int("HULI_SESSION_HOURS", 12),
     )

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pg_support import postgis_url  # noqa: F401  (a session fixture for every test module)
 
 
 @pytest.fixture(autouse=True)
