@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "User", "AuditEntry", "PersonSetting", "SharedSetting", "Dataset", "Scenario",
+__all__ = ["Base", "User", "LoginSession", "AuditEntry", "PersonSetting", "SharedSetting", "Dataset", "Scenario",
            "ScenarioVersion", "Profile", "utcnow"]
 
 
@@ -37,6 +37,17 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LoginSession(Base):
+    """A login kept across browser refreshes: the SHA-256 of the browser's random token (the
+    token itself is never stored); it ends when idle longer than the session setting."""
+
+    __tablename__ = "login_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditEntry(Base):

@@ -42,7 +42,7 @@ def test_the_migrations_create_exactly_the_schema_of_the_tables(store: Store) ->
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version == "0001"
+    assert version == "0002"
 
 
 def test_the_default_store_is_an_sqlite_file_in_the_workspace(_isolated_workspace: Path) -> None:
@@ -248,3 +248,65 @@ def test_a_bad_database_url_is_a_clear_error() -> None:
         open_store("not a url at all")
     with pytest.raises(ConfigError, match="cannot open the database"):
         open_store("postgresql+psycopg2://nobody:secret@127.0.0.1:1/none")
+
+
+def test_a_login_survives_a_refresh_until_it_is_idle_too_long(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from office import logins
+
+    monkeypatch.setenv("HULI_SESSION_HOURS", "2")
+    accounts.add_user(store, "wang", "editor", "correct horse 9", by=None)
+    t0 = dt.datetime(2026, 12, 3, 9, 0, 0)
+    token = logins.start_login(store, accounts.Account("wang", "editor"), now=t0)
+    assert logins.resume_login(store, token, now=t0 + dt.timedelta(hours=1)) == accounts.Account("wang", "editor")
+    # seen at 10:00, so still alive at 11:59 (idle 1 h 59 min) ...
+    assert logins.resume_login(store, token, now=t0 + dt.timedelta(hours=2, minutes=59)) is not None
+    # ... and gone after more than two idle hours
+    assert logins.resume_login(store, token, now=t0 + dt.timedelta(hours=5)) is None
+    assert logins.resume_login(store, token, now=t0 + dt.timedelta(hours=5, seconds=1)) is None
+    assert logins.resume_login(store, "not a token", now=t0) is None
+    with store.session() as session:  # only the token's digest is kept
+        kept = session.scalars(sa.text("SELECT token_hash FROM login_sessions")).all()
+    assert token not in kept
+
+
+def test_a_resumed_login_has_the_accounts_current_role(store: Store) -> None:
+    from office import logins
+
+    accounts.add_user(store, "wang", "editor", "correct horse 9", by=None)
+    token = logins.start_login(store, accounts.Account("wang", "editor"))
+    accounts.set_role(store, "wang", "viewer", by="chen")
+    assert logins.resume_login(store, token) == accounts.Account("wang", "viewer")
+    accounts.remove_user(store, "wang", by="chen")
+    assert logins.resume_login(store, token) is None
+    token2 = logins.start_login(store, accounts.Account("li", "editor"))
+    logins.end_login(store, token2, user="li")
+    assert logins.resume_login(store, token2) is None
+    assert audit.entries(store, action="logout")[0]["user"] == "li"
+
+
+def test_a_store_of_the_first_revision_is_upgraded_with_its_records(request: pytest.FixtureRequest,
+                                                                      _isolated_workspace: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from office.store import MIGRATIONS, make_engine
+
+    url = f"sqlite:///{_isolated_workspace / 'office.sqlite'}"
+    engine = make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO users (name, role, password_hash, created_at, failed_logins) "
+                             "VALUES ('wang', 'editor', NULL, '2026-01-01 00:00:00', 0)"))
+    engine.dispose()
+    store = open_store(url)
+    try:
+        assert accounts.account(store, "wang") == accounts.Account("wang", "editor")
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+    finally:
+        forget_stores()
