@@ -11,8 +11,8 @@ import logging
 import streamlit as st
 
 from core.errors import PlanningError
-from ui import assets
-from ui.frame import current_lang, init_state, remember_state, show_error, sidebar
+from ui import assets, office
+from ui.frame import current_lang, init_state, name_dataset_in_use, remember_state, show_error, sidebar
 from ui.i18n import t
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -41,9 +41,17 @@ pages = [
     st.Page("ui/pages/airport.py", title=t("page.airport", lang), icon=":material/flight:", url_path="airport"),
     st.Page("ui/pages/data.py", title=t("page.data", lang), icon=":material/folder_open:", url_path="data"),
 ]
+if office.can("manage_accounts") and not office.single_user():
+    pages.append(st.Page("ui/pages/admin.py", title=t("admin.title", lang), icon=":material/admin_panel_settings:",
+                         url_path="admin"))
 navigation = st.navigation(pages)
 st.sidebar.title(t("app.title", lang))
 st.sidebar.caption(t("app.caption", lang))
 sidebar()
-navigation.run()
+if office.login_required():
+    st.info(f"{t('office.login_required', 'zh')}\n\n{t('office.login_required', 'en')}")
+else:
+    navigation.run()
+name_dataset_in_use()
 remember_state()
+office.flush_cookies()

@@ -147,15 +147,23 @@ def register_dataset(store: Store, dataset_id: str, *, name: str, source_file: s
     """Record an upload (``action`` "upload") or a join ("join"); a dataset already recorded (the
     same files) is brought back if it was deleted, with its first owner."""
     require(actor.role, action)
-    with store.session() as session:
-        row = session.get(Dataset, dataset_id)
-        if row is None:
-            session.add(Dataset(id=dataset_id, name=name[:255], owner=actor.label, created_at=utcnow(),
-                                source_file=source_file[:255], read_options=read_options, validation=validation))
-        else:
-            row.deleted, row.read_options, row.validation = False, read_options, validation
-        audit.record(session, user=actor.label, action=action, obj=dataset_id,
-                     after={"name": name, "file": source_file, "rows": validation.get("n_usable_rows")})
+    for attempt in (1, 2):  # the same file uploaded by two people at once: the second updates the first's row
+        try:
+            with store.session() as session:
+                row = session.get(Dataset, dataset_id)
+                if row is None:
+                    session.add(Dataset(id=dataset_id, name=name[:255], owner=actor.label, created_at=utcnow(),
+                                        source_file=source_file[:255], read_options=read_options,
+                                        validation=validation))
+                    session.flush()
+                else:
+                    row.deleted, row.read_options, row.validation = False, read_options, validation
+                audit.record(session, user=actor.label, action=action, obj=dataset_id,
+                             after={"name": name, "file": source_file, "rows": validation.get("n_usable_rows")})
+            return
+        except sa.exc.IntegrityError:
+            if attempt == 2:
+                raise
 
 
 def list_datasets(store: Store) -> list[dict[str, Any]]:
@@ -231,6 +239,11 @@ def save_scenario(store: Store, name: str, text: str, *, actor: Actor, base_vers
             else:
                 latest = _latest(session, row.id)
                 current = latest.version if latest else 0
+                by = latest.saved_by if latest and latest.saved_by else "?"
+                if base_version is None:
+                    raise _conflict(name, f"already exists (version {current}, saved by {by}); load it to save "
+                                    "a new version of it", f"已存在（第 {current} 版，由 {by} 保存）；"
+                                    "请先载入它再保存新版本")
                 if base_version != current:
                     raise _conflict(name, f"was saved as version {current} by {latest.saved_by if latest else ''} "
                                     "since you opened it", f"在您打开后已被 {latest.saved_by if latest else ''} "

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from office_support import publish_dataset, same_browser
 from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
@@ -15,8 +16,10 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("overview", "parcels", "expiry", "efficiency", "airport", "data")
 
 
-def _app(page: str | None = None) -> AppTest:
+def _app(page: str | None = None, *, browser: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    if browser is not None:
+        same_browser(at, browser)
     at.run()
     if page is not None and page != "overview":
         at.switch_page(f"ui/pages/{page}.py").run()
@@ -27,7 +30,7 @@ def _use_tiny_upload(n: int = 30) -> str:
     ds = "00000000000000aa"
     workspace.save_parcels(ds, tiny_parcels(n))
     workspace.write_options(ds, {"filename": "tiny.geojson"})
-    workspace.set_active_dataset(ds)
+    publish_dataset(ds)  # the district's default: what a fresh session shows
     return ds
 
 
@@ -85,9 +88,12 @@ def test_selected_parcel_shows_every_field_as_text() -> None:
 
 
 def test_embedded_data_is_the_default_and_a_broken_upload_falls_back() -> None:
-    assert workspace.active_dataset() == workspace.EMBEDDED
-    workspace.set_active_dataset("00000000000000bb")  # no parcels stored for it
-    assert workspace.active_dataset() == workspace.EMBEDDED
+    at = _app()
+    assert any("示意数据" in i.value for i in at.info)  # the embedded data
+    publish_dataset("00000000000000bb")  # recorded and published, but no parcels stored for it
+    at = _app()
+    assert not at.exception, at.exception
+    assert any("示意数据" in i.value for i in at.info)  # still the embedded data, no error
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -131,7 +137,7 @@ def test_efficiency_threshold_edit_reclassifies() -> None:
     assert after[0] > before[0]  # B parcels scoring 70.5-100 move up to A
     assert after[0] + after[1] == before[0] + before[1]
     assert after[2:] == before[2:]  # C, D and unrated are untouched
-    assert any("修改后的方案" in i.value for i in at.info)
+    assert any("您自己修改的方案" in i.value for i in at.info)
 
 
 def test_invalid_profile_edit_is_refused_in_both_languages() -> None:
@@ -178,11 +184,15 @@ def test_tianditu_is_offered_with_a_token(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_data_page_shows_the_report_and_mapping_editor_of_the_upload() -> None:
+    from office_support import store
     from test_ui_ingest import _geojson
 
+    from office import records
+    from office.records import LOCAL
     from ui import ingest
 
-    out = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    out = ingest.ingest_upload(_geojson(), "园区地块.geojson", store=store(), actor=LOCAL)
+    records.publish(store(), records.DEFAULT_DATASET, out.dataset_id, actor=LOCAL)
     at = _app("data")
     assert not at.exception, at.exception
     assert any("园区地块.geojson" in h.value for h in at.subheader)  # report header
@@ -191,28 +201,33 @@ def test_data_page_shows_the_report_and_mapping_editor_of_the_upload() -> None:
     editor = next(d.value for d in at.dataframe if "source" in d.value.columns)
     assert "QYDM" in editor["source"].tolist()
     switch.set_value("embedded").run()
-    assert workspace.active_dataset() == workspace.EMBEDDED
-    assert out.dataset_id in [u["id"] for u in workspace.list_uploads()]
+    assert at.session_state[state.DATASET] == workspace.EMBEDDED
+    assert out.dataset_id in [d["id"] for d in records.list_datasets(store())]
 
 
 def test_edited_profile_survives_a_new_session() -> None:
-    at = _app("efficiency")
+    at = _app("efficiency", browser="browser-profile-0001")
     at.number_input(key="eff_thr_A").set_value(70.5).run()
     edited = _class_counts(at)
-    fresh = _app("efficiency")  # a browser refresh: new session, same workspace
+    fresh = _app("efficiency", browser="browser-profile-0001")  # a browser refresh: new session, same browser
     assert fresh.number_input(key="eff_thr_A").value == 70.5
     assert _class_counts(fresh) == edited
-    fresh.button[0].click().run()  # back to the shipped profile
-    assert workspace.load_profile() is None
+    other = _app("efficiency", browser="browser-profile-0002")  # another person: the district's profile
+    assert other.number_input(key="eff_thr_A").value != 70.5
+    fresh.button[0].click().run()  # back to the district's (here the shipped) profile
+    again = _app("efficiency", browser="browser-profile-0001")
+    assert again.number_input(key="eff_thr_A").value == other.number_input(key="eff_thr_A").value
 
 
 def test_choices_survive_a_new_session() -> None:
-    at = _app("airport")
+    at = _app("airport", browser="browser-choices-01")
     at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
     at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2031).run()
     at.slider(key=state.SCENARIO_YEAR).set_value(2033).run()
     at.radio(key=state.LANG).set_value("en").run()
-    fresh = _app("airport")  # a browser refresh: new session, same workspace
+    other = _app("airport", browser="browser-choices-02")  # someone else: their own (default) choices
+    assert other.title[0].value == "机场搬迁情景"
+    fresh = _app("airport", browser="browser-choices-01")  # a browser refresh: new session, same browser
     assert not fresh.exception, fresh.exception
     assert fresh.title[0].value == "Airport scenarios"
     assert fresh.radio(key=f"{state.SCENARIO_A}.en").value == "custom"  # remembered: English

@@ -13,6 +13,7 @@ import pandas as pd
 import pyogrio
 import pyproj
 import pytest
+from office_support import publish_dataset, save_scenario, starting_choices
 from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
@@ -157,7 +158,7 @@ def _use_tiny_upload(n: int = 30) -> str:
     ds = "00000000000000aa"
     workspace.save_parcels(ds, tiny_parcels(n))
     workspace.write_options(ds, {"filename": "tiny.geojson"})
-    workspace.set_active_dataset(ds)
+    publish_dataset(ds)
     return ds
 
 
@@ -231,8 +232,8 @@ def test_parcel_downloads_follow_scenario_a_and_its_year() -> None:
     from ui import scenarios
 
     data = yaml.safe_load(scenarios.template_text("delayed"))
-    workspace.save_scenario("晚搬迁", yaml.safe_dump({**data, "relocation_year": 2033}, allow_unicode=True))
-    workspace.save_ui_state({state.SCENARIO_A: "saved:晚搬迁", state.SCENARIO_YEAR: 2031})
+    save_scenario("晚搬迁", yaml.safe_dump({**data, "relocation_year": 2033}, allow_unicode=True))
+    starting_choices({state.SCENARIO_A: "saved:晚搬迁", state.SCENARIO_YEAR: 2031})
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("ui/pages/parcels.py").run()

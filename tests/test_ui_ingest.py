@@ -11,7 +11,32 @@ from ui_support import HOSTILE, tiny_parcels
 
 from core import files
 from core.errors import PlanningError
+from office import audit, records
+from office.records import LOCAL, Actor
+from office.roles import PermissionDenied
 from ui import ingest, workspace
+
+
+def _store():  # type: ignore[no-untyped-def]
+    from office_support import store
+
+    return store()
+
+
+def _upload(data: bytes, name: str, **options: object) -> ingest.UploadOutcome:
+    return ingest.ingest_upload(data, name, store=_store(), actor=LOCAL, **options)  # type: ignore[arg-type]
+
+
+def _join(data: bytes, name: str, base: str, **options: object) -> ingest.UploadOutcome:
+    return ingest.join_upload(data, name, base=base, store=_store(), actor=LOCAL, **options)  # type: ignore[arg-type]
+
+
+def _reingest(dataset_id: str, field_map: dict[str, str]) -> ingest.UploadOutcome:
+    return ingest.reingest(dataset_id, field_map=field_map, store=_store(), actor=LOCAL)
+
+
+def _recorded() -> list[str]:
+    return [d["id"] for d in records.list_datasets(_store())]
 
 
 def _geojson(n: int = 6, *, extra: bool = True) -> bytes:
@@ -23,41 +48,50 @@ def _geojson(n: int = 6, *, extra: bool = True) -> bytes:
     return frame.to_json(drop_id=True).encode("utf-8")
 
 
-def test_usable_upload_becomes_active_and_survives_a_restart() -> None:
-    out = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+def test_usable_upload_is_stored_recorded_and_audited() -> None:
+    out = _upload(_geojson(), "园区地块.geojson")
     assert out.usable and out.n_parcels == 6
-    assert workspace.active_dataset() == out.dataset_id
     stored = workspace.load_parcels(out.dataset_id)
     assert HOSTILE in stored["enterprise"].tolist()
-    # a "restart": nothing but the files in the workspace
-    state = json.loads((workspace.workspace_dir() / "active.json").read_text(encoding="utf-8"))
-    assert state == {"dataset": out.dataset_id}
-    assert workspace.list_uploads()[0]["filename"] == "园区地块.geojson"
+    assert records.list_datasets(_store())[0]["name"] == "园区地块.geojson"
+    assert records.dataset_record(_store(), out.dataset_id)["validation"]["n_usable_rows"] == 6
     assert "QYDM" in workspace.read_options(out.dataset_id)["unmapped"]
+    assert [e["object"] for e in audit.entries(_store(), action="upload")] == [out.dataset_id]
+
+
+@pytest.mark.parametrize("who", [Actor(None, None), Actor("zhao", "viewer")])
+def test_an_upload_or_join_by_someone_who_may_not_is_refused_before_anything_is_kept(who: Actor) -> None:
+    with pytest.raises(PermissionDenied):
+        ingest.ingest_upload(_geojson(), "园区地块.geojson", store=_store(), actor=who)
+    with pytest.raises(PermissionDenied):
+        ingest.join_upload(*_table("T0001,1,1\n"), base=workspace.EMBEDDED, store=_store(), actor=who)
+    assert not (workspace.workspace_dir() / "uploads").exists()
+    assert _recorded() == []
 
 
 def test_failed_upload_keeps_the_last_good_data() -> None:
-    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    good = _upload(_geojson(), "good.geojson")
     with pytest.raises(PlanningError):
-        ingest.ingest_upload(b"this is not geojson", "broken.geojson")
-    assert workspace.active_dataset() == good.dataset_id
+        _upload(b"this is not geojson", "broken.geojson")
+    assert _recorded() == [good.dataset_id]
+    assert len(workspace.load_parcels(good.dataset_id)) == 6
 
 
 def test_unusable_upload_keeps_the_last_good_data() -> None:
-    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    good = _upload(_geojson(), "good.geojson")
     points_only = json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"宗地编号": "X1"}, "geometry": {"type": "Point", "coordinates": [118.1, 24.5]}}]}
     ).encode()
-    out = ingest.ingest_upload(points_only, "points.geojson")
+    out = _upload(points_only, "points.geojson")
     assert not out.usable
-    assert workspace.active_dataset() == good.dataset_id
+    assert _recorded() == [good.dataset_id]
     assert not workspace.parcels_path(out.dataset_id).exists()
     assert workspace.load_report(out.dataset_id) is not None
 
 
 def test_field_mapping_is_applied_and_persisted() -> None:
-    out = ingest.ingest_upload(_geojson(), "m.geojson")
-    again = ingest.reingest(out.dataset_id, field_map={"QYDM": "planned_use"})
+    out = _upload(_geojson(), "m.geojson")
+    again = _reingest(out.dataset_id, {"QYDM": "planned_use"})
     assert again.usable
     opts = workspace.read_options(out.dataset_id)
     assert opts["field_map"] == {"QYDM": "planned_use"}
@@ -115,11 +149,11 @@ def test_an_upload_above_the_limit_is_refused_in_both_languages_before_it_is_sto
     data = _geojson()
     big = data + b" " * (1024 * 1024 + 1 - len(data))  # one byte above 1 MB, still valid JSON
     with pytest.raises(PlanningError, match="upload limit of 1 MB") as info:
-        ingest.ingest_upload(big, "big.geojson")
+        _upload(big, "big.geojson")
     assert "超过上传上限 1 MB" in info.value.message_zh and "HULI_MAX_UPLOAD_MB" in info.value.message_en
     assert not (workspace.workspace_dir() / "uploads").exists()  # nothing kept
     exact = data + b" " * (1024 * 1024 - len(data))  # exactly 1 MB is accepted
-    assert ingest.ingest_upload(exact, "exact.geojson").usable
+    assert _upload(exact, "exact.geojson").usable
 
 
 def test_data_page_states_the_limit_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,12 +170,12 @@ def test_data_page_states_the_limit_from_the_settings(monkeypatch: pytest.Monkey
 def test_crs_override_is_applied_and_kept_when_the_mapping_is_edited() -> None:
     # GeoJSON is always lon/lat: a planner who knows these are really EPSG:4490 (CGCS2000) says so
     with pytest.raises(PlanningError, match="override"):
-        ingest.ingest_upload(_geojson(), "wgs.geojson", crs="EPSG:32650")
-    out = ingest.ingest_upload(_geojson(), "wgs.geojson", crs="EPSG:4490", override_crs=True)
+        _upload(_geojson(), "wgs.geojson", crs="EPSG:32650")
+    out = _upload(_geojson(), "wgs.geojson", crs="EPSG:4490", override_crs=True)
     assert out.usable
     opts = workspace.read_options(out.dataset_id)
     assert opts["override_crs"] is True and opts["source_crs"] == "EPSG:4490"
-    again = ingest.reingest(out.dataset_id, field_map={"QYDM": "planned_use"})
+    again = _reingest(out.dataset_id, {"QYDM": "planned_use"})
     assert again.usable and workspace.read_options(out.dataset_id)["source_crs"] == "EPSG:4490"
 
 
@@ -150,12 +184,12 @@ def _table(rows: str, name: str = "统计.csv") -> tuple[bytes, str]:
 
 
 def test_a_statistics_table_joins_onto_the_data_in_use_as_a_new_dataset() -> None:
-    base = ingest.ingest_upload(_geojson(), "园区地块.geojson")
+    base = _upload(_geojson(), "园区地块.geojson")
     before = workspace.load_parcels(base.dataset_id).set_index("parcel_id")
     data, name = _table("T0001,1.5亿元,12\nT0002,,7\nT9999,1,1\n")
-    joined = ingest.join_upload(data, name)
+    joined = _join(data, name, base.dataset_id)
     assert joined.usable and joined.dataset_id != base.dataset_id
-    assert workspace.active_dataset() == joined.dataset_id
+    assert set(_recorded()) == {base.dataset_id, joined.dataset_id}
     got = workspace.load_parcels(joined.dataset_id).set_index("parcel_id")
     assert got.loc["T0001", "output_value"] == 15_000.0  # 1.5 亿元 in 万元
     assert got.loc["T0002", "output_value"] == before.loc["T0002", "output_value"]  # empty cell: kept
@@ -164,20 +198,20 @@ def test_a_statistics_table_joins_onto_the_data_in_use_as_a_new_dataset() -> Non
     assert workspace.load_parcels(base.dataset_id).equals(workspace.load_parcels(base.dataset_id))
     assert workspace.load_parcels(base.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == \
         before.loc["T0001", "output_value"]
-    names = {u["id"]: u["filename"] for u in workspace.list_uploads()}
+    names = {d["id"]: d["name"] for d in records.list_datasets(_store())}
     assert names[joined.dataset_id] == "园区地块.geojson + 统计.csv"
     codes = set(joined.report["code"])
     assert {"table_unmatched", "table_values_applied", "table_joined", "unit_converted"} <= codes
     # a field-mapping edit reads the layer again and joins the table again
-    again = ingest.reingest(joined.dataset_id, field_map={"QYDM": "planned_use"})
+    again = _reingest(joined.dataset_id, {"QYDM": "planned_use"})
     assert again.usable
     assert workspace.load_parcels(joined.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == 15_000.0
 
 
 def test_a_second_table_keeps_the_first_tables_values() -> None:
-    ingest.ingest_upload(_geojson(), "园区地块.geojson")
-    ingest.join_upload(*_table("T0001,1.5亿元,12\n"))
-    second = ingest.join_upload("宗地编号,实缴税金\nT0001,88\n".encode(), "税收.csv")
+    base = _upload(_geojson(), "园区地块.geojson")
+    first = _join(*_table("T0001,1.5亿元,12\n"), base.dataset_id)
+    second = _join("宗地编号,实缴税金\nT0001,88\n".encode(), "税收.csv", first.dataset_id)
     got = workspace.load_parcels(second.dataset_id).set_index("parcel_id")
     assert got.loc["T0001", "output_value"] == 15_000.0 and got.loc["T0001", "tax"] == 88.0
     assert workspace.dataset_name(second.dataset_id) == "园区地块.geojson + 统计.csv + 税收.csv"
@@ -187,8 +221,8 @@ def test_a_table_joins_onto_the_embedded_data_which_stay_illustrative() -> None:
     import geodata
 
     first = str(geodata.read_layer("parcels")["parcel_id"].iloc[0])
-    out = ingest.join_upload(f"宗地编号,从业人员\n{first},4321\n".encode(), "人员.csv")
-    assert out.usable and workspace.active_dataset() == out.dataset_id
+    out = _join(f"宗地编号,从业人员\n{first},4321\n".encode(), "人员.csv", workspace.EMBEDDED)
+    assert out.usable and _recorded() == [out.dataset_id]
     assert workspace.read_options(out.dataset_id)["embedded_base"] is True
     got = workspace.load_parcels(out.dataset_id).set_index("parcel_id")
     assert got.loc[first, "employees"] == 4321
@@ -196,10 +230,10 @@ def test_a_table_joins_onto_the_embedded_data_which_stay_illustrative() -> None:
 
 
 def test_a_table_that_cannot_be_joined_changes_nothing() -> None:
-    good = ingest.ingest_upload(_geojson(), "good.geojson")
+    good = _upload(_geojson(), "good.geojson")
     with pytest.raises(PlanningError) as info:
-        ingest.join_upload("企业名称,产值\n甲,1\n".encode(), "nokey.csv")
+        _join("企业名称,产值\n甲,1\n".encode(), "nokey.csv", good.dataset_id)
     assert "宗地编号" in info.value.message_zh
     with pytest.raises(PlanningError, match=r"\.csv or \.xlsx"):
-        ingest.join_upload(b"x", "table.ods")
-    assert workspace.active_dataset() == good.dataset_id
+        _join(b"x", "table.ods", good.dataset_id)
+    assert _recorded() == [good.dataset_id]

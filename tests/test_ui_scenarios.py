@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from office_support import save_scenario, starting_choices, store
 from streamlit.testing.v1 import AppTest
 
 from core.errors import ConfigError
-from ui import scenarios, state, workspace
+from office import records
+from office.records import LOCAL
+from ui import scenarios, state
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -52,23 +55,21 @@ def test_saved_scenario_takes_its_saved_name_and_copied_titles_do_not_pass_for_t
     assert (own.name, own.title_zh, own.title_en) == ("early", "提前两年", "Two years early")
 
 
-def test_workspace_keeps_lists_and_deletes_scenarios() -> None:
-    assert workspace.list_scenarios() == []
-    workspace.save_scenario("2028年搬迁", _text(relocation_year=2028))
-    workspace.save_scenario("b-plan", _text(relocation_year=None))
-    assert workspace.list_scenarios() == sorted(["2028年搬迁", "b-plan"])
-    assert "relocation_year: 2028" in (workspace.load_scenario_text("2028年搬迁") or "")
-    workspace.delete_scenario("b-plan")
-    assert workspace.list_scenarios() == ["2028年搬迁"]
-    assert workspace.load_scenario_text("b-plan") is None
-    leftovers = [p.name for p in (workspace.workspace_dir() / "scenarios").iterdir() if p.name.startswith(".")]
-    assert leftovers == []  # atomic writes leave no temporary files
+def test_saved_scenarios_are_listed_and_deleted_in_the_store() -> None:
+    assert records.list_scenarios(store()) == []
+    save_scenario("2028年搬迁", _text(relocation_year=2028))
+    save_scenario("b-plan", _text(relocation_year=None))
+    assert records.list_scenarios(store()) == sorted(["2028年搬迁", "b-plan"])
+    assert "relocation_year: 2028" in records.scenario_text(store(), "2028年搬迁")[0]  # type: ignore[index]
+    records.delete_scenario(store(), "b-plan", actor=LOCAL)
+    assert records.list_scenarios(store()) == ["2028年搬迁"]
+    assert records.scenario_text(store(), "b-plan") is None
 
 
 @pytest.mark.parametrize("name", ["", "   ", "../x", "a/b", ".hidden", "x" * 61])
 def test_unusable_names_are_refused(name: str) -> None:
     with pytest.raises(ConfigError, match="name"):
-        workspace.check_scenario_name(name)
+        records.check_scenario_name(name)
 
 
 @pytest.mark.parametrize(("choice", "year", "expected"), [
@@ -84,7 +85,7 @@ def test_scenario_key(choice: str, year: int | None, expected: tuple) -> None:
 
 def test_saved_key_carries_the_text() -> None:
     text = _text(relocation_year=2029)
-    workspace.save_scenario("p29", text)
+    save_scenario("p29", text)
     assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text)
 
 
@@ -110,7 +111,7 @@ def test_b_defaults_to_the_other_built_in() -> None:
 
 
 def test_b_follows_a_delayed_from_the_start() -> None:
-    workspace.save_ui_state({state.SCENARIO_A: "delayed"})
+    starting_choices({state.SCENARIO_A: "delayed"})
     at = _airport()
     assert at.radio(key=f"{state.SCENARIO_B}.zh").value == "on_schedule"
 
@@ -125,7 +126,7 @@ def test_bad_yaml_shows_both_languages_and_keeps_the_text() -> None:
     errors = [e.value for e in at.error]
     assert any("is outside the horizon 2022-2035" in e and "超出规划期 2022-2035 年" in e for e in errors), errors
     assert at.text_area(key="ap_new_yaml").value == bad  # what the user typed is kept
-    assert workspace.list_scenarios() == []
+    assert records.list_scenarios(store()) == []
 
 
 def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_deleted() -> None:
@@ -134,7 +135,7 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
     at.text_area(key="ap_new_yaml").input(_text(relocation_year=None, test_road_phases=[])).run()
     at.button(key="ap_save").click().run()
     assert not at.exception, at.exception
-    assert workspace.list_scenarios() == ["无搬迁"]
+    assert records.list_scenarios(store()) == ["无搬迁"]
     for key in (state.SCENARIO_A, state.SCENARIO_B):
         assert "已保存：无搬迁" in at.radio(key=f"{key}.zh").options
     fresh = _airport()  # a refresh or restart: new session, same workspace
@@ -146,5 +147,5 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
     fresh.selectbox(key="ap_delete_name").set_value("无搬迁").run()
     fresh.button(key="ap_delete").click().run()
     assert not fresh.exception, fresh.exception
-    assert workspace.list_scenarios() == []
+    assert records.list_scenarios(store()) == []
     assert fresh.radio(key=f"{state.SCENARIO_A}.zh").value == "on_schedule"  # back to a built-in

@@ -22,7 +22,7 @@ from pyogrio.errors import DataLayerError
 import geodata
 from analysis import efficiency, pipeline
 from core.errors import PlanningError
-from ui import workspace
+from ui import state, workspace
 
 __all__ = [
     "reference_layer",
@@ -31,6 +31,9 @@ __all__ = [
     "raw_parcels",
     "analysed_parcels",
     "current_dataset",
+    "set_current_dataset",
+    "usable_dataset",
+    "datasets",
     "current_frame",
     "summary",
     "default_profile_dict",
@@ -112,9 +115,48 @@ def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "
     return pipeline.analyse(frame, zones_layer(), as_of=dt.date.fromisoformat(as_of), profile=parsed)
 
 
+def usable_dataset(dataset_id: str | None) -> bool:
+    """Whether ``dataset_id`` can be shown: the embedded data, or a recorded upload not deleted
+    whose parcels are in the workspace."""
+    from office import records
+    from ui import office
+
+    if dataset_id == workspace.EMBEDDED:
+        return True
+    if not isinstance(dataset_id, str) or not workspace.is_upload_id(dataset_id):
+        return False
+    found = records.dataset_record(office.store(), dataset_id)
+    return found is not None and not found["deleted"] and workspace.parcels_path(dataset_id).exists()
+
+
 def current_dataset() -> str:
-    """Id of the dataset the app shows (persisted in the workspace)."""
-    return workspace.active_dataset()
+    """Id of the dataset this person looks at: their own choice, else the district's default
+    (published by an editor), else the embedded data."""
+    from office import records
+    from ui import office
+
+    chosen = st.session_state.get(state.DATASET)
+    if chosen and usable_dataset(chosen):
+        return str(chosen)
+    district = records.shared(office.store(), records.DEFAULT_DATASET)
+    return str(district) if district and usable_dataset(district) else workspace.EMBEDDED
+
+
+def set_current_dataset(dataset_id: str) -> None:
+    """Make ``dataset_id`` the dataset this person looks at (kept at once: a rerun may follow)."""
+    from ui import office
+
+    st.session_state[state.DATASET] = dataset_id
+    office.save_settings({state.DATASET: dataset_id})
+
+
+def datasets() -> list[dict[str, Any]]:
+    """The datasets anyone may look at, newest first: ``{"id", "name", "owner"}``."""
+    from office import records
+    from ui import office
+
+    return [{"id": d["id"], "name": d["name"], "owner": d["owner"]} for d in records.list_datasets(office.store())
+            if workspace.is_upload_id(d["id"]) and workspace.parcels_path(d["id"]).exists()]
 
 
 def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tuple[str, gpd.GeoDataFrame]:

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from core.errors import PlanningError
+from office.records import Actor
 from ui import state, workspace
 from ui.i18n import LANGS, t
 from ui.map_theme import LegendItem, legend_html
@@ -23,11 +24,16 @@ __all__ = [
     "current_basemap",
     "current_as_of",
     "current_profile",
+    "set_own_profile",
+    "PROFILE_SETTING",
+    "name_dataset_in_use",
+    "account_box",
     "init_state",
     "remember_state",
     "REMEMBERED",
     "sidebar",
     "show_error",
+    "guarded_write",
     "guard",
     "data_notice",
     "show_map",
@@ -40,7 +46,8 @@ logger = logging.getLogger(__name__)
 _LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
-#: Choices remembered in the workspace, with their defaults (a refresh or restart keeps them).
+#: Each person's remembered choices, with their defaults (a refresh or a new session keeps them;
+#: they are the person's own, in the office store, see :mod:`ui.office`).
 REMEMBERED: dict[str, Any] = {
     state.LANG: "zh",
     state.BASEMAP: "offline",
@@ -50,31 +57,53 @@ REMEMBERED: dict[str, Any] = {
     state.SCENARIO_B: None,  # no fixed default: the built-in that A is not (Airport page)
     f"{state.SCENARIO_B}_year": 2032,
     state.SCENARIO_YEAR: None,
+    state.DATASET: None,  # None: the district's default dataset
 }
+_SEEN = "frame.remembered_as_loaded"
+_PERSON = "frame.person"
 
 
 def init_state() -> None:
-    """Values of the shared widgets: remembered ones from the workspace, else defaults.
+    """Values of the shared widgets: this person's remembered ones, else defaults.
 
     Runs at the top of every script run; it only fills keys that are missing (a page's
-    widget keys disappear while another page is shown).
+    widget keys disappear while another page is shown).  After a login the person changes,
+    and their own choices are loaded.
     """
-    stored = workspace.load_ui_state()
-    for key, default in REMEMBERED.items():
-        if key not in st.session_state:
+    from ui import office
+
+    who = office.person()
+    if st.session_state.get(_PERSON) != who:
+        switched = _PERSON in st.session_state  # a login or logout in this session: the other person's choices
+        st.session_state[_PERSON] = who
+        stored = office.load_settings()
+        for key, default in REMEMBERED.items():
+            if key in st.session_state and not switched:
+                continue  # set before the first run (a link or a test harness)
             value = stored.get(key, default)
             if value is not None:
                 st.session_state[key] = value
+            else:
+                st.session_state.pop(key, None)
+        st.session_state.pop(state.PROFILE_OVERRIDES, None)  # the person's own profile, or the district's
+        st.session_state[_SEEN] = {k: st.session_state.get(k) for k in REMEMBERED}
+    for key, default in REMEMBERED.items():
+        if key not in st.session_state and default is not None:
+            st.session_state[key] = st.session_state.get(_SEEN, {}).get(key) or default
     st.session_state.setdefault(state.AS_OF, dt.date.today())
 
 
 def remember_state() -> None:
-    """Write the remembered choices that changed in this run to the workspace."""
-    stored = workspace.load_ui_state()
-    current = {k: st.session_state[k] for k in REMEMBERED if k in st.session_state}
-    merged = {**stored, **{k: v for k, v in current.items() if isinstance(v, (str, int, float, bool))}}
-    if merged != stored:
-        workspace.save_ui_state(merged)
+    """Keep the remembered choices that changed in this run as this person's settings."""
+    from ui import office
+
+    seen = dict(st.session_state.get(_SEEN) or {})
+    changed = {k: st.session_state[k] for k in REMEMBERED
+               if k in st.session_state and st.session_state[k] != seen.get(k)
+               and isinstance(st.session_state[k], (str, int, float, bool))}
+    if changed:
+        office.save_settings(changed)
+        st.session_state[_SEEN] = {**seen, **changed}
 
 
 def localized(key: str, lang: str, *, on_change: Callable[[], None] | None = None) -> dict[str, Any]:
@@ -124,11 +153,30 @@ def current_as_of() -> dt.date:
 
 
 def current_profile() -> dict[str, Any] | None:
-    """The edited efficiency profile (kept in the workspace; None: the shipped default)."""
+    """The efficiency profile in use: the person's own edit, else the district's published one
+    (None: the shipped default)."""
     if state.PROFILE_OVERRIDES not in st.session_state:
-        st.session_state[state.PROFILE_OVERRIDES] = workspace.load_profile()
+        from office import records
+        from ui import office
+
+        own = office.load_settings().get(PROFILE_SETTING)
+        st.session_state[state.PROFILE_OVERRIDES] = own if isinstance(own, dict) \
+            else records.district_profile(office.store())
     value = st.session_state.get(state.PROFILE_OVERRIDES)
     return value if isinstance(value, dict) else None
+
+
+#: The person setting that holds an editor's own edited profile.
+PROFILE_SETTING = "profile"
+
+
+def set_own_profile(profile: dict[str, Any] | None) -> None:
+    """Use ``profile`` as this person's own (None: back to the district's); editors only."""
+    from ui import office
+
+    office.require("edit_profile")
+    office.save_settings({PROFILE_SETTING: profile})
+    st.session_state.pop(state.PROFILE_OVERRIDES, None)
 
 
 def base_path() -> str:
@@ -157,11 +205,64 @@ def sidebar() -> None:
         if st.session_state.get(state.BASEMAP) == "amap":
             st.caption(t("basemap.amap_note", lang))
         st.date_input(t("asof.label", lang), key=state.AS_OF)
-        ds = workspace.active_dataset()
-        if ds == workspace.EMBEDDED:
-            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{t('dataset.embedded', lang)}")
+        st.session_state[_DATASET_SLOT] = st.empty()  # filled after the page ran: an upload is named at once
+        account_box(lang)
+
+
+_DATASET_SLOT = "frame.dataset_slot"
+
+
+def name_dataset_in_use() -> None:
+    """Name the dataset in use in the sidebar, after the page ran (so an upload in this run shows)."""
+    from ui import data
+
+    slot = st.session_state.pop(_DATASET_SLOT, None)
+    if slot is None:
+        return
+    lang = current_lang()
+    ds = data.current_dataset()
+    name = t("dataset.embedded", lang) if ds == workspace.EMBEDDED else workspace.dataset_name(ds)
+    slot.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{name}")
+
+
+def account_box(lang: str) -> None:
+    """The login form, or who is logged in and a log-out button, or the single-user note."""
+    from office.accounts import LoginError
+    from ui import office
+
+    if office.single_user():
+        st.caption(t("office.single_user", lang))
+        return
+    who = office.actor()
+    if who.name is not None:
+        st.caption(t("office.logged_in", lang, name=who.name, role=t(f"role.{who.role}", lang)))
+        if st.button(t("office.logout", lang), key="office_logout"):
+            office.log_out()
+            st.rerun()
+        return
+    with st.form("office_login", clear_on_submit=True, border=True):
+        name = st.text_input(t("office.username", lang), key=state.LOGIN_NAME)
+        password = st.text_input(t("office.password", lang), type="password", key=state.LOGIN_PASSWORD)
+        submitted = st.form_submit_button(t("office.login", lang))
+    if submitted:
+        try:
+            office.log_in(name, password)
+        except LoginError as err:
+            show_error(err)
         else:
-            st.caption(f"{t('dataset.label', lang)}{t('colon', lang)}{workspace.dataset_name(ds)}")
+            st.rerun()
+
+
+def guarded_write(action: str) -> Actor | None:
+    """The actor once the server allowed ``action`` (:func:`ui.office.require`); the refusal is shown
+    (both languages) and None returned otherwise."""
+    from ui import office
+
+    try:
+        return office.require(action)
+    except PlanningError as err:
+        show_error(err)
+        return None
 
 
 def show_error(err: PlanningError) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_office import OFFICE_TEXT
 
 __all__ = [
     "LANGS",
@@ -165,9 +166,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "eff.percentile": ("{c} 类累计比例（%）", "Class {c} cumulative share (%)"),
     "eff.low_output": ("低效认定：亩均产值下限（万元/亩）", "Low efficiency: output per mu below (10k yuan/mu)"),
     "eff.low_tax": ("低效认定：亩均税收下限（万元/亩）", "Low efficiency: tax per mu below (10k yuan/mu)"),
-    "eff.reset": ("恢复默认方案", "Reset to the default profile"),
-    "eff.modified": ("正在使用修改后的方案（所有页面生效，已保存在工作区）。",
-                     "A modified profile is in use (on every page, kept in the workspace)."),
+    "eff.reset": ("恢复全区方案", "Back to the district's profile"),
     "eff.distribution": ("效益分类分布", "Efficiency class distribution"),
     "eff.low_list": ("低效用地清单", "Low-efficiency parcels"),
     "eff.price": ("差别化价格档次", "Differentiated price tiers"),
@@ -201,7 +200,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ap.check": ("校验", "Check"),
     "ap.valid": ("情景有效：{name}", "The scenario is valid: {name}"),
     "ap.save": ("校验并保存", "Check and save"),
-    "ap.saved_ok": ("已保存情景：{name}", "Saved the scenario: {name}"),
+    "ap.saved_ok": ("已保存情景：{name}（第 {version} 版）", "Saved the scenario: {name} (version {version})"),
     "ap.delete_which": ("已保存的情景", "Saved scenario"),
     "ap.delete": ("删除", "Delete"),
     "ap.deleted": ("已删除情景：{name}", "Deleted the scenario: {name}"),
@@ -339,6 +338,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The analysis this page relies on is not available yet: {what}",
     ),
 }
+TEXT.update(OFFICE_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

@@ -1,4 +1,10 @@
-"""Uploads into the workspace: read, validate, keep the last good data (no Streamlit here)."""
+"""Uploads into the workspace: read, validate, keep the last good data (no Streamlit here).
+
+Every upload, join and re-read is a write: the acting person's role is checked first
+(:func:`office.roles.require`, before any file is kept), and a usable result is recorded in the
+office store (:func:`office.records.register_dataset`, audited).  Which dataset a person looks
+at is theirs to choose (the caller makes the result the person's dataset in use).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,10 @@ import pandas as pd
 
 from core.errors import InputFileError
 from core.settings import get_settings
+from office import records
+from office.records import Actor
+from office.roles import require
+from office.store import Store
 from parcels.join import TABLE_SUFFIXES, join_file
 from parcels.read import read_parcels_bytes
 from ui import workspace
@@ -29,7 +39,7 @@ class UploadOutcome:
     dataset_id
         Upload id (its folder in the workspace).
     usable
-        True when the parcels were stored and the dataset made active.
+        True when the parcels were stored (the caller makes it the dataset in use).
     n_parcels
         Usable parcels read.
     report
@@ -42,7 +52,7 @@ class UploadOutcome:
     report: pd.DataFrame
 
 
-def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
+def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Actor, action: str) -> UploadOutcome:
     source = workspace.source_path(dataset_id)
     if source is None:
         raise InputFileError(
@@ -84,10 +94,14 @@ def _read(dataset_id: str, options: dict[str, Any]) -> UploadOutcome:
     workspace.write_options(dataset_id, stored)
     if result.report.usable:
         workspace.save_parcels(dataset_id, result.frame)
-        workspace.set_active_dataset(dataset_id)
-        logger.info("upload %s: %d usable parcels, now active", dataset_id, len(result.frame))
+        records.register_dataset(store, dataset_id, name=workspace.dataset_name(dataset_id),
+                                 source_file=str(options.get("filename") or ""), read_options=stored,
+                                 validation={"n_input_rows": stored["n_input_rows"],
+                                             "n_usable_rows": stored["n_usable_rows"], "issues": len(report)},
+                                 actor=actor, action=action)
+        logger.info("upload %s: %d usable parcels", dataset_id, len(result.frame))
     else:
-        logger.info("upload %s is not usable; the active dataset is unchanged", dataset_id)
+        logger.info("upload %s is not usable; the dataset in use is unchanged", dataset_id)
     return UploadOutcome(dataset_id, bool(result.report.usable), len(result.frame), report)
 
 
@@ -132,33 +146,39 @@ def ingest_upload(
     gcj02: bool = False,
     field_map: dict[str, str] | None = None,
     override_crs: bool = False,
+    store: Store,
+    actor: Actor,
 ) -> UploadOutcome:
     """Keep an uploaded file in the workspace, read and validate it.
 
-    A usable layer is stored (atomically) and becomes the active dataset; an unusable
-    one, or one that raises, leaves the active dataset as it was.
+    A usable layer is stored (atomically) and recorded; an unusable one, or one that raises,
+    changes no dataset.
 
     Raises
     ------
+    office.roles.PermissionDenied
+        ``actor`` may not upload (checked before anything is stored).
     InputFileError
         The file is larger than :func:`upload_limit_mb` (checked before anything is stored).
     core.errors.PlanningError
         As :func:`parcels.read.read_parcels_bytes` (unreadable, no CRS ...).
     """
+    require(actor.role, "upload")
     check_upload_size(len(data), filename)
     dataset_id = workspace.store_source(data, filename)
     options = {"filename": filename, "crs": crs or "", "encoding": encoding or "", "layer": layer or "",
                "gcj02": gcj02, "override_crs": override_crs, "field_map": dict(field_map or {})}
     workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
-    return _read(dataset_id, options)
+    return _read(dataset_id, options, store=store, actor=actor, action="upload")
 
 
 #: Options that say how to read a parcel file (carried over to a dataset made by a join).
 _READ_KEYS = ("filename", "crs", "encoding", "layer", "gcj02", "override_crs", "field_map")
 
 
-def join_upload(table: bytes, table_name: str, *, sheet: str | None = None) -> UploadOutcome:
-    """Join a statistics table (CSV or XLSX) onto the dataset in use, as a new dataset.
+def join_upload(table: bytes, table_name: str, *, base: str, sheet: str | None = None, store: Store,
+                actor: Actor) -> UploadOutcome:
+    """Join a statistics table (CSV or XLSX) onto the dataset ``base`` (the one in use), as a new dataset.
 
     The parcel file of the dataset in use (the embedded GeoPackage for the embedded data)
     and the table are kept together; reading them applies the table by parcel number
@@ -167,17 +187,19 @@ def join_upload(table: bytes, table_name: str, *, sheet: str | None = None) -> U
 
     Raises
     ------
+    office.roles.PermissionDenied
+        ``actor`` may not join (checked before anything is stored).
     InputFileError
         Too large, not a .csv/.xlsx, or unreadable; core.errors.SchemaError: no parcel
         number column, or nothing to join.
     """
+    require(actor.role, "join")
     check_upload_size(len(table), table_name)
     if Path(table_name).suffix.lower() not in TABLE_SUFFIXES:
         raise InputFileError(
             f"{table_name}: a statistics table must be a .csv or .xlsx file.",
             f"{table_name}：统计表必须是 .csv 或 .xlsx 文件。",
         )
-    base = workspace.active_dataset()
     earlier: list[tuple[str, bytes]] = []
     joins: list[dict[str, str]] = []
     if base == workspace.EMBEDDED:
@@ -204,11 +226,12 @@ def join_upload(table: bytes, table_name: str, *, sheet: str | None = None) -> U
                                         [*earlier, (table_name, table)])
     options["joins"] = [*joins, {"filename": table_name, "sheet": sheet or ""}]
     workspace.write_options(dataset_id, {**workspace.read_options(dataset_id), **options})
-    return _read(dataset_id, options)
+    return _read(dataset_id, options, store=store, actor=actor, action="join")
 
 
-def reingest(dataset_id: str, *, field_map: dict[str, str]) -> UploadOutcome:
-    """Read a stored upload again with an edited field mapping (persisted)."""
+def reingest(dataset_id: str, *, field_map: dict[str, str], store: Store, actor: Actor) -> UploadOutcome:
+    """Read a stored upload again with an edited field mapping (persisted); an editor's change."""
+    require(actor.role, "upload")
     options = workspace.read_options(dataset_id)
     options["field_map"] = dict(field_map)
-    return _read(dataset_id, options)
+    return _read(dataset_id, options, store=store, actor=actor, action="upload")

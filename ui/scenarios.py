@@ -2,7 +2,7 @@
 
 A scenario choice (the value of the Scenario A / B selectors, remembered in the
 workspace) is ``"on_schedule"``, ``"delayed"``, ``"custom"`` (on schedule with another
-relocation year) or ``"saved:<name>"`` (a scenario the user saved in the workspace).
+relocation year) or ``"saved:<name>"`` (a scenario an editor saved in the office store).
 :func:`scenario_key` turns a choice into the cache key of :mod:`ui.scenario_data`; a saved
 scenario's key carries its YAML text, so editing it never reuses a stale result.
 No Streamlit here.
@@ -17,7 +17,6 @@ import yaml
 
 from analysis import scenario as sc
 from core.errors import ConfigError
-from ui import workspace
 
 __all__ = [
     "BUILTINS",
@@ -66,8 +65,11 @@ def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]
     """
     name = saved_name(choice)
     if name is not None:
-        text = workspace.load_scenario_text(name)
-        return ("on_schedule", None) if text is None else (choice, None, text)
+        from office import records
+        from ui import office
+
+        found = records.scenario_text(office.store(), name)
+        return ("on_schedule", None) if found is None else (choice, None, found[0])
     if choice == CUSTOM:
         return ("on_schedule", None if custom_year is None else int(custom_year))
     return (choice if choice in BUILTINS else "on_schedule", None)

@@ -26,6 +26,9 @@ __all__ = [
     "UPLOAD_ENCODING",
     "UPLOAD_LAYER",
     "DATASET_CHOICE",
+    "DATASET",
+    "LOGIN_NAME",
+    "LOGIN_PASSWORD",
 ]
 
 LANG = "lang"
@@ -51,3 +54,6 @@ UPLOAD_CRS = "upload_crs"
 UPLOAD_ENCODING = "upload_encoding"
 UPLOAD_LAYER = "upload_layer"
 DATASET_CHOICE = "dataset_choice"
+DATASET = "dataset"
+LOGIN_NAME = "login_name"
+LOGIN_PASSWORD = "login_password"

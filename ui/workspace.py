@@ -1,17 +1,16 @@
-"""The app's persistent workspace: uploaded layers, field mappings, the active dataset.
+"""The app's persistent workspace: the files of uploaded layers and their field mappings.
 
 Everything lives under ``core.settings.get_settings().workspace`` and is written
 atomically with :mod:`core.files`, so a browser
 refresh or a restart loses nothing and a failed write never leaves half a file.  The
-embedded data are never written.
+embedded data are never written.  Who uploaded what, saved scenarios, profiles and each
+person's choices are records of the office store (:mod:`office`; its SQLite file
+``office.sqlite`` is here too unless ``HULI_DATABASE_URL`` names another database).
 
 Layout::
 
     <workspace>/
-        active.json                    {"dataset": "embedded" | "<upload id>"}
-        profile.json                   the edited efficiency profile (absent: the shipped one)
-        ui_state.json                  language, basemap, theme, scenario choices
-        scenarios/<name>.yaml          airport scenarios saved by the user
+        office.sqlite                  the office store (the embedded default)
         uploads/<id>/source/<name>     the file as uploaded
         uploads/<id>/tables/<n>/<name> statistics tables joined on, in order (a dataset made by joins)
         uploads/<id>/options.json      crs, encoding, layer, field_map, filename, name, joins
@@ -31,8 +30,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from core.errors import ConfigError, InputFileError
-from core.files import atomic_write, atomic_write_bytes, atomic_write_json, atomic_write_text
+from core.errors import InputFileError
+from core.files import atomic_write, atomic_write_bytes, atomic_write_json
 from core.settings import get_settings
 
 __all__ = [
@@ -50,18 +49,7 @@ __all__ = [
     "load_parcels",
     "save_report",
     "load_report",
-    "list_uploads",
-    "active_dataset",
-    "set_active_dataset",
-    "load_profile",
-    "save_profile",
-    "load_ui_state",
-    "save_ui_state",
-    "check_scenario_name",
-    "list_scenarios",
-    "save_scenario",
-    "load_scenario_text",
-    "delete_scenario",
+    "is_upload_id",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,7 +59,6 @@ EMBEDDED = "embedded"
 
 _ID_RE = re.compile(r"^[0-9a-f]{16}$")
 _SAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
-_SCENARIO_NAME = re.compile(r"^\w[\w\- ]{0,59}$", re.UNICODE)
 
 
 def workspace_dir() -> Path:
@@ -217,120 +204,6 @@ def load_report(dataset_id: str) -> pd.DataFrame | None:
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
-def list_uploads() -> list[dict[str, Any]]:
-    """Usable uploads, newest first: ``{"id", "filename", "saved"}``."""
-    root = workspace_dir() / "uploads"
-    out: list[dict[str, Any]] = []
-    if not root.exists():
-        return out
-    for folder in root.iterdir():
-        if folder.is_dir() and _ID_RE.match(folder.name) and (folder / "parcels.parquet").exists():
-            opts = read_options(folder.name)
-            out.append(
-                {
-                    "id": folder.name,
-                    "filename": str(opts.get("name") or opts.get("filename") or folder.name),
-                    "saved": (folder / "parcels.parquet").stat().st_mtime,
-                }
-            )
-    return sorted(out, key=lambda d: d["saved"], reverse=True)
-
-
-def active_dataset() -> str:
-    """The dataset the app shows: an usable upload id, else :data:`EMBEDDED`."""
-    state = read_json(workspace_dir() / "active.json", {}) or {}
-    ds = str(state.get("dataset", EMBEDDED))
-    if ds != EMBEDDED and (not _ID_RE.match(ds) or not parcels_path(ds).exists()):
-        logger.warning("active dataset %s is not usable; showing the embedded data", ds)
-        return EMBEDDED
-    return ds
-
-
-def set_active_dataset(dataset_id: str) -> None:
-    """Make ``dataset_id`` the dataset shown (persisted)."""
-    if dataset_id != EMBEDDED:
-        upload_dir(dataset_id)  # validates the id
-    atomic_write_json(workspace_dir() / "active.json", {"dataset": dataset_id})
-
-
-def load_profile() -> dict[str, Any] | None:
-    """The efficiency profile the user edited (None: use the shipped default)."""
-    value = read_json(workspace_dir() / "profile.json", None)
-    return value if isinstance(value, dict) else None
-
-
-def save_profile(profile: dict[str, Any] | None) -> None:
-    """Keep an edited efficiency profile (None removes it: back to the shipped default)."""
-    path = workspace_dir() / "profile.json"
-    if profile is None:
-        path.unlink(missing_ok=True)
-    else:
-        atomic_write_json(path, profile)
-
-
-def load_ui_state() -> dict[str, Any]:
-    """The app's remembered choices (language, basemap, scenarios ...); {} when none."""
-    value = read_json(workspace_dir() / "ui_state.json", {})
-    return value if isinstance(value, dict) else {}
-
-
-def save_ui_state(values: dict[str, Any]) -> None:
-    """Remember the app's choices (JSON-able values only)."""
-    atomic_write_json(workspace_dir() / "ui_state.json", values)
-
-
-def check_scenario_name(name: str) -> str:
-    """A saved scenario's name, stripped; raises for one that cannot be a file name.
-
-    Raises
-    ------
-    ConfigError
-        Empty, longer than 60 characters, or with characters other than letters, digits,
-        ``_``, ``-`` and spaces (Chinese characters are letters).
-    """
-    text = str(name).strip()
-    if not _SCENARIO_NAME.match(text):
-        raise ConfigError(
-            f"Scenario name {text!r} is not usable: use 1-60 letters, digits, '_', '-' or spaces, "
-            "starting with a letter or digit.",
-            f"情景名称 {text!r} 不可用：请使用1-60个汉字、字母、数字、下划线、连字符或空格，并以汉字、字母或数字开头。",
-        )
-    return text
-
-
-def _scenario_dir() -> Path:
-    return workspace_dir() / "scenarios"
-
-
-def list_scenarios() -> list[str]:
-    """Names of the saved scenarios, sorted."""
-    folder = _scenario_dir()
-    if not folder.exists():
-        return []
-    return sorted(p.stem for p in folder.glob("*.yaml") if p.is_file() and _SCENARIO_NAME.match(p.stem))
-
-
-def save_scenario(name: str, text: str) -> Path:
-    """Keep a scenario's YAML text under ``name`` (atomic; replaces one of the same name)."""
-    path = _scenario_dir() / f"{check_scenario_name(name)}.yaml"
-    return atomic_write_text(path, text)
-
-
-def load_scenario_text(name: str) -> str | None:
-    """The YAML text of a saved scenario, or None when there is none of that name."""
-    try:
-        path = _scenario_dir() / f"{check_scenario_name(name)}.yaml"
-    except ConfigError:
-        return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as err:
-        logger.warning("ignoring unreadable saved scenario %s: %s", path, err)
-        return None
-
-
-def delete_scenario(name: str) -> None:
-    """Remove a saved scenario (nothing happens when there is none of that name)."""
-    (_scenario_dir() / f"{check_scenario_name(name)}.yaml").unlink(missing_ok=True)
+def is_upload_id(dataset_id: str) -> bool:
+    """Whether ``dataset_id`` has the form of an upload id (16 hex digits)."""
+    return bool(_ID_RE.match(dataset_id))

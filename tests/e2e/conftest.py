@@ -15,16 +15,6 @@ import pytest
 from e2e_support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PageProbe, running_app
 
 
-@pytest.fixture()
-def restore_embedded(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """After a test that changes the server's dataset, put the embedded data back in use."""
-    yield
-    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
-    from ui import workspace
-
-    workspace.set_active_dataset(workspace.EMBEDDED)
-
-
 @pytest.fixture(scope="session")
 def e2e_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The server's workspace (tests may write uploads into it)."""

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_statistics_table_joined_onto_the_embedded_parcels(
-    app_url: str, probe: PageProbe, restore_embedded: None
+    app_url: str, probe: PageProbe
 ) -> None:
     import geodata
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,24 +23,13 @@ _LABEL_BOXES = """() => Array.from(document.querySelectorAll(".huli-label")).map
 })"""
 
 
-@pytest.fixture()
-def chinese_afterwards(e2e_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The server's remembered language is Chinese again after the test (other tests read labels)."""
-    yield
-    monkeypatch.setenv("HULI_WORKSPACE", str(e2e_workspace))
-    from ui import state, workspace
-
-    workspace.save_ui_state({**workspace.load_ui_state(), state.LANG: "zh"})
-
-
 def _overlap(a: dict, b: dict) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_one_label_per_zone_and_none_overlap(chinese_afterwards: None, app_url: str, probe: PageProbe,
+def test_one_label_per_zone_and_none_overlap(app_url: str, probe: PageProbe,
                                              lang: str) -> None:
-    # chinese_afterwards comes first: it is torn down after the browser page is closed
     page = probe.page
     page.goto(app_url + "/")
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
@@ -65,7 +53,7 @@ def test_one_label_per_zone_and_none_overlap(chinese_afterwards: None, app_url: 
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
 
 
-def test_choices_show_the_new_language_after_a_switch(chinese_afterwards: None, app_url: str,
+def test_choices_show_the_new_language_after_a_switch(app_url: str,
                                                       probe: PageProbe) -> None:
     """Selectboxes and radios keep their choice and show it in the language switched to (no reload)."""
     idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'

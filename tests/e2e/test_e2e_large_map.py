@@ -45,7 +45,7 @@ _CLIENT_POINT = """([lat, lon]) => {
 
 
 def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) -> tuple[str, tuple[float, float]]:
-    """Store ``n`` generated parcels as the active upload; returns (a parcel id, its lon/lat).
+    """Store ``n`` generated parcels as the district's default dataset; returns (a parcel id, its lon/lat).
 
     ``dense`` packs them into 16 m squares on a 20 m lattice around Huli's centre (a worst
     case for the parcels-in-view path: some 16,000 parcels in a zoom-15 view).
@@ -65,7 +65,9 @@ def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) 
     assert str(ws.workspace_dir()) == str(workspace)
     ws.save_parcels(UPLOAD_ID, frame)
     ws.write_options(UPLOAD_ID, {"filename": f"generated_{n}.gpkg"})
-    ws.set_active_dataset(UPLOAD_ID)
+    from office_support import publish_dataset
+
+    publish_dataset(UPLOAD_ID, f"generated_{n}.gpkg")  # the district's default: what every visitor sees
     # a parcel in a dense part of the layer (the first rows lie in the zones)
     point = shapely.point_on_surface(frame.geometry.iloc[0])
     return str(frame["parcel_id"].iloc[0]), (point.x, point.y)

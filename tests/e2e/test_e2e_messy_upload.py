@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_messy_layer_shows_its_validation_report(
-    app_url: str, probe: PageProbe, restore_embedded: None, tmp_path: Path
+    app_url: str, probe: PageProbe, tmp_path: Path
 ) -> None:
     shp = _write_gbk_shapefile(tmp_path / "src")
     archive = _zip(sorted(shp.parent.iterdir()), tmp_path / "宗地.zip")

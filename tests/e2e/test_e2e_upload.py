@@ -30,7 +30,7 @@ def _hostile_geojson() -> bytes:
 
 
 def test_upload_hostile_layer_shows_text_only_and_survives_refresh(
-    app_url: str, probe: PageProbe, restore_embedded: None
+    app_url: str, probe: PageProbe
 ) -> None:
     page = probe.page
     page.goto(app_url + "/data")

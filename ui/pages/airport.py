@@ -11,7 +11,8 @@ import streamlit as st
 from analysis.scenario import PLANNED_USES, load_scenario
 from core.errors import PlanningError
 from core.raster import Raster
-from ui import data, scenarios, state, workspace
+from office import records
+from ui import data, office, scenarios, state
 from ui.frame import (
     base_path,
     current_as_of,
@@ -35,6 +36,7 @@ _NEW_NAME = "ap_new_name"
 _NEW_TEXT = "ap_new_yaml"
 _NEW_BASE = "ap_new_base"
 _DELETE = "ap_delete_name"
+_OPENED = "ap_opened_version"
 #: Breakdowns of a KPI that are planned uses of the released land (or land outside the zones), not zones.
 _SCOPES = (*PLANNED_USES, "outside")
 
@@ -85,14 +87,23 @@ def _scenario_picker(label: str, key: str, lang: str, options: list[str]) -> tup
 
 
 def _load_template() -> None:
+    from office import records
+
     base = st.session_state.get(_NEW_BASE, "on_schedule")
     name = scenarios.saved_name(base)
-    text = workspace.load_scenario_text(name) if name is not None else None
-    st.session_state[_NEW_TEXT] = text if text is not None else scenarios.template_text(base)
+    found = records.scenario_text(office.store(), name) if name is not None else None
+    st.session_state[_NEW_TEXT] = found[0] if found is not None else scenarios.template_text(base)
+    # the version opened: saving it again is a new version, unless someone saved one meanwhile
+    st.session_state[_OPENED] = (name, found[1]) if found is not None else None
+    if found is not None:
+        st.session_state[_NEW_NAME] = name
 
 
 def _scenario_manager(saved: list[str], lang: str) -> None:
-    """Write, check and save a scenario as YAML; delete a saved one."""
+    """Write, check and save a scenario as YAML (a new version, never over someone's newer one);
+    delete a saved one. Editors only; the store checks the role again."""
+    if not office.can("save_scenario"):
+        return
     with st.expander(t("ap.manage", lang), expanded=False):
         st.caption(t("ap.manage_help", lang))
         c1, c2 = st.columns([2, 1])
@@ -114,21 +125,29 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
                 st.success(t("ap.valid", lang, name=parsed.title_en if lang == "en" else parsed.title_zh))
         if save.button(t("ap.save", lang), key="ap_save", type="primary"):
             try:
-                clean = workspace.check_scenario_name(name)
+                clean = records.check_scenario_name(name)
                 scenarios.parse_text(text, name=clean)
-                workspace.save_scenario(clean, text)
+                opened = st.session_state.get(_OPENED)
+                base = opened[1] if opened and opened[0] == clean else None
+                version = records.save_scenario(office.store(), clean, text, actor=office.require("save_scenario"),
+                                                base_version=base)
             except PlanningError as err:
                 show_error(err)
             else:
-                st.success(t("ap.saved_ok", lang, name=clean))
-                saved[:] = workspace.list_scenarios()
+                st.session_state[_OPENED] = (clean, version)
+                st.success(t("ap.saved_ok", lang, name=clean, version=version))
+                saved[:] = records.list_scenarios(office.store())
         if saved:
             d1, d2 = st.columns([2, 1])
             victim = d1.selectbox(t("ap.delete_which", lang), saved, key=_DELETE)
             if d2.button(t("ap.delete", lang), key="ap_delete") and victim:
-                workspace.delete_scenario(victim)
-                st.success(t("ap.deleted", lang, name=victim))
-                saved[:] = workspace.list_scenarios()
+                try:
+                    records.delete_scenario(office.store(), victim, actor=office.require("delete_scenario"))
+                except PlanningError as err:
+                    show_error(err)
+                else:
+                    st.success(t("ap.deleted", lang, name=victim))
+                    saved[:] = records.list_scenarios(office.store())
 
 
 def _title(scenario: object, key: tuple, lang: str) -> str:
@@ -322,7 +341,7 @@ def render() -> None:
         dataset_id = data.current_dataset()
         stamp = data.dataset_stamp(dataset_id)
         data_notice(dataset_id, lang)
-        saved = workspace.list_scenarios()
+        saved = records.list_scenarios(office.store())
         _scenario_manager(saved, lang)
         options = scenarios.choices(saved)
         c1, c2 = st.columns(2)

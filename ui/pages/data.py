@@ -9,9 +9,9 @@ import streamlit as st
 
 from core.errors import PlanningError
 from parcels.schema import CANONICAL_FIELDS
-from ui import data, state, workspace
+from ui import data, office, state, workspace
 from ui.downloads import parcel_downloads
-from ui.frame import current_as_of, current_lang, current_profile, guard, show_error
+from ui.frame import current_as_of, current_lang, current_profile, guard, guarded_write, show_error
 from ui.i18n import field_label, t
 from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, join_upload, reingest, upload_limit_mb
 
@@ -24,21 +24,41 @@ _ENCODINGS = ("", "utf-8", "gbk", "gb18030", "big5", "latin-1")
 
 def _switcher(lang: str) -> None:
     st.subheader(t("data.current", lang))
-    uploads = workspace.list_uploads()
-    options = [workspace.EMBEDDED, *[u["id"] for u in uploads]]
-    names = {workspace.EMBEDDED: t("dataset.embedded", lang), **{u["id"]: u["filename"] for u in uploads}}
-    active = workspace.active_dataset()
+    found = data.datasets()
+    options = [workspace.EMBEDDED, *[d["id"] for d in found]]
+    names = {workspace.EMBEDDED: t("dataset.embedded", lang),
+             **{d["id"]: d["name"] + (f" · {d['owner']}" if d["owner"] else "") for d in found}}
+    active = data.current_dataset()
     choice = st.radio(
         t("data.switch", lang), options, index=options.index(active) if active in options else 0,
         format_func=lambda d: names.get(d, d),
     )
     if choice != active:
-        workspace.set_active_dataset(choice)
+        data.set_current_dataset(choice)  # this person's choice only
         st.rerun()
+    _publish(active, names.get(active, active), lang)
+
+
+def _publish(active: str, name: str, lang: str) -> None:
+    """An editor makes the dataset in use the district's default, for everyone who has not chosen."""
+    from office import records
+
+    if not office.can("publish"):
+        return
+    district = records.shared(office.store(), records.DEFAULT_DATASET) or workspace.EMBEDDED
+    if district == active:
+        st.caption(t("data.is_default", lang))
+        return
+    if st.button(t("data.publish", lang, name=name), key="publish_dataset"):
+        who = guarded_write("publish")
+        if who is not None:
+            records.publish(office.store(), records.DEFAULT_DATASET, active, actor=who)
+            st.success(t("data.published", lang, name=name))
 
 
 def _show_outcome(outcome: UploadOutcome, lang: str) -> None:
     if outcome.usable:
+        data.set_current_dataset(outcome.dataset_id)  # the uploader looks at it; nobody else's view changes
         st.success(t("data.loaded", lang, n=f"{outcome.n_parcels:,}"))
     else:
         st.error(t("data.unusable", "zh") + "\n\n" + t("data.unusable", "en"))
@@ -78,7 +98,8 @@ def _upload_form(lang: str) -> None:
         payload = file.getvalue()
         check_upload_size(len(payload), file.name, server_mb=server_mb)
         return ingest_upload(payload, file.name, crs=crs.strip() or None, encoding=encoding or None,
-                             layer=layer.strip() or None, gcj02=gcj02, override_crs=override)
+                             layer=layer.strip() or None, gcj02=gcj02, override_crs=override,
+                             store=office.store(), actor=office.require("upload"))
 
     _ingest(read, lang, failed="data.failed")
 
@@ -98,7 +119,7 @@ def _ingest(read: Callable[[], UploadOutcome], lang: str, *, failed: str) -> Upl
 
 def _join_form(lang: str) -> None:
     st.subheader(t("data.join_header", lang))
-    active = workspace.active_dataset()
+    active = data.current_dataset()
     name = t("dataset.embedded", lang) if active == workspace.EMBEDDED else workspace.dataset_name(active)
     st.caption(t("data.join_help", lang, name=name) + " " + t("data.join_limit", lang, mb=upload_limit_mb(
         int(st.get_option("server.maxUploadSize") or 0))))
@@ -108,8 +129,9 @@ def _join_form(lang: str) -> None:
         submitted = st.form_submit_button(t("data.join_submit", lang))
     if not submitted or file is None:
         return
-    outcome = _ingest(lambda: join_upload(file.getvalue(), file.name, sheet=sheet.strip() or None), lang,
-                      failed="data.join_failed")
+    outcome = _ingest(lambda: join_upload(file.getvalue(), file.name, base=active, sheet=sheet.strip() or None,
+                                          store=office.store(), actor=office.require("join")),
+                      lang, failed="data.join_failed")
     if outcome is None:
         return
     report = outcome.report
@@ -168,6 +190,8 @@ def _mapping_editor(dataset_id: str, options: dict, lang: str) -> None:
         },
         key=f"mapping_{dataset_id}",
     )
+    if not office.can("upload"):
+        return
     if st.button(t("data.mapping_apply", lang), key=f"apply_{dataset_id}"):
         field_map = dict(current)
         for src, target in zip(edited["source"], edited["target"], strict=True):
@@ -176,7 +200,7 @@ def _mapping_editor(dataset_id: str, options: dict, lang: str) -> None:
             else:
                 field_map.pop(str(src), None)
         try:
-            outcome = reingest(dataset_id, field_map=field_map)
+            outcome = reingest(dataset_id, field_map=field_map, store=office.store(), actor=office.require("upload"))
         except PlanningError as err:
             show_error(err)
             return
@@ -195,11 +219,14 @@ def render() -> None:
     lang = current_lang()
     st.title(t("page.data", lang))
     with guard():
-        _upload_form(lang)
-        _join_form(lang)
+        if office.can("upload"):
+            _upload_form(lang)
+            _join_form(lang)
+        else:
+            st.info(t("office.editors_only", lang))
         _switcher(lang)
         inspected = st.session_state.get(_LAST)
-        active = workspace.active_dataset()
+        active = data.current_dataset()
         if inspected is None and active != workspace.EMBEDDED:
             inspected = active
         if inspected is not None:

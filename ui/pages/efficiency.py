@@ -11,16 +11,19 @@ import streamlit as st
 from analysis import efficiency
 from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
-from ui import data, state, workspace
+from ui import data, office
 from ui.filters import display_table
 from ui.frame import (
+    PROFILE_SETTING,
     current_as_of,
     current_lang,
     current_profile,
     data_notice,
     guard,
+    guarded_write,
     keep_choice,
     localized,
+    set_own_profile,
     show_error,
 )
 from ui.i18n import class_label, field_label, field_unit, t, with_unit
@@ -117,11 +120,33 @@ def _apply(base: dict[str, Any], candidate: dict[str, Any]) -> None:
     except PlanningError as err:
         show_error(err)
         return
-    new = None if parsed == efficiency.profile_from_dict(base) else candidate
-    if data.profile_json(new) != data.profile_json(current_profile()):
-        st.session_state[state.PROFILE_OVERRIDES] = new
-        workspace.save_profile(new)
+    if parsed != efficiency.profile_from_dict(current_profile() or base):
+        set_own_profile(candidate)  # this editor's own profile; others see theirs or the district's
         st.rerun()
+
+
+def _own_and_published(base: dict[str, Any], lang: str) -> None:
+    """Whether the profile in use is this editor's own, going back to the district's, and publishing it."""
+    from office import records
+
+    own = office.load_settings().get(PROFILE_SETTING)
+    district = records.district_profile(office.store())
+    if isinstance(own, dict):
+        st.info(t("eff.own", lang))
+        if st.button(t("eff.reset", lang)):
+            set_own_profile(None)
+            for key in _KEYS:
+                st.session_state.pop(key, None)
+            st.rerun()
+    elif district is not None:
+        st.info(t("eff.district", lang))
+    in_use = current_profile()
+    if office.can("publish") and data.profile_json(in_use) != data.profile_json(district):
+        if st.button(t("eff.publish", lang), key="publish_profile"):
+            who = guarded_write("publish")
+            if who is not None:
+                records.publish_profile(office.store(), in_use, actor=who)
+                st.success(t("eff.published", lang))
 
 
 def _distribution(frame: pd.DataFrame, lang: str) -> None:
@@ -165,16 +190,12 @@ def render() -> None:
         if base is None:
             st.info(t("pending.page", lang, what="analysis.efficiency"))
             return
-        candidate = _editor(base, lang)
-        _apply(base, candidate)
-        if current_profile() is not None:
-            st.info(t("eff.modified", lang))
-            if st.button(t("eff.reset", lang)):
-                st.session_state[state.PROFILE_OVERRIDES] = None
-                workspace.save_profile(None)
-                for key in _KEYS:
-                    st.session_state.pop(key, None)
-                st.rerun()
+        if office.can("edit_profile"):
+            candidate = _editor(base, lang)
+            _apply(base, candidate)
+            _own_and_published(base, lang)
+        else:
+            st.info(t("office.editors_only_profile", lang))
         dataset_id, frame = data.current_frame(current_as_of(), current_profile())
         data_notice(dataset_id, lang)
         if "efficiency_class" not in frame.columns:
