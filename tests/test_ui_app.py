@@ -270,3 +270,15 @@ def test_choices_carry_over_a_language_switch_into_widgets_labelled_in_the_new_l
     at.multiselect(key=f"{state.FILTER_USES}.en").set_value(["logistics"]).run()
     at.radio(key=state.LANG).set_value("zh").run()
     assert at.multiselect(key=f"{state.FILTER_USES}.zh").value == ["logistics"]
+
+
+def test_overview_of_a_layer_with_no_output_value_shows_a_dash_not_an_error() -> None:
+    frame = tiny_parcels(10)
+    frame["output_value"] = float("nan")
+    ds = "00000000000000cc"
+    workspace.save_parcels(ds, frame)
+    workspace.write_options(ds, {"filename": "no_output.geojson"})
+    publish_dataset(ds, "no_output.geojson")
+    at = _app()
+    assert not at.exception, at.exception
+    assert _metric(at, "产业产值（年）") == "—"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -45,8 +46,15 @@ def kpis(summary: dict[str, Any]) -> dict[str, float]:
         "area_mu": float(district["area_mu"]),
         "expiring_mu": float(sum(expiring.get(s, 0.0) for s in _EXPIRING)),
         "low_eff_mu": float(district["low_efficiency_area_mu"]),
-        "output_yi": float(sum(z["output_value_wan_yuan"] for z in summary["zones"].values())) / 1e4,
+        "output_yi": _output_yi(summary),
     }
+
+
+def _output_yi(summary: dict[str, Any]) -> float:
+    """The three zones' output in 亿元; NaN when no zone has any output value (nothing to add up)."""
+    known = [float(z["output_value_wan_yuan"]) for z in summary["zones"].values()
+             if z.get("output_value_wan_yuan") is not None and not math.isnan(float(z["output_value_wan_yuan"]))]
+    return sum(known) / 1e4 if known else math.nan
 
 
 def _class_mix(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
@@ -75,7 +83,7 @@ def _zone_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
             t("unit.paren", lang, label=t("kpi.low_eff", lang), unit=mu): [
                 round(z["low_efficiency_area_mu"], 1) for z in rows],
             t("unit.paren", lang, label=t("kpi.output", lang), unit=t("unit.wan", lang)): [
-                round(z["output_value_wan_yuan"], 0) for z in rows],
+                None if z["output_value_wan_yuan"] is None else round(z["output_value_wan_yuan"], 0) for z in rows],
             t("unit.paren", lang, label=t("theme.output_per_mu", lang), unit=f"{t('unit.wan', lang)}/{mu}"): [
                 None if z["output_per_mu_overall"] is None else round(z["output_per_mu_overall"], 1) for z in rows],
         }
@@ -98,10 +106,11 @@ def render() -> None:
         cols[1].metric(t("kpi.area", lang), f"{k['area_mu']:,.0f} {t('unit.mu', lang)}")
         cols[2].metric(t("kpi.expiring", lang), f"{k['expiring_mu']:,.0f} {t('unit.mu', lang)}")
         cols[3].metric(t("kpi.low_eff", lang), f"{k['low_eff_mu']:,.0f} {t('unit.mu', lang)}")
+        known = not math.isnan(k["output_yi"])
         cols[4].metric(
             t("kpi.output", lang),
-            f"{k['output_yi']:,.1f} {t('unit.yi', lang)}",
-            delta=f"{k['output_yi'] - target.yi:,.1f} {t('unit.yi', lang)}",
+            f"{k['output_yi']:,.1f} {t('unit.yi', lang)}" if known else "—",
+            delta=f"{k['output_yi'] - target.yi:,.1f} {t('unit.yi', lang)}" if known else None,
             help=t("kpi.target", lang, target=f"{target.yi:.0f}"),
         )
         cols[4].caption(t("kpi.target", lang, target=f"{target.yi:.0f}"))
