@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
 from ui import state, workspace
+from ui.pages.airport import YEAR_SLIDER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ("overview", "parcels", "expiry", "efficiency", "airport", "data")
@@ -102,7 +103,7 @@ def _metric(at: AppTest, label: str) -> str:
 
 def test_scenario_switch_changes_kpis() -> None:
     at = _app("airport")
-    at.slider(key=state.SCENARIO_YEAR).set_value(2028).run()
+    at.slider(key=YEAR_SLIDER).set_value(2028).run()
     assert not at.exception, at.exception
     on_schedule = _metric(at, "释放机场用地")
     at.radio(key=f"{state.SCENARIO_A}.zh").set_value("delayed").run()
@@ -115,7 +116,7 @@ def test_scenario_switch_changes_kpis() -> None:
 
 def test_custom_relocation_year_moves_the_release() -> None:
     at = _app("airport")
-    at.slider(key=state.SCENARIO_YEAR).set_value(2030).run()
+    at.slider(key=YEAR_SLIDER).set_value(2030).run()
     at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
     at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2034).run()
     assert not at.exception, at.exception
@@ -223,7 +224,7 @@ def test_choices_survive_a_new_session() -> None:
     at = _app("airport", browser="browser-choices-01")
     at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
     at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2031).run()
-    at.slider(key=state.SCENARIO_YEAR).set_value(2033).run()
+    at.slider(key=YEAR_SLIDER).set_value(2033).run()
     at.radio(key=state.LANG).set_value("en").run()
     other = _app("airport", browser="browser-choices-02")  # someone else: their own (default) choices
     assert other.title[0].value == "机场搬迁情景"
@@ -232,7 +233,7 @@ def test_choices_survive_a_new_session() -> None:
     assert fresh.title[0].value == "Airport scenarios"
     assert fresh.radio(key=f"{state.SCENARIO_A}.en").value == "custom"  # remembered: English
     assert fresh.number_input(key=f"{state.SCENARIO_A}_year").value == 2031
-    assert fresh.slider(key=state.SCENARIO_YEAR).value == 2033
+    assert fresh.slider(key=YEAR_SLIDER).value == 2033
     assert not fresh.warning, [w.value for w in fresh.warning]
 
 

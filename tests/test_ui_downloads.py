@@ -31,6 +31,7 @@ from ui.downloads import (
     year_raster,
 )
 from ui.filters import filter_parcels
+from ui.pages.airport import YEAR_SLIDER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -201,7 +202,7 @@ def test_airport_page_offers_layers_and_the_height_grid() -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("ui/pages/airport.py").run()
-    at.slider(key=state.SCENARIO_YEAR).set_value(2032).run()  # on schedule: land released, roads built
+    at.slider(key=YEAR_SLIDER).set_value(2032).run()  # on schedule: land released, roads built
     assert not at.exception, at.exception
     keys = [b.proto.id for b in _buttons(at)]
     for layer in ("released", "test_roads"):

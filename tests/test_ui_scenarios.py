@@ -13,6 +13,7 @@ from core.errors import ConfigError
 from office import records
 from office.records import LOCAL
 from ui import scenarios, state
+from ui.pages.airport import YEAR_SLIDER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -140,7 +141,7 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
         assert "已保存：无搬迁" in at.radio(key=f"{key}.zh").options
     fresh = _airport()  # a refresh or restart: new session, same workspace
     fresh.radio(key=f"{state.SCENARIO_A}.zh").set_value("saved:无搬迁").run()
-    fresh.slider(key=state.SCENARIO_YEAR).set_value(2035).run()
+    fresh.slider(key=YEAR_SLIDER).set_value(2035).run()
     assert not fresh.exception, fresh.exception
     assert any("净空限高生效" in c.value for c in fresh.caption)  # never relocated: limits stay
     assert any("无搬迁" in md.value for md in fresh.markdown)

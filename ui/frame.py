@@ -87,9 +87,12 @@ def init_state() -> None:
                 st.session_state.pop(key, None)
         st.session_state.pop(state.PROFILE_OVERRIDES, None)  # the person's own profile, or the district's
         st.session_state[_SEEN] = {k: st.session_state.get(k) for k in REMEMBERED}
+    seen = st.session_state.get(_SEEN) or {}
     for key, default in REMEMBERED.items():
-        if key not in st.session_state and default is not None:
-            st.session_state[key] = st.session_state.get(_SEEN, {}).get(key) or default
+        if key not in st.session_state:  # a widget's key goes while its page is not shown: bring it back
+            value = seen.get(key, default)
+            if value is not None:
+                st.session_state[key] = value
     st.session_state.setdefault(state.AS_OF, dt.date.today())
 
 

@@ -226,3 +226,41 @@ def test_switching_the_scenario_changes_the_map_and_kpis(app_url: str, probe: Pa
         assert _number(shown[3]) == round(expected["projects_in_demonstration"]), (name, shown)
     assert probe.external_requests() == []
     assert probe.dialogs == []
+
+
+def _slider_and_heading(probe: PageProbe) -> tuple[int, int]:
+    """(the year the slider shows, the year of the heading over the figures)."""
+    page = probe.page
+    shown = int(page.locator('[data-testid="stSlider"] [data-testid="stSliderThumbValue"]').first.inner_text())
+    heading = page.locator("h3").filter(has_text="·").first.inner_text()
+    return shown, int(re.search(r"(\d{4})\s*$", heading).group(1))  # type: ignore[union-attr]
+
+
+def test_the_year_slider_and_the_figures_agree_through_a_language_switch_and_a_page_change(
+        app_url: str, probe: PageProbe) -> None:
+    page = probe.page
+    page.goto(app_url + "/airport")
+    _map_frame(probe)
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    page.keyboard.press("Home")
+    for _ in range(7):  # 2022 + 7 = 2029
+        page.keyboard.press("ArrowRight")
+    page.get_by_text("· 2029").first.wait_for(timeout=60_000)
+    _wait_idle(probe)
+    assert _slider_and_heading(probe) == (2029, 2029)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.get_by_role("heading", name="Airport scenarios").first.wait_for(timeout=60_000)
+    _wait_idle(probe)
+    assert _slider_and_heading(probe) == (2029, 2029)
+    page.get_by_role("link", name="Parcels").first.click()
+    page.get_by_role("heading", name="Parcels").first.wait_for(timeout=60_000)
+    _wait_idle(probe)
+    page.get_by_role("link", name="Airport scenarios").first.click()
+    page.get_by_text("· 2029").first.wait_for(timeout=60_000)
+    _wait_idle(probe)
+    assert _slider_and_heading(probe) == (2029, 2029)
+    page.locator('[data-testid="stSidebar"]').get_by_text("中文").click()
+    page.get_by_role("heading", name="机场搬迁情景").first.wait_for(timeout=60_000)
+    _wait_idle(probe)
+    assert _slider_and_heading(probe) == (2029, 2029)

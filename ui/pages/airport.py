@@ -23,6 +23,7 @@ from ui.frame import (
     guard,
     keep_choice,
     localized,
+    remember_state,
     show_error,
     show_legend,
     show_map,
@@ -30,13 +31,15 @@ from ui.frame import (
 from ui.i18n import kpi_unit_label, t, zone_label
 from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_group
 
-__all__ = ["render", "kpi_label", "year_kpis"]
+__all__ = ["render", "kpi_label", "year_kpis", "YEAR_SLIDER"]
 
 _NEW_NAME = "ap_new_name"
 _NEW_TEXT = "ap_new_yaml"
 _NEW_BASE = "ap_new_base"
 _DELETE = "ap_delete_name"
 _OPENED = "ap_opened_version"
+#: The year slider's own widget key (the chosen year itself is ``state.SCENARIO_YEAR``).
+YEAR_SLIDER = f"{state.SCENARIO_YEAR}.slider"
 #: Breakdowns of a KPI that are planned uses of the released land (or land outside the zones), not zones.
 _SCOPES = (*PLANNED_USES, "outside")
 
@@ -312,7 +315,11 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
         lo, hi = horizon
         if not lo <= int(st.session_state.get(state.SCENARIO_YEAR) or 0) <= hi:
             st.session_state[state.SCENARIO_YEAR] = min(max(as_of.year, lo), hi)
-        year = st.slider(t("ap.year", lang), lo, hi, key=state.SCENARIO_YEAR)
+        # the slider has a key of its own and starts from the chosen year: a slider whose key was set
+        # from the session state after its page was left shows its minimum in the browser while the
+        # server goes on with the chosen year (the heading and the figures)
+        year = keep_choice(state.SCENARIO_YEAR, st.slider(
+            t("ap.year", lang), lo, hi, value=int(st.session_state[state.SCENARIO_YEAR]), key=YEAR_SLIDER))
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
         k = year_kpis(tl, year)
         st.markdown(f"### {names[0]} · {year}")
@@ -327,6 +334,7 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
         _downloads(layers, grid, year, scenario_name, lang)
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
         _comparison(cmp, year, names, lang)
+    remember_state()  # a year move reruns only this fragment: keep it as app.py does after a full run
 
 
 def render() -> None:
