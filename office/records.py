@@ -26,7 +26,7 @@ from office.roles import require
 from office.store import Store
 from office.tables import Dataset, PersonSetting, Profile, Scenario, ScenarioVersion, SharedSetting, utcnow
 
-__all__ = ["Actor", "LOCAL", "Conflict", "person_settings", "save_person_settings", "shared", "publish",
+__all__ = ["Actor", "LOCAL", "Conflict", "person_settings", "save_person_settings", "save_own_profile", "OWN_PROFILE", "shared", "publish",
            "publish_profile", "district_profile", "register_dataset", "list_datasets", "dataset_record",
            "delete_dataset", "check_scenario_name", "save_scenario", "list_scenarios", "scenario_text",
            "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE"]
@@ -82,6 +82,25 @@ def save_person_settings(store: Store, person: str, values: dict[str, Any]) -> N
                 session.add(PersonSetting(person=person, key=key, value=value, updated_at=utcnow()))
             elif row.value != value:
                 row.value, row.updated_at = value, utcnow()
+
+
+#: The person setting that holds an editor's own edited efficiency profile.
+OWN_PROFILE = "profile"
+
+
+def save_own_profile(store: Store, person: str, profile: dict[str, Any] | None, *, actor: Actor) -> None:
+    """Keep an editor's own efficiency profile (None: back to the district's), audited."""
+    require(actor.role, "edit_profile")
+    with store.session() as session:
+        row = session.get(PersonSetting, (person, OWN_PROFILE))
+        before = None if row is None else row.value
+        if before == profile:
+            return
+        if row is None:
+            session.add(PersonSetting(person=person, key=OWN_PROFILE, value=profile, updated_at=utcnow()))
+        else:
+            row.value, row.updated_at = profile, utcnow()
+        audit.record(session, user=actor.label, action="profile_edit", obj=person, before=before, after=profile)
 
 
 # --- shared settings ------------------------------------------------------------------------

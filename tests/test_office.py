@@ -310,3 +310,15 @@ def test_a_store_of_the_first_revision_is_upgraded_with_its_records(request: pyt
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
         forget_stores()
+
+
+def test_an_editors_own_profile_is_theirs_and_audited(store: Store) -> None:
+    records.save_own_profile(store, "user:wang", {"method": "percentiles"}, actor=EDITOR)
+    assert records.person_settings(store, "user:wang") == {"profile": {"method": "percentiles"}}
+    assert records.person_settings(store, "user:li") == {}
+    with pytest.raises(PermissionDenied):
+        records.save_own_profile(store, "user:zhao", {"method": "percentiles"}, actor=VIEWER)
+    records.save_own_profile(store, "user:wang", None, actor=EDITOR)
+    edits = audit.entries(store, action="profile_edit")
+    assert [(e["user"], e["before"], e["after"]) for e in edits] == [
+        ("wang", "", '{"method": "percentiles"}'), ("wang", '{"method": "percentiles"}', "")]

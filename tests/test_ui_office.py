@@ -99,3 +99,28 @@ def test_the_admin_page_is_for_admins_only(office_accounts: None) -> None:
     assert sorted(table["用户名"]) == ["chen", "wang", "zhao"]
     trail = admin.dataframe[1].value
     assert "login" in set(trail["操作"])
+
+
+def test_the_owner_deletes_an_upload_another_editor_may_not(office_accounts: None) -> None:
+    from office import records
+    from office.records import Actor
+    from ui import workspace
+    from ui_support import tiny_parcels
+
+    accounts.add_user(store(), "li", "editor", "editor pass 2", by=None)
+    ds = "00000000000000dd"
+    workspace.save_parcels(ds, tiny_parcels(5))
+    workspace.write_options(ds, {"filename": "wangs.geojson"})
+    records.register_dataset(store(), ds, name="wangs.geojson", source_file="wangs.geojson", read_options={},
+                             validation={}, actor=Actor("wang", "editor"))
+    records.publish(store(), records.DEFAULT_DATASET, ds, actor=Actor("wang", "editor"))
+    other = _app("data", login=("li", "editor pass 2"))
+    assert not [b for b in other.button if b.key == "delete_dataset"]
+    owner = _app("data", login=("wang", "editor pass 1"))
+    owner.button(key="delete_dataset").click().run()
+    assert not owner.exception, owner.exception
+    assert records.list_datasets(store()) == []
+    assert workspace.parcels_path(ds).exists()  # hidden, not destroyed
+    assert [e["object"] for e in audit.entries(store(), action="dataset_delete")] == [ds]
+    fresh = _app()
+    assert any("示意数据" in i.value for i in fresh.info)  # the default falls back to the embedded data

@@ -13,7 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from core.errors import PlanningError
-from office.records import Actor
+from office.records import OWN_PROFILE, Actor
 from ui import state, workspace
 from ui.i18n import LANGS, t
 from ui.map_theme import LegendItem, legend_html
@@ -170,15 +170,15 @@ def current_profile() -> dict[str, Any] | None:
 
 
 #: The person setting that holds an editor's own edited profile.
-PROFILE_SETTING = "profile"
+PROFILE_SETTING = OWN_PROFILE
 
 
 def set_own_profile(profile: dict[str, Any] | None) -> None:
-    """Use ``profile`` as this person's own (None: back to the district's); editors only."""
+    """Use ``profile`` as this person's own (None: back to the district's); editors only, audited."""
+    from office import records
     from ui import office
 
-    office.require("edit_profile")
-    office.save_settings({PROFILE_SETTING: profile})
+    records.save_own_profile(office.store(), office.person(), profile, actor=office.require("edit_profile"))
     st.session_state.pop(state.PROFILE_OVERRIDES, None)
 
 

@@ -23,6 +23,8 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "data.publish": ("将“{name}”发布为全区默认数据", "Publish “{name}” as the district default"),
     "data.published": ("已发布为全区默认数据：{name}（未自选数据的人都将看到它）",
                        "Published as the district default: {name} (everyone who has not chosen sees it)"),
+    "data.delete": ("删除数据集“{name}”（文件保留在工作区）", "Delete the dataset “{name}” (its files stay in the workspace)"),
+    "data.deleted": ("已删除数据集：{name}", "Deleted the dataset: {name}"),
     "data.is_default": ("当前数据即全区默认数据。", "The dataset in use is the district default."),
     "eff.own": ("正在使用您自己修改的方案（仅您可见）。", "Your own edited profile is in use (only you see it)."),
     "eff.district": ("正在使用全区发布的方案。", "The district's published profile is in use."),

@@ -37,6 +37,26 @@ def _switcher(lang: str) -> None:
         data.set_current_dataset(choice)  # this person's choice only
         st.rerun()
     _publish(active, names.get(active, active), lang)
+    _delete(active, found, names.get(active, active), lang)
+
+
+def _delete(active: str, found: list[dict], name: str, lang: str) -> None:
+    """The owner of an upload (or an admin) hides it from everyone's lists; its files stay."""
+    from office import records, roles
+
+    owner = next((d["owner"] or None for d in found if d["id"] == active), None)
+    who = office.actor()
+    if active == workspace.EMBEDDED or not roles.allowed(who.role, "delete_dataset", owner=owner, user=who.name):
+        return
+    if st.button(t("data.delete", lang, name=name), key="delete_dataset"):
+        try:
+            records.delete_dataset(office.store(), active, actor=office.require("delete_dataset", owner=owner))
+        except PlanningError as err:
+            show_error(err)
+            return
+        data.set_current_dataset(workspace.EMBEDDED)
+        st.success(t("data.deleted", lang, name=name))
+        st.rerun()
 
 
 def _publish(active: str, name: str, lang: str) -> None:
