@@ -4,6 +4,7 @@
 
     users add NAME --role viewer|editor|admin    the password from standard input (one line);
                                                  from a terminal it is asked twice, not echoed
+    users add EMAIL --role ROLE --sso            an account for single sign-on (no password)
     users list
     users remove NAME
     users set-role NAME ROLE
@@ -46,6 +47,8 @@ def add_office_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     p = actions.add_parser("add", help="add an account; the password is read from standard input")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--sso", action="store_true",
+                   help="an account for single sign-on: NAME is the e-mail the identity provider gives; no password")
     p.set_defaults(handler=_users_add)
     p = actions.add_parser("list", help="list the accounts and their roles")
     p.set_defaults(handler=_users_list)
@@ -99,8 +102,8 @@ def _store() -> Store:
 def _users_add(args: argparse.Namespace) -> int:
     from office import accounts
 
-    account = accounts.add_user(_store(), args.name, args.role, _password(), by=CLI_ACTOR)
-    print(f"added {account.name} ({account.role})")
+    account = accounts.add_user(_store(), args.name, args.role, None if args.sso else _password(), by=CLI_ACTOR)
+    print(f"added {account.name} ({account.role}{', single sign-on' if args.sso else ''})")
     return 0
 
 

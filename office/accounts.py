@@ -23,7 +23,7 @@ from office.tables import User, utcnow
 
 __all__ = ["Account", "LoginError", "AccountLocked", "MAX_FAILURES", "LOCK_MINUTES", "MIN_PASSWORD",
            "add_user", "remove_user", "set_role", "set_password", "list_users", "any_accounts",
-           "authenticate", "account"]
+           "authenticate", "account", "sso_account"]
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -86,15 +86,23 @@ def account(store: Store, name: str) -> Account | None:
         return Account(user.name, user.role) if user else None
 
 
-def add_user(store: Store, name: str, role: str, password: str, *, by: str | None) -> Account:
-    """Create an account. Raises ConfigError for a bad name, role or password, or a taken name."""
+def add_user(store: Store, name: str, role: str, password: str | None, *, by: str | None) -> Account:
+    """Create an account. ``password`` None makes a single-sign-on account (``name`` is the e-mail
+    address or subject the identity provider gives; it cannot log in with a password).
+
+    Raises
+    ------
+    ConfigError
+        A bad name, role or password, or a taken name.
+    """
     name, role = _check_name(name), check_role(role)
-    digest = _hasher.hash(_check_password(password))
+    digest = None if password is None else _hasher.hash(_check_password(password))
     try:
         with store.session() as session:
             session.add(User(name=name, role=role, password_hash=digest, failed_logins=0))
             session.flush()
-            audit.record(session, user=by, action="user_add", obj=name, after={"role": role})
+            audit.record(session, user=by, action="user_add", obj=name,
+                         after={"role": role, **({"sso": True} if digest is None else {})})
     except sa.exc.IntegrityError as err:
         raise ConfigError(f"there is already an account named {name!r}",
                           f"已有名为 {name!r} 的账户") from err
@@ -141,6 +149,13 @@ def _locked_message(until: dt.datetime, now: dt.datetime) -> AccountLocked:
     return AccountLocked(f"this account is locked after {MAX_FAILURES} failed logins; try again in {minutes} min "
                          "or ask an admin",
                          f"连续 {MAX_FAILURES} 次登录失败，该账户已锁定；请 {minutes} 分钟后再试或联系管理员")
+
+
+def sso_account(store: Store, identity: str) -> Account:
+    """The account of a person the identity provider vouched for (``identity``: their e-mail
+    address, else their subject): its role when an admin added it, else a viewer's."""
+    found = account(store, identity)
+    return found if found is not None else Account(identity, "viewer")
 
 
 def authenticate(store: Store, name: str, password: str, *, now: dt.datetime | None = None) -> Account:

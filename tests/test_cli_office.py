@@ -85,3 +85,18 @@ def test_audit_lists_filters_and_formats(db_env: dict[str, str]) -> None:
     assert json.loads(_cli("audit", "--format", "json", "--since", "2999-01-01", env=db_env).stdout) == []
     bad = _cli("audit", "--since", "yesterday", env=db_env)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_users_add_sso_makes_an_account_without_a_password() -> None:
+    from office_support import store
+
+    from office import accounts
+
+    added = _cli("users", "add", "li@huli.example", "--role", "editor", "--sso")
+    assert added.returncode == 0, added.stderr
+    assert "added li@huli.example (editor, single sign-on)" in added.stdout
+    assert accounts.account(store(), "li@huli.example") == accounts.Account("li@huli.example", "editor")
+    with pytest.raises(accounts.LoginError):  # no password opens it
+        accounts.authenticate(store(), "li@huli.example", "")
+    assert accounts.sso_account(store(), "li@huli.example").role == "editor"
+    assert accounts.sso_account(store(), "someone@else.example").role == "viewer"

@@ -102,10 +102,11 @@ def test_the_admin_page_is_for_admins_only(office_accounts: None) -> None:
 
 
 def test_the_owner_deletes_an_upload_another_editor_may_not(office_accounts: None) -> None:
+    from ui_support import tiny_parcels
+
     from office import records
     from office.records import Actor
     from ui import workspace
-    from ui_support import tiny_parcels
 
     accounts.add_user(store(), "li", "editor", "editor pass 2", by=None)
     ds = "00000000000000dd"

@@ -243,6 +243,8 @@ def account_box(lang: str) -> None:
             office.log_out()
             st.rerun()
         return
+    if office.sso_configured():
+        st.button(t("office.sso", lang), key="office_sso", on_click=office.sso_login)
     with st.form("office_login", clear_on_submit=True, border=True):
         name = st.text_input(t("office.username", lang), key=state.LOGIN_NAME)
         password = st.text_input(t("office.password", lang), type="password", key=state.LOGIN_PASSWORD)

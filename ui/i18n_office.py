@@ -12,6 +12,7 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "office.password": ("密码", "Password"),
     "office.login": ("登录", "Log in"),
     "office.logout": ("退出", "Log out"),
+    "office.sso": ("统一身份认证登录", "Single sign-on"),
     "office.login_required": ("请先在侧栏登录后查看。", "Please log in in the sidebar to see the data."),
     "office.editors_only": ("上传、关联统计表需要编辑者登录；您可以查看、切换和下载数据。",
                             "Uploading and joining tables need an editor's login; you can view, switch and download."),

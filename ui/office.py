@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from core.settings import get_settings
 from office import accounts, logins, records, roles
@@ -33,6 +34,7 @@ from office.records import LOCAL, Actor
 from office.store import Store, database_url
 
 __all__ = ["COOKIE_BROWSER", "COOKIE_LOGIN", "store", "actor", "person", "single_user", "can", "require",
+           "sso_configured", "sso_login",
            "load_settings", "save_settings", "log_in", "log_out", "flush_cookies", "login_required"]
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ _TOKEN = "office.token"
 _BROWSER = "office.browser"
 _COOKIES = "office.cookies_to_set"
 _SINGLE = "office.single_user"
+_SSO_AUDITED = "office.sso_audited"
 _RECHECK_S = 30.0
 
 
@@ -100,9 +103,46 @@ def single_user() -> bool:
     return bool(st.session_state[_SINGLE])
 
 
+def sso_configured() -> bool:
+    """Whether single sign-on is set up: an ``[auth]`` section in Streamlit's secrets (``st.login``)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return False
+
+
+def _sso_identity() -> str | None:
+    """The e-mail (else the subject) of a person signed on through the identity provider, or None."""
+    if not sso_configured():
+        return None
+    try:
+        user = st.user
+        if not user.get("is_logged_in"):
+            return None
+        found = user.get("email") or user.get("sub")
+    except (AttributeError, KeyError, RuntimeError):
+        return None
+    return str(found) if found else None
+
+
+def sso_login() -> None:
+    """Start the identity provider's login (the browser leaves for it and comes back)."""
+    st.login()
+
+
 def _account() -> accounts.Account | None:
     """The logged-in account, its role read from the store again every half minute (a role
     change, a removed account or an idle login takes effect within that)."""
+    identity = _sso_identity()
+    if identity is not None:  # signed on: the provider vouches for the person, the store gives the role
+        if not (_fresh(_ACCOUNT) and st.session_state.get(_ACCOUNT) is not None):
+            signed = accounts.sso_account(store(), identity)
+            if st.session_state.get(_SSO_AUDITED) != identity:
+                audit_sso_login(identity)
+                st.session_state[_SSO_AUDITED] = identity
+            st.session_state[_ACCOUNT] = signed
+            _checked(_ACCOUNT)
+        return st.session_state[_ACCOUNT]
     if _ACCOUNT not in st.session_state:
         st.session_state[_TOKEN] = _cookie(COOKIE_LOGIN)  # a login from before a refresh
         st.session_state[_ACCOUNT] = None
@@ -178,8 +218,22 @@ def log_in(name: str, password: str) -> accounts.Account:
     return account
 
 
+def audit_sso_login(identity: str) -> None:
+    """Record a single sign-on in the trail (once per browser session)."""
+    from office import audit
+
+    with store().session() as session:
+        audit.record(session, user=identity, action="login", obj=identity, after={"via": "sso"})
+
+
 def log_out() -> None:
     """End the login (the token stops working) and forget it in this browser."""
+    if _sso_identity() is not None:
+        logins.end_login(store(), None, user=_sso_identity())
+        st.session_state.pop(_ACCOUNT, None)
+        st.session_state.pop(_SSO_AUDITED, None)
+        st.logout()
+        return
     account = st.session_state.get(_ACCOUNT)
     logins.end_login(store(), st.session_state.get(_TOKEN), user=account.name if account else None)
     st.session_state[_TOKEN] = None

@@ -90,7 +90,8 @@ def wait_for_text(page: object, selector: str, needles: list[str], *, timeout_ms
     return " ".join(page.locator(selector).evaluate_all("els => els.map(e => e.textContent)"))  # type: ignore[attr-defined]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -112,15 +113,16 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
 
 
 @contextlib.contextmanager
-def running_app(workspace: Path, log: Path, **env_extra: str) -> Iterator[str]:
-    """``streamlit run app.py`` on a free localhost port with ``workspace``; yields its base URL.
+def running_app(workspace: Path, log: Path, *, port: int | None = None, **env_extra: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a localhost port (default a free one) with ``workspace``; yields
+    its base URL.
 
     Extra keyword arguments are environment variables for the server (e.g.
     ``HULI_MAX_UPLOAD_MB="1"``). The server is stopped when the block ends.
     """
     env = {k: v for k, v in os.environ.items() if k != "TIANDITU_TOKEN"}
     env.update(HULI_WORKSPACE=str(workspace), PYTHONPATH=str(ROOT), **env_extra)
-    port = _free_port()
+    port = port or free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         proc = subprocess.Popen(
