@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "User", "LoginSession", "AuditEntry", "PersonSetting", "SharedSetting", "Dataset", "Scenario",
+__all__ = ["Base", "User", "LoginSession", "StoredLayer", "AuditEntry", "PersonSetting", "SharedSetting", "Dataset", "Scenario",
            "ScenarioVersion", "Profile", "utcnow"]
 
 
@@ -48,6 +48,17 @@ class LoginSession(Base):
     user_name: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_seen: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StoredLayer(Base):
+    """Where a dataset's canonical parcels are kept: ``parquet`` (the workspace) or ``postgis``."""
+
+    __tablename__ = "stored_layers"
+    dataset_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    storage: Mapped[str] = mapped_column(String(16))
+    stored_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(Integer)
+    dtypes: Mapped[Any] = mapped_column(JSON, nullable=True)
 
 
 class AuditEntry(Base):

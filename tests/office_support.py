@@ -52,3 +52,24 @@ def same_browser(at: Any, browser: str = BROWSER) -> Any:
     """An AppTest session as the browser ``browser`` (before its first run)."""
     at.session_state["office.browser"] = browser
     return at
+
+
+def save_layer(dataset_id: str, frame: Any) -> None:
+    """Keep a dataset's canonical parcels where the test's store keeps them."""
+    from office import layers
+
+    layers.save_layer(store(), dataset_id, frame)
+
+
+def load_layer(dataset_id: str) -> Any:
+    """A dataset's canonical parcels from the test's store."""
+    from office import layers
+
+    return layers.load_layer(store(), dataset_id)
+
+
+def parquet_path(dataset_id: str) -> Any:
+    """Where an SQLite store keeps a dataset's parcels."""
+    from office import layers
+
+    return layers.parquet_path(dataset_id)

@@ -42,7 +42,7 @@ def test_the_migrations_create_exactly_the_schema_of_the_tables(store: Store) ->
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version == "0002"
+    assert version == "0003"
 
 
 def test_the_default_store_is_an_sqlite_file_in_the_workspace(_isolated_workspace: Path) -> None:
@@ -306,7 +306,7 @@ def test_a_store_of_the_first_revision_is_upgraded_with_its_records(request: pyt
     try:
         assert accounts.account(store, "wang") == accounts.Account("wang", "editor")
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     finally:
         forget_stores()

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from office_support import publish_dataset, same_browser
+from office_support import publish_dataset, same_browser, save_layer
 from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
@@ -29,7 +29,7 @@ def _app(page: str | None = None, *, browser: str | None = None) -> AppTest:
 
 def _use_tiny_upload(n: int = 30) -> str:
     ds = "00000000000000aa"
-    workspace.save_parcels(ds, tiny_parcels(n))
+    save_layer(ds, tiny_parcels(n))
     workspace.write_options(ds, {"filename": "tiny.geojson"})
     publish_dataset(ds)  # the district's default: what a fresh session shows
     return ds
@@ -277,7 +277,7 @@ def test_overview_of_a_layer_with_no_output_value_shows_a_dash_not_an_error() ->
     frame = tiny_parcels(10)
     frame["output_value"] = float("nan")
     ds = "00000000000000cc"
-    workspace.save_parcels(ds, frame)
+    save_layer(ds, frame)
     workspace.write_options(ds, {"filename": "no_output.geojson"})
     publish_dataset(ds, "no_output.geojson")
     at = _app()

@@ -13,7 +13,12 @@ import pandas as pd
 import pyogrio
 import pyproj
 import pytest
-from office_support import publish_dataset, save_scenario, starting_choices
+from office_support import (
+    publish_dataset,
+    save_layer,
+    save_scenario,
+    starting_choices,
+)
 from streamlit.testing.v1 import AppTest
 from ui_support import HOSTILE, tiny_parcels
 
@@ -157,7 +162,7 @@ def test_year_raster_is_nodata_once_the_limits_are_lifted() -> None:
 
 def _use_tiny_upload(n: int = 30) -> str:
     ds = "00000000000000aa"
-    workspace.save_parcels(ds, tiny_parcels(n))
+    save_layer(ds, tiny_parcels(n))
     workspace.write_options(ds, {"filename": "tiny.geojson"})
     publish_dataset(ds)
     return ds

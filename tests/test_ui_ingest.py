@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from office_support import load_layer, parquet_path
 from ui_support import HOSTILE, tiny_parcels
 
 from core import files
@@ -51,7 +52,7 @@ def _geojson(n: int = 6, *, extra: bool = True) -> bytes:
 def test_usable_upload_is_stored_recorded_and_audited() -> None:
     out = _upload(_geojson(), "园区地块.geojson")
     assert out.usable and out.n_parcels == 6
-    stored = workspace.load_parcels(out.dataset_id)
+    stored = load_layer(out.dataset_id)
     assert HOSTILE in stored["enterprise"].tolist()
     assert records.list_datasets(_store())[0]["name"] == "园区地块.geojson"
     assert records.dataset_record(_store(), out.dataset_id)["validation"]["n_usable_rows"] == 6
@@ -74,7 +75,7 @@ def test_failed_upload_keeps_the_last_good_data() -> None:
     with pytest.raises(PlanningError):
         _upload(b"this is not geojson", "broken.geojson")
     assert _recorded() == [good.dataset_id]
-    assert len(workspace.load_parcels(good.dataset_id)) == 6
+    assert len(load_layer(good.dataset_id)) == 6
 
 
 def test_unusable_upload_keeps_the_last_good_data() -> None:
@@ -85,7 +86,7 @@ def test_unusable_upload_keeps_the_last_good_data() -> None:
     out = _upload(points_only, "points.geojson")
     assert not out.usable
     assert _recorded() == [good.dataset_id]
-    assert not workspace.parcels_path(out.dataset_id).exists()
+    assert not parquet_path(out.dataset_id).exists()
     assert workspace.load_report(out.dataset_id) is not None
 
 
@@ -185,18 +186,18 @@ def _table(rows: str, name: str = "统计.csv") -> tuple[bytes, str]:
 
 def test_a_statistics_table_joins_onto_the_data_in_use_as_a_new_dataset() -> None:
     base = _upload(_geojson(), "园区地块.geojson")
-    before = workspace.load_parcels(base.dataset_id).set_index("parcel_id")
+    before = load_layer(base.dataset_id).set_index("parcel_id")
     data, name = _table("T0001,1.5亿元,12\nT0002,,7\nT9999,1,1\n")
     joined = _join(data, name, base.dataset_id)
     assert joined.usable and joined.dataset_id != base.dataset_id
     assert set(_recorded()) == {base.dataset_id, joined.dataset_id}
-    got = workspace.load_parcels(joined.dataset_id).set_index("parcel_id")
+    got = load_layer(joined.dataset_id).set_index("parcel_id")
     assert got.loc["T0001", "output_value"] == 15_000.0  # 1.5 亿元 in 万元
     assert got.loc["T0002", "output_value"] == before.loc["T0002", "output_value"]  # empty cell: kept
     assert got.loc["T0002", "employees"] == 7
     # the dataset joined onto is untouched and still offered
-    assert workspace.load_parcels(base.dataset_id).equals(workspace.load_parcels(base.dataset_id))
-    assert workspace.load_parcels(base.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == \
+    assert load_layer(base.dataset_id).equals(load_layer(base.dataset_id))
+    assert load_layer(base.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == \
         before.loc["T0001", "output_value"]
     names = {d["id"]: d["name"] for d in records.list_datasets(_store())}
     assert names[joined.dataset_id] == "园区地块.geojson + 统计.csv"
@@ -205,14 +206,14 @@ def test_a_statistics_table_joins_onto_the_data_in_use_as_a_new_dataset() -> Non
     # a field-mapping edit reads the layer again and joins the table again
     again = _reingest(joined.dataset_id, {"QYDM": "planned_use"})
     assert again.usable
-    assert workspace.load_parcels(joined.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == 15_000.0
+    assert load_layer(joined.dataset_id).set_index("parcel_id").loc["T0001", "output_value"] == 15_000.0
 
 
 def test_a_second_table_keeps_the_first_tables_values() -> None:
     base = _upload(_geojson(), "园区地块.geojson")
     first = _join(*_table("T0001,1.5亿元,12\n"), base.dataset_id)
     second = _join("宗地编号,实缴税金\nT0001,88\n".encode(), "税收.csv", first.dataset_id)
-    got = workspace.load_parcels(second.dataset_id).set_index("parcel_id")
+    got = load_layer(second.dataset_id).set_index("parcel_id")
     assert got.loc["T0001", "output_value"] == 15_000.0 and got.loc["T0001", "tax"] == 88.0
     assert workspace.dataset_name(second.dataset_id) == "园区地块.geojson + 统计.csv + 税收.csv"
 
@@ -224,7 +225,7 @@ def test_a_table_joins_onto_the_embedded_data_which_stay_illustrative() -> None:
     out = _join(f"宗地编号,从业人员\n{first},4321\n".encode(), "人员.csv", workspace.EMBEDDED)
     assert out.usable and _recorded() == [out.dataset_id]
     assert workspace.read_options(out.dataset_id)["embedded_base"] is True
-    got = workspace.load_parcels(out.dataset_id).set_index("parcel_id")
+    got = load_layer(out.dataset_id).set_index("parcel_id")
     assert got.loc[first, "employees"] == 4321
     assert len(got) == len(geodata.read_layer("parcels"))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from office_support import store
+from office_support import parquet_path, save_layer, store
 from streamlit.testing.v1 import AppTest
 
 from office import accounts, audit
@@ -110,7 +110,7 @@ def test_the_owner_deletes_an_upload_another_editor_may_not(office_accounts: Non
 
     accounts.add_user(store(), "li", "editor", "editor pass 2", by=None)
     ds = "00000000000000dd"
-    workspace.save_parcels(ds, tiny_parcels(5))
+    save_layer(ds, tiny_parcels(5))
     workspace.write_options(ds, {"filename": "wangs.geojson"})
     records.register_dataset(store(), ds, name="wangs.geojson", source_file="wangs.geojson", read_options={},
                              validation={}, actor=Actor("wang", "editor"))
@@ -121,7 +121,7 @@ def test_the_owner_deletes_an_upload_another_editor_may_not(office_accounts: Non
     owner.button(key="delete_dataset").click().run()
     assert not owner.exception, owner.exception
     assert records.list_datasets(store()) == []
-    assert workspace.parcels_path(ds).exists()  # hidden, not destroyed
+    assert parquet_path(ds).exists()  # hidden, not destroyed
     assert [e["object"] for e in audit.entries(store(), action="dataset_delete")] == [ds]
     fresh = _app()
     assert any("示意数据" in i.value for i in fresh.info)  # the default falls back to the embedded data

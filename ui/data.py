@@ -68,8 +68,10 @@ def dataset_stamp(dataset_id: str) -> float:
             return geodata.get_path("huli").stat().st_mtime
         except (PlanningError, OSError):
             return 0.0
-    path = workspace.parcels_path(dataset_id)
-    return path.stat().st_mtime if path.exists() else 0.0
+    from office import layers
+    from ui import office
+
+    return layers.stamp(office.store(), dataset_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -78,7 +80,10 @@ def raw_parcels(dataset_id: str, stamp: float) -> gpd.GeoDataFrame:
     del stamp  # part of the cache key only
     if dataset_id == workspace.EMBEDDED:
         return geodata.read_layer("parcels")
-    return workspace.load_parcels(dataset_id)
+    from office import layers
+    from ui import office
+
+    return layers.load_layer(office.store(), dataset_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -117,8 +122,8 @@ def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "
 
 def usable_dataset(dataset_id: str | None) -> bool:
     """Whether ``dataset_id`` can be shown: the embedded data, or a recorded upload not deleted
-    whose parcels are in the workspace."""
-    from office import records
+    whose parcels are kept (:mod:`office.layers`)."""
+    from office import layers, records
     from ui import office
 
     if dataset_id == workspace.EMBEDDED:
@@ -126,7 +131,7 @@ def usable_dataset(dataset_id: str | None) -> bool:
     if not isinstance(dataset_id, str) or not workspace.is_upload_id(dataset_id):
         return False
     found = records.dataset_record(office.store(), dataset_id)
-    return found is not None and not found["deleted"] and workspace.parcels_path(dataset_id).exists()
+    return found is not None and not found["deleted"] and layers.has_layer(office.store(), dataset_id)
 
 
 def current_dataset() -> str:
@@ -152,11 +157,11 @@ def set_current_dataset(dataset_id: str) -> None:
 
 def datasets() -> list[dict[str, Any]]:
     """The datasets anyone may look at, newest first: ``{"id", "name", "owner"}``."""
-    from office import records
+    from office import layers, records
     from ui import office
 
     return [{"id": d["id"], "name": d["name"], "owner": d["owner"]} for d in records.list_datasets(office.store())
-            if workspace.is_upload_id(d["id"]) and workspace.parcels_path(d["id"]).exists()]
+            if workspace.is_upload_id(d["id"]) and layers.has_layer(office.store(), d["id"])]
 
 
 def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tuple[str, gpd.GeoDataFrame]:

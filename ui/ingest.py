@@ -17,7 +17,7 @@ import pandas as pd
 
 from core.errors import InputFileError
 from core.settings import get_settings
-from office import records
+from office import layers, records
 from office.records import Actor
 from office.roles import require
 from office.store import Store
@@ -93,7 +93,7 @@ def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Acto
     workspace.save_report(dataset_id, report)
     workspace.write_options(dataset_id, stored)
     if result.report.usable:
-        workspace.save_parcels(dataset_id, result.frame)
+        layers.save_layer(store, dataset_id, result.frame)
         records.register_dataset(store, dataset_id, name=workspace.dataset_name(dataset_id),
                                  source_file=str(options.get("filename") or ""), read_options=stored,
                                  validation={"n_input_rows": stored["n_input_rows"],

@@ -14,7 +14,8 @@ Layout::
         uploads/<id>/source/<name>     the file as uploaded
         uploads/<id>/tables/<n>/<name> statistics tables joined on, in order (a dataset made by joins)
         uploads/<id>/options.json      crs, encoding, layer, field_map, filename, name, joins
-        uploads/<id>/parcels.parquet   canonical parcels (GeoParquet), once usable
+        uploads/<id>/parcels.parquet   canonical parcels (GeoParquet) on an SQLite store (office.layers;
+                                       with PostgreSQL they are a PostGIS table)
         uploads/<id>/report.csv        validation report
 """
 
@@ -27,7 +28,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 
 from core.errors import InputFileError
@@ -44,9 +44,6 @@ __all__ = [
     "source_path",
     "read_options",
     "write_options",
-    "save_parcels",
-    "parcels_path",
-    "load_parcels",
     "save_report",
     "load_report",
     "is_upload_id",
@@ -165,27 +162,6 @@ def read_options(dataset_id: str) -> dict[str, Any]:
 def write_options(dataset_id: str, options: dict[str, Any]) -> None:
     """Persist the reading options of an upload."""
     atomic_write_json(upload_dir(dataset_id) / "options.json", options)
-
-
-def parcels_path(dataset_id: str) -> Path:
-    """Where the canonical parcels of an upload are kept."""
-    return upload_dir(dataset_id) / "parcels.parquet"
-
-
-def save_parcels(dataset_id: str, frame: gpd.GeoDataFrame) -> Path:
-    """Store the canonical parcels of an upload (GeoParquet, atomic)."""
-    return atomic_write(parcels_path(dataset_id), lambda tmp: frame.to_parquet(tmp, index=False))
-
-
-def load_parcels(dataset_id: str) -> gpd.GeoDataFrame:
-    """Read the canonical parcels of an upload."""
-    path = parcels_path(dataset_id)
-    if not path.exists():
-        raise InputFileError(
-            f"The uploaded dataset {dataset_id} has no usable parcels in {path}. Upload it again.",
-            f"上传的数据集 {dataset_id} 在 {path} 中没有可用地块，请重新上传。",
-        )
-    return gpd.read_parquet(path)
 
 
 def save_report(dataset_id: str, report: pd.DataFrame) -> Path:

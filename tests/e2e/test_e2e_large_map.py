@@ -63,9 +63,10 @@ def seed_workspace(workspace: Path, n: int = N_PARCELS, *, dense: bool = False) 
         y0 = 24.48 + (i // side) * 20.0 / 110_800.0
         frame = frame.set_geometry(shapely.box(x0, y0, x0 + 16.0 / 101_300.0, y0 + 16.0 / 110_800.0), crs="EPSG:4326")
     assert str(ws.workspace_dir()) == str(workspace)
-    ws.save_parcels(UPLOAD_ID, frame)
+    from office_support import publish_dataset, save_layer
+
+    save_layer(UPLOAD_ID, frame)
     ws.write_options(UPLOAD_ID, {"filename": f"generated_{n}.gpkg"})
-    from office_support import publish_dataset
 
     publish_dataset(UPLOAD_ID, f"generated_{n}.gpkg")  # the district's default: what every visitor sees
     # a parcel in a dense part of the layer (the first rows lie in the zones)
