@@ -41,10 +41,7 @@ def _postgis(store: Store) -> bool:
 def save_layer(store: Store, dataset_id: str, frame: gpd.GeoDataFrame) -> None:
     """Keep a dataset's canonical parcels (replacing an earlier version, atomically)."""
     if _postgis(store):
-        with store.engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"'))
-            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        # one transaction: the new table replaces the old one at commit, readers never see half
+        # the schema is made by migration 0003; one transaction: the new table replaces the old one at commit, readers never see half
         with store.engine.begin() as conn:
             frame.to_postgis(table_name(dataset_id), conn, schema=SCHEMA, if_exists="replace", index=False)
         storage = "postgis"

@@ -84,3 +84,34 @@ def test_a_second_server_on_the_same_postgresql_sees_an_upload(request: pytest.F
         assert len(layers.load_layer(second, out.dataset_id)) == 6
     finally:
         forget_stores()
+
+
+def test_two_editors_uploading_at_the_same_moment_both_succeed(store: Store) -> None:
+    import threading
+
+    from test_ui_ingest import _geojson
+
+    from office import records
+    from office.records import Actor
+    from ui import ingest
+
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def upload(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = ingest.ingest_upload(_geojson(4 + i), f"editor{i}.geojson", store=store,
+                                              actor=Actor(f"e{i}", "editor"))
+        except Exception as err:  # the test looks at what each got
+            results[i] = err
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(isinstance(r, ingest.UploadOutcome) and r.usable for r in results), results
+    ids = {r.dataset_id for r in results}  # type: ignore[union-attr]
+    assert {d["id"] for d in records.list_datasets(store)} == ids
+    assert sorted(len(layers.load_layer(store, i)) for i in ids) == [4, 5]  # each whole, none half-written

@@ -283,3 +283,16 @@ def test_overview_of_a_layer_with_no_output_value_shows_a_dash_not_an_error() ->
     at = _app()
     assert not at.exception, at.exception
     assert _metric(at, "产业产值（年）") == "—"
+
+
+def test_filters_belong_to_the_person_and_survive_their_refresh() -> None:
+    at = _app("parcels", browser="browser-filters-01")
+    at.multiselect(key=f"{state.FILTER_USES}.zh").set_value(["industrial"]).run()
+    at.text_input(key=state.FILTER_TEXT).input("T00").run()
+    filtered = _count_caption(at)
+    fresh = _app("parcels", browser="browser-filters-01")  # the same browser, a new session
+    assert fresh.multiselect(key=f"{state.FILTER_USES}.zh").value == ["industrial"]
+    assert fresh.text_input(key=state.FILTER_TEXT).value == "T00"
+    assert _count_caption(fresh) == filtered
+    other = _app("parcels", browser="browser-filters-02")  # someone else: no filter
+    assert other.multiselect(key=f"{state.FILTER_USES}.zh").value == []

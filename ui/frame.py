@@ -58,6 +58,11 @@ REMEMBERED: dict[str, Any] = {
     f"{state.SCENARIO_B}_year": 2032,
     state.SCENARIO_YEAR: None,
     state.DATASET: None,  # None: the district's default dataset
+    state.FILTER_ZONES: None,
+    state.FILTER_USES: None,
+    state.FILTER_EXPIRY: None,
+    state.FILTER_CLASSES: None,
+    state.FILTER_TEXT: None,
 }
 _SEEN = "frame.remembered_as_loaded"
 _PERSON = "frame.person"
@@ -103,10 +108,17 @@ def remember_state() -> None:
     seen = dict(st.session_state.get(_SEEN) or {})
     changed = {k: st.session_state[k] for k in REMEMBERED
                if k in st.session_state and st.session_state[k] != seen.get(k)
-               and isinstance(st.session_state[k], (str, int, float, bool))}
+               and _rememberable(st.session_state[k])}
     if changed:
         office.save_settings(changed)
         st.session_state[_SEEN] = {**seen, **changed}
+
+
+def _rememberable(value: Any) -> bool:
+    """A plain value or a list of plain values (a multiselect's choice)."""
+    if isinstance(value, (str, int, float, bool)):
+        return True
+    return isinstance(value, list) and all(isinstance(v, (str, int, float, bool)) for v in value)
 
 
 def localized(key: str, lang: str, *, on_change: Callable[[], None] | None = None) -> dict[str, Any]:

@@ -12,8 +12,13 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """PostGIS's own ``spatial_ref_sys`` is not the store's (autogenerate leaves it alone)."""
+    return not (type_ == "table" and name == "spatial_ref_sys")
+
+
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata,
+    context.configure(connection=connection, target_metadata=target_metadata, include_name=_ours,
                       render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():
         context.run_migrations()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 import folium
@@ -43,8 +44,18 @@ def clicked_parcel(result: dict[str, Any]) -> str | None:
     return str(pid) if pid is not None else None
 
 
+def _known(key: str, options: Sequence[str]) -> None:
+    """Keep only the remembered choices that are options (a remembered filter from another version)."""
+    value = st.session_state.get(key)
+    if value is not None:
+        st.session_state[key] = [v for v in (value if isinstance(value, list) else []) if v in options]
+
+
 def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     st.subheader(t("filter.header", lang))
+    for key, options in ((state.FILTER_ZONES, [*ZONE_IDS, ""]), (state.FILTER_USES, LAND_USES),
+                         (state.FILTER_EXPIRY, EXPIRY_STATUSES), (state.FILTER_CLASSES, EFFICIENCY_CLASSES)):
+        _known(key, options)
     c1, c2, c3, c4 = st.columns(4)
     zones = keep_choice(state.FILTER_ZONES, c1.multiselect(
         t("filter.zone", lang), [*ZONE_IDS, ""], format_func=lambda z: category_label("zone_id", z, lang),

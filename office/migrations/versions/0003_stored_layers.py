@@ -19,6 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":  # the layers' own schema, made once (not by each upload)
+        op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        op.execute('CREATE SCHEMA IF NOT EXISTS "huli_layers"')
     op.create_table(
         "stored_layers",
         sa.Column("dataset_id", sa.String(16), primary_key=True),
