@@ -7,6 +7,7 @@ from __future__ import annotations
 from folium.map import Layer
 from jinja2 import Template
 
+from ui.map_hook import HOOK_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["DETAIL_MIN_ZOOM", "VIEW_CAP", "LodParcelLayer", "lod_text"]
@@ -49,6 +50,7 @@ class LodParcelLayer(Layer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
+            {{ this.hook }}
             var d = {{ this.payload }}, gd = {{ this.grid }}, opt = {{ this.options_json }};
             var q = d.q, ox = d.o[0], oy = d.o[1], n = d.id.length;
             var g = null, p = null, r = null, xy = null, bb = null;
@@ -208,6 +210,13 @@ class LodParcelLayer(Layer):
                 };
                 hint.addTo(map);
                 map.on("moveend", refresh);
+                if (bb === null) { prepare(); }
+                huliInstallHook({
+                    map: function () { return group._map || map; },
+                    ids: d.id,
+                    bbox: function (i) { return [bb[4 * i], bb[4 * i + 1], bb[4 * i + 2], bb[4 * i + 3]]; },
+                    layerOf: function (i) { return shown[i] || null; }
+                });
                 refresh();
             });
             group.on("remove", function () {
@@ -236,6 +245,7 @@ class LodParcelLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LodParcelLayer"
+        self.hook = HOOK_JS
         self.payload = payload if isinstance(payload, str) else to_json_script(payload)
         self.grid = grid if isinstance(grid, str) else to_json_script(grid)
         self.options_json = to_json_script(

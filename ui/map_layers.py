@@ -14,6 +14,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from core.gcj02 import geometry_wgs84_to_gcj02
+from ui.map_hook import HOOK_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["encode_parcels", "display_geometry", "ParcelLayer", "VectorLayer", "feature_collection"]
@@ -153,6 +154,28 @@ class ParcelLayer(Layer):
                 layer.resetStyle();
                 e.layer.bringToFront();
             });
+            {{ this.hook }}
+            var ids = feats.map(function (f) { return f.properties.parcel_id; }), boxes = [];
+            function bbox(i) {
+                if (boxes[i] === undefined) {
+                    var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity, polys = feats[i].geometry.coordinates;
+                    for (var a = 0; a < polys.length; a++) {
+                        for (var b = 0; b < polys[a].length; b++) {
+                            for (var v = 0; v < polys[a][b].length; v++) {
+                                var x = polys[a][b][v][0], y = polys[a][b][v][1];
+                                if (x < w) { w = x; } if (x > e) { e = x; } if (y < s) { s = y; } if (y > n) { n = y; }
+                            }
+                        }
+                    }
+                    boxes[i] = [w, s, e, n];
+                }
+                return boxes[i];
+            }
+            layer.on("add", function () {
+                var drawn = layer.getLayers();  // one per feature, in order
+                huliInstallHook({map: function () { return layer._map || window.map; }, ids: ids, bbox: bbox,
+                                 layerOf: function (i) { return drawn[i] || null; }});
+            });
             return layer;
         })();
         {% endmacro %}
@@ -167,6 +190,7 @@ class ParcelLayer(Layer):
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
         self.selected = to_json_script(selected)
+        self.hook = HOOK_JS
 
 
 class VectorLayer(Layer):

@@ -15,7 +15,7 @@ import geodata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e_support import ARTIFACTS, PARCEL_DRAWN, PageProbe
+from e2e_support import ARTIFACTS, PageProbe
 
 pytestmark = pytest.mark.e2e
 
@@ -88,22 +88,15 @@ def _shot(probe: PageProbe, name: str) -> None:
 
 
 def _click_parcel(probe: PageProbe, frame, pid: str) -> None:  # type: ignore[no-untyped-def]
-    """Zoom to a parcel and click its centre until the app shows it as selected (3 tries)."""
-    code = probe.page.locator("[data-testid='stCode']").filter(has_text=pid)
-    for _ in range(3):
-        _wait_idle(probe)
-        assert frame.evaluate(_ZOOM_TO, pid), f"parcel {pid} not on the map"
-        frame.wait_for_function(PARCEL_DRAWN, arg=pid, timeout=30_000)
-        point = frame.evaluate(_POINT_OF, pid)
-        probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.click(
-            position={"x": point["x"], "y": point["y"]}
-        )
-        try:
-            code.first.wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            _shot(probe, "click-retry")
-    raise AssertionError(f"clicking parcel {pid} did not select it")
+    """Zoom to a parcel with the map's hook and click the point inside it the hook gives."""
+    _wait_idle(probe)
+    frame.wait_for_function("() => window.huliMap !== undefined", timeout=60_000)
+    assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid), f"parcel {pid} not on the map"
+    frame.wait_for_function("(id) => huliMap.pointOf(id) !== null", arg=pid, timeout=30_000)
+    point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
+    probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.click(
+        position={"x": point["x"], "y": point["y"]})
+    probe.page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
 
 
 @pytest.mark.parametrize("path", ["/", "/parcels"])

@@ -162,3 +162,28 @@ def test_large_layer_on_the_overview_page(large_app: tuple[str, str, tuple[float
     out = frame.evaluate(_COUNTS)
     assert out["mode"] == "grid" and out["cells"] > 100 and out["parcels"] == 0
     assert probe.external_requests() == []
+
+
+def test_the_hook_reads_the_large_layer_and_a_click_at_its_point_selects(
+        large_app: tuple[str, str, tuple[float, float]], probe: PageProbe) -> None:
+    url, _, _ = large_app
+    page = probe.page
+    page.goto(url + "/parcels")
+    frame = _map_frame(page)
+    frame.wait_for_function("() => window.huliMap !== undefined", timeout=60_000)
+    assert frame.evaluate("() => huliMap.count()") == N_PARCELS
+    from geodata.generate import generate_parcels
+
+    expected = generate_parcels(N_PARCELS, seed=11).total_bounds  # the layer seed_workspace stored
+    for got, want in zip(frame.evaluate("() => huliMap.extent()"), expected, strict=True):
+        assert got == pytest.approx(want, abs=1e-5)
+    pid = frame.evaluate("() => huliMap.sample(40)[23]")
+    assert frame.evaluate("(id) => huliMap.pointOf(id)", pid) is None  # the grid: no parcel drawn yet
+    assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid) is True
+    frame.wait_for_function("(id) => huliMap.pointOf(id) !== null", arg=pid, timeout=30_000)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_IFRAME).bounding_box()
+    point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    frame.wait_for_function("(id) => huliMap.selected() === id", arg=pid, timeout=10_000)
+    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=60_000)

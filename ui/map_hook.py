@@ -1,0 +1,121 @@
+"""``window.huliMap``: the map's state, read in the frame that holds the map (for browser tests
+and for anyone automating the app).  It reads what the parcel layer holds and what Leaflet
+shows; it never fakes either.
+
+=================  ==========================================================================
+``count()``        parcels in the layer shown (after the page's filters)
+``extent()``       their bounds ``[w, s, e, n]`` in lon/lat (as drawn), or null when none
+``view()``         the map's bounds ``[w, s, e, n]``
+``sample(n)``      up to ``n`` parcel ids spread over the layer
+``zoomTo(id)``     fit the view to that parcel (drawn and clickable afterwards): a Promise of
+                   true, of false for an unknown id
+``pointOf(id)``    ``{x, y}``: a point inside that parcel in the frame's CSS pixels, or null
+                   while it is not drawn
+``selected()``     the selected parcel id, or null
+=================  ==========================================================================
+
+Each parcel layer (:class:`ui.map_layers.ParcelLayer`, :class:`ui.lod_layer.LodParcelLayer`)
+hands :data:`HOOK_JS`'s ``huliInstallHook`` a *source* when it is added to the map: ``map()`` → the
+map it is on now, ``ids`` (array), ``bbox(i)`` → ``[w, s, e, n]``, ``layerOf(i)`` → the drawn
+Leaflet layer or null.
+"""
+
+from __future__ import annotations
+
+__all__ = ["HOOK_JS"]
+
+#: Defines ``huliInstallHook(source)`` (idempotent per frame: the last layer added wins).
+HOOK_JS = """
+function huliInstallHook(source) {
+    var index = null;
+    function current() { return source.map(); }  // the map the layer is on now (it may be re-added)
+    function indexOf(id) {
+        if (index === null) {
+            index = {};
+            for (var i = 0; i < source.ids.length; i++) { index[source.ids[i]] = i; }
+        }
+        var k = index[id];
+        return k === undefined ? -1 : k;
+    }
+    function inside(pt, ring) {  // ray casting on [lon, lat] pairs
+        var x = pt[0], y = pt[1], hit = false;
+        for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+            var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+            if (((yi > y) !== (yj > y)) && (x < (xj - xi) * (y - yi) / (yj - yi) + xi)) { hit = !hit; }
+        }
+        return hit;
+    }
+    function inParcel(pt, geometry) {
+        var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+        for (var a = 0; a < polys.length; a++) {
+            if (!inside(pt, polys[a][0])) { continue; }
+            var inHole = false;
+            for (var h = 1; h < polys[a].length; h++) { if (inside(pt, polys[a][h])) { inHole = true; } }
+            if (!inHole) { return true; }
+        }
+        return false;
+    }
+    function lonLatInside(i, layer) {
+        var b = source.bbox(i), g = layer.feature.geometry;
+        for (var steps = 1; steps <= 16; steps *= 2) {  // the centre first, then finer and finer grids
+            for (var u = 1; u < 2 * steps; u += 2) {
+                for (var v = 1; v < 2 * steps; v += 2) {
+                    var pt = [b[0] + (b[2] - b[0]) * u / (2 * steps), b[1] + (b[3] - b[1]) * v / (2 * steps)];
+                    if (inParcel(pt, g)) { return pt; }
+                }
+            }
+        }
+        return null;
+    }
+    window.huliMap = {
+        count: function () { return source.ids.length; },
+        extent: function () {
+            if (!source.ids.length) { return null; }
+            var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+            for (var i = 0; i < source.ids.length; i++) {
+                var b = source.bbox(i);
+                if (b[0] < w) { w = b[0]; } if (b[1] < s) { s = b[1]; }
+                if (b[2] > e) { e = b[2]; } if (b[3] > n) { n = b[3]; }
+            }
+            return [w, s, e, n];
+        },
+        view: function () {
+            var b = current().getBounds();
+            return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+        },
+        sample: function (n) {
+            var out = [], total = source.ids.length, k = Math.max(1, Math.floor(total / Math.max(1, n)));
+            for (var i = 0; i < total && out.length < n; i += k) { out.push(source.ids[i]); }
+            return out;
+        },
+        zoomTo: function (id) {  // a Promise of true once the view is on the parcel, false for an unknown id
+            var i = indexOf(id);
+            if (i < 0) { return Promise.resolve(false); }
+            var b = source.bbox(i), map = current(), t0 = Date.now();
+            return new Promise(function (resolve) {
+                function go() {
+                    // Leaflet ignores a new view while a zoom animation runs: wait for it to end
+                    if (map._animatingZoom && Date.now() - t0 < 5000) { requestAnimationFrame(go); return; }
+                    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 18, animate: false});
+                    requestAnimationFrame(function () { resolve(true); });
+                }
+                go();
+            });
+        },
+        pointOf: function (id) {
+            var i = indexOf(id);
+            if (i < 0) { return null; }
+            var layer = source.layerOf(i);
+            if (!layer || !layer._map) { return null; }
+            var pt = lonLatInside(i, layer);
+            if (pt === null) { return null; }
+            var map = current(), p = map.latLngToContainerPoint([pt[1], pt[0]]);
+            var box = map.getContainer().getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        },
+        selected: function () {
+            return window.__huliSelected === undefined || window.__huliSelected === null ? null : window.__huliSelected;
+        }
+    };
+}
+"""
