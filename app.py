@@ -11,7 +11,7 @@ import logging
 import streamlit as st
 
 from core.errors import PlanningError
-from ui import assets, office
+from ui import assets, data, office
 from ui.frame import current_lang, init_state, name_dataset_in_use, remember_state, show_error, sidebar
 from ui.i18n import t
 
@@ -32,6 +32,9 @@ try:
     _vendor_assets()
 except PlanningError as err:
     show_error(err)
+startup_error = data.startup_layer()  # HULI_PARCELS: the district's default dataset
+if startup_error is not None:
+    show_error(startup_error)
 
 pages = [
     st.Page("ui/pages/overview.py", title=t("page.overview", lang), icon=":material/map:", default=True),

@@ -15,6 +15,8 @@ variable                   setting                        default
 ``HULI_DATABASE_URL``      :attr:`Settings.database_url`   empty (SQLite in the workspace)
 ``HULI_REQUIRE_LOGIN``     :attr:`Settings.require_login`  ``0`` (viewing open to all)
 ``HULI_SESSION_HOURS``     :attr:`Settings.session_hours`  ``12``
+``HULI_PARCELS``           :attr:`Settings.parcels`        empty (the embedded data)
+``HULI_PARCELS_CRS``, ``HULI_PARCELS_ENCODING``, ``HULI_PARCELS_LAYER``: how to read it
 =========================  =============================  ===========================
 """
 
@@ -64,6 +66,9 @@ class Settings:
         With accounts, even viewing needs a login (``HULI_REQUIRE_LOGIN=1``).
     session_hours
         A login expires after this many idle hours.
+    parcels, parcels_crs, parcels_encoding, parcels_layer
+        A parcel layer (path) the app makes the district's default dataset at start, and how to
+        read it (as the CLI's ``--crs``, ``--encoding``, ``--layer``); empty: none.
     """
 
     metric_crs: str = "EPSG:4548"
@@ -76,6 +81,10 @@ class Settings:
     database_url: str = ""
     require_login: bool = False
     session_hours: int = 12
+    parcels: str = ""
+    parcels_crs: str = ""
+    parcels_encoding: str = ""
+    parcels_layer: str = ""
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -114,4 +123,8 @@ def get_settings() -> Settings:
         database_url=env.get("HULI_DATABASE_URL", "").strip(),
         require_login=env.get("HULI_REQUIRE_LOGIN", "").strip().lower() in ("1", "true", "yes", "on"),
         session_hours=_positive_int("HULI_SESSION_HOURS", 12),
+        parcels=env.get("HULI_PARCELS", "").strip(),
+        parcels_crs=env.get("HULI_PARCELS_CRS", "").strip(),
+        parcels_encoding=env.get("HULI_PARCELS_ENCODING", "").strip(),
+        parcels_layer=env.get("HULI_PARCELS_LAYER", "").strip(),
     )

@@ -31,6 +31,7 @@ __all__ = [
     "raw_parcels",
     "analysed_parcels",
     "current_dataset",
+    "startup_layer",
     "set_current_dataset",
     "usable_dataset",
     "datasets",
@@ -180,3 +181,33 @@ def summary(dataset_id: str, as_of: dt.date, profile: dict[str, Any] | None = No
     """:func:`analysis.pipeline.summarise` of the analysed frame: the district and zone figures the
     pages show (the same as ``summary.json`` of ``python -m analysis run``)."""
     return _summary(dataset_id, dataset_stamp(dataset_id), as_of.isoformat(), profile_json(profile))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _startup_layer(path: str, stamp: float, crs: str, encoding: str, layer: str, url: str) -> PlanningError | None:
+    from ui import ingest, office
+
+    del stamp, url  # cache keys: a changed file or another store is read again
+    try:
+        ingest.ingest_startup_layer(path, crs=crs or None, encoding=encoding or None, layer=layer or None,
+                                    store=office.store())
+    except PlanningError as err:
+        logger.warning("HULI_PARCELS not used: %s", err.message_en)
+        return err
+    return None
+
+
+def startup_layer() -> PlanningError | None:
+    """Make ``HULI_PARCELS`` (if set) the district's default dataset, once per server and file
+    version; the error when it cannot be used (the app goes on with the data it had)."""
+    from pathlib import Path
+
+    from core.settings import get_settings
+    from office.store import database_url
+
+    cfg = get_settings()
+    if not cfg.parcels:
+        return None
+    path = Path(cfg.parcels).expanduser()
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _startup_layer(str(path), stamp, cfg.parcels_crs, cfg.parcels_encoding, cfg.parcels_layer, database_url())

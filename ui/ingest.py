@@ -25,7 +25,8 @@ from parcels.join import TABLE_SUFFIXES, join_file
 from parcels.read import read_parcels_bytes
 from ui import workspace
 
-__all__ = ["UploadOutcome", "upload_limit_mb", "check_upload_size", "ingest_upload", "reingest"]
+__all__ = ["UploadOutcome", "upload_limit_mb", "check_upload_size", "ingest_upload", "reingest",
+           "ingest_startup_layer", "STARTUP_ACTOR"]
 
 logger = logging.getLogger(__name__)
 
@@ -235,3 +236,68 @@ def reingest(dataset_id: str, *, field_map: dict[str, str], store: Store, actor:
     options = workspace.read_options(dataset_id)
     options["field_map"] = dict(field_map)
     return _read(dataset_id, options, store=store, actor=actor, action="upload")
+
+
+#: How the trail names the app itself publishing ``HULI_PARCELS`` at start.
+STARTUP_ACTOR = Actor("(HULI_PARCELS)", "admin")
+
+
+def ingest_startup_layer(path: str | Path, *, crs: str | None, encoding: str | None, layer: str | None,
+                         store: Store) -> UploadOutcome:
+    """Read the layer ``HULI_PARCELS`` names and make it the district's default dataset.
+
+    The file stays where it is (an office keeps its cadastre on a share); its canonical parcels,
+    report and reading options are kept like an upload's, under an id of its path, size, time
+    and options, so a changed file is read again at the next start and an unchanged one is not.
+
+    Raises
+    ------
+    InputFileError
+        The file does not exist or is not usable (says why); core.errors.PlanningError as
+        :func:`parcels.read.read_parcels`.
+    """
+    import hashlib
+
+    from parcels.read import read_parcels
+
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise InputFileError(f"HULI_PARCELS={str(source)!r} is not a file; give the path of a parcel layer",
+                             f"HULI_PARCELS={str(source)!r} 不是文件；请给出宗地图层的路径")
+    info = source.stat()
+    h = hashlib.sha256(f"{source.resolve()}\0{info.st_size}\0{info.st_mtime_ns}\0{crs}\0{encoding}\0{layer}".encode())
+    dataset_id = h.hexdigest()[:16]
+    if layers.has_layer(store, dataset_id) and records.dataset_record(store, dataset_id) is not None:
+        outcome = UploadOutcome(dataset_id, True, int(read_options_rows(dataset_id)), pd.DataFrame())
+    else:
+        result = read_parcels(source, layer=layer, crs=crs, encoding=encoding)
+        report = result.report.to_frame()
+        if not result.report.usable:
+            raise InputFileError(
+                f"HULI_PARCELS={source.name} cannot be used: "
+                + "; ".join(i.message_en for i in result.report.fatal)
+                + f". Run `python -m analysis validate {source}` for the report.",
+                f"HULI_PARCELS={source.name} 无法使用：" + "；".join(i.message_zh for i in result.report.fatal)
+                + f"。请运行 `python -m analysis validate {source}` 查看报告。",
+            )
+        options = {"filename": source.name, "name": source.name, "path": str(source), "crs": crs or "",
+                   "encoding": encoding or "", "layer": layer or "", "field_mapping": dict(result.field_mapping),
+                   "unmapped": list(result.unmapped), "source_crs": str(result.source_crs),
+                   "n_input_rows": int(result.report.n_input_rows), "n_usable_rows": int(result.report.n_usable_rows),
+                   "usable": True}
+        workspace.save_report(dataset_id, report)
+        workspace.write_options(dataset_id, options)
+        layers.save_layer(store, dataset_id, result.frame)
+        records.register_dataset(store, dataset_id, name=source.name, source_file=str(source), read_options=options,
+                                 validation={"n_input_rows": options["n_input_rows"],
+                                             "n_usable_rows": options["n_usable_rows"], "issues": len(report)},
+                                 actor=STARTUP_ACTOR)
+        outcome = UploadOutcome(dataset_id, True, len(result.frame), report)
+    if records.shared(store, records.DEFAULT_DATASET) != dataset_id:
+        records.publish(store, records.DEFAULT_DATASET, dataset_id, actor=STARTUP_ACTOR)
+    return outcome
+
+
+def read_options_rows(dataset_id: str) -> int:
+    """Usable rows recorded for a stored dataset (0 when unknown)."""
+    return int(workspace.read_options(dataset_id).get("n_usable_rows") or 0)
