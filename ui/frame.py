@@ -37,6 +37,7 @@ __all__ = [
     "guard",
     "data_notice",
     "show_map",
+    "MAP_HEIGHT",
     "show_legend",
     "base_path",
 ]
@@ -44,6 +45,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _LANG_NAMES = {"zh": "中文", "en": "English"}
+#: Height of the pages' maps in CSS pixels (the map is the main thing of the page).
+MAP_HEIGHT = 640
 
 
 #: Each person's remembered choices, with their defaults (a refresh or a new session keeps them;

@@ -7,7 +7,7 @@ from __future__ import annotations
 from folium.map import Layer
 from jinja2 import Template
 
-from ui.map_hook import HOOK_JS
+from ui.map_hook import FRAME_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["DETAIL_MIN_ZOOM", "VIEW_CAP", "LodParcelLayer", "lod_text"]
@@ -245,7 +245,7 @@ class LodParcelLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LodParcelLayer"
-        self.hook = HOOK_JS
+        self.hook = FRAME_JS
         self.payload = payload if isinstance(payload, str) else to_json_script(payload)
         self.grid = grid if isinstance(grid, str) else to_json_script(grid)
         self.options_json = to_json_script(

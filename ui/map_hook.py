@@ -22,7 +22,7 @@ Leaflet layer or null.
 
 from __future__ import annotations
 
-__all__ = ["HOOK_JS"]
+__all__ = ["HOOK_JS", "CLICK_AT_DOWN_JS", "FRAME_JS"]
 
 #: Defines ``huliInstallHook(source)`` (idempotent per frame: the last layer added wins).
 HOOK_JS = """
@@ -119,3 +119,31 @@ function huliInstallHook(source) {
     };
 }
 """
+
+
+#: A click is where the button went down. Chromium can report the ``mouseup``/``click`` of a
+#: click in a map whose frame is partly scrolled out of the page at a position shifted by the
+#: scroll (the ``mousedown`` is right), so the canvas picked the parcel above or below the one
+#: under the cursor (the tooltip named one parcel, the panel showed its neighbour). The map reads
+#: a click's position from the ``mousedown`` of the same click (within a second, no drag: Leaflet
+#: itself treats a moved press as a drag, not a click).
+CLICK_AT_DOWN_JS = """
+(function () {
+    if (L.Map.prototype.__huliClickAtDown) { return; }
+    var down = null, original = L.Map.prototype.mouseEventToContainerPoint;
+    document.addEventListener("mousedown", function (e) {
+        down = {x: e.clientX, y: e.clientY, t: Date.now()};
+    }, true);
+    L.Map.prototype.mouseEventToContainerPoint = function (e) {
+        if (down && e && (e.type === "click" || e.type === "mouseup" || e.type === "dblclick")
+                && Date.now() - down.t < 1000) {
+            return original.call(this, {clientX: down.x, clientY: down.y, type: e.type});
+        }
+        return original.call(this, e);
+    };
+    L.Map.prototype.__huliClickAtDown = true;
+})();
+"""
+
+#: What every parcel layer puts in its frame: the hook and the click position.
+FRAME_JS = HOOK_JS + CLICK_AT_DOWN_JS

@@ -14,7 +14,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from core.gcj02 import geometry_wgs84_to_gcj02
-from ui.map_hook import HOOK_JS
+from ui.map_hook import FRAME_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["encode_parcels", "display_geometry", "ParcelLayer", "VectorLayer", "feature_collection"]
@@ -190,7 +190,7 @@ class ParcelLayer(Layer):
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
         self.selected = to_json_script(selected)
-        self.hook = HOOK_JS
+        self.hook = FRAME_JS
 
 
 class VectorLayer(Layer):

@@ -37,10 +37,10 @@ def test_one_label_per_zone_and_none_overlap(app_url: str, probe: PageProbe,
         page.get_by_text("English").first.click()
         page.get_by_role("heading", name="Overview").first.wait_for(timeout=60_000)
         page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=90_000)
-    page.locator(MAP_IFRAME + '[height="520"]').first.wait_for(timeout=90_000)
-    shown = page.frame_locator(MAP_IFRAME + '[height="520"]').first
+    page.locator(MAP_IFRAME).first.wait_for(timeout=90_000)
+    shown = page.frame_locator(MAP_IFRAME).first
     shown.locator(".huli-label").first.wait_for(timeout=90_000)
-    frame = page.locator(MAP_IFRAME + '[height="520"]').first.element_handle().content_frame()
+    frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()
     boxes = wait_settled(frame, _LABEL_BOXES)  # the labels placed and no longer moving
     ARTIFACTS.mkdir(exist_ok=True)
     shown.locator(".leaflet-container").first.screenshot(path=str(ARTIFACTS / f"e2e-zone-labels-{lang}.png"))

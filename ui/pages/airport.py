@@ -14,6 +14,7 @@ from core.raster import Raster
 from office import records
 from ui import data, office, scenarios, state
 from ui.frame import (
+    MAP_HEIGHT,
     base_path,
     current_as_of,
     current_basemap,
@@ -233,7 +234,7 @@ def _map(frame: pd.DataFrame, layers: dict, grid: Raster, lang: str) -> None:
         VectorLayer(feature_collection(projects, {"tip": tips}, gcj02=gcj), name=t("ap.projects", lang),
                     style={"color": "#08306b", "weight": 2, "fillColor": "#4292c6", "fillOpacity": 0.9},
                     interactive=True, tooltip_property="tip").add_to(group)
-    show_map(base, key=f"map_airport_{basemap}", height=540, feature_group=group,
+    show_map(base, key=f"map_airport_{basemap}", height=MAP_HEIGHT, feature_group=group,
              layer_control=folium.LayerControl(collapsed=True))
     show_legend(legend, title=t("theme.height_limit_m", lang))
 

@@ -11,6 +11,7 @@ import streamlit as st
 from analysis.scenario import OutputTarget, load_scenario
 from ui import data, state
 from ui.frame import (
+    MAP_HEIGHT,
     current_as_of,
     current_basemap,
     current_lang,
@@ -125,7 +126,7 @@ def render() -> None:
                 district=data.reference_layer("district"),
                 context=data.reference_layer("context"),
             )
-            show_map(fmap, key=state.MAP_OVERVIEW, height=520)
+            show_map(fmap, key=state.MAP_OVERVIEW, height=MAP_HEIGHT)
             _, _, legend = theme_style(frame.iloc[:0], "land_use", lang=lang)
             show_legend(legend, title=t("theme.land_use", lang))
         with right:

@@ -16,6 +16,7 @@ from ui import data, state
 from ui.downloads import parcel_downloads
 from ui.filters import detail_rows, display_table, filter_parcels
 from ui.frame import (
+    MAP_HEIGHT,
     base_path,
     current_as_of,
     current_basemap,
@@ -52,11 +53,11 @@ def _known(key: str, options: Sequence[str]) -> None:
 
 
 def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
-    st.subheader(t("filter.header", lang))
+    st.subheader(t("filter.header", lang))  # in the sidebar: the map is the page's main thing
     for key, options in ((state.FILTER_ZONES, [*ZONE_IDS, ""]), (state.FILTER_USES, LAND_USES),
                          (state.FILTER_EXPIRY, EXPIRY_STATUSES), (state.FILTER_CLASSES, EFFICIENCY_CLASSES)):
         _known(key, options)
-    c1, c2, c3, c4 = st.columns(4)
+    c1 = c2 = c3 = c4 = c5 = c6 = st  # one under the other, in the container the caller opened
     zones = keep_choice(state.FILTER_ZONES, c1.multiselect(
         t("filter.zone", lang), [*ZONE_IDS, ""], format_func=lambda z: category_label("zone_id", z, lang),
         placeholder=t("filter.any", lang), **localized(state.FILTER_ZONES, lang),
@@ -76,7 +77,6 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
         placeholder=t("filter.any", lang), disabled="efficiency_class" not in frame.columns,
         **localized(state.FILTER_CLASSES, lang),
     ))
-    c5, c6 = st.columns([2, 2])
     area = frame["area_mu"]
     top = float(max(1.0, round(float(area.max(skipna=True) if len(area) else 1.0) + 1.0)))
     rng = st.session_state.get(state.FILTER_AREA)
@@ -138,7 +138,7 @@ def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, them
     clicked = clicked_parcel(st.session_state.get(map_key) or {})
     if clicked is not None:
         st.session_state[state.SELECTED] = clicked
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 2])
     with left:
         base = build_base_map(
             lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
@@ -151,7 +151,7 @@ def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, them
         group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap,
                                      profile=efficiency.profile_from_dict(profile) if profile else None)
         result = show_map(
-            base, key=map_key, height=560,
+            base, key=map_key, height=MAP_HEIGHT,
             returned_objects=("last_object_clicked", "last_active_drawing"),
             feature_group=group, layer_control=folium.LayerControl(collapsed=True),
         )
@@ -171,7 +171,8 @@ def render() -> None:
     with guard():
         dataset_id, frame = data.current_frame(current_as_of(), current_profile())
         data_notice(dataset_id, lang)
-        filtered = _filters(frame, lang)
+        with st.sidebar:
+            filtered = _filters(frame, lang)
         st.caption(t("filter.count", lang, n=f"{len(filtered):,}", total=f"{len(frame):,}"))
         theme = keep_choice(state.THEME, st.radio(
             t("theme.label", lang), THEMES, format_func=lambda th: t(f"theme.{th}", lang), horizontal=True,
