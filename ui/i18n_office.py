@@ -1,4 +1,4 @@
-"""The office's labels (accounts, roles, publishing), Chinese first; merged into :data:`ui.i18n.TEXT`."""
+"""More labels, Chinese first (the office: accounts, roles, publishing; map notices); merged into :data:`ui.i18n.TEXT`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "office.password": ("密码", "Password"),
     "office.login": ("登录", "Log in"),
     "office.logout": ("退出", "Log out"),
+    "basemap.failed": ("无法加载在线底图（可能没有网络），已改用离线底图", "The online basemap cannot be loaded (no network?); "
+                       "the offline basemap is shown instead"),
     "office.sso": ("统一身份认证登录", "Single sign-on"),
     "office.login_required": ("请先在侧栏登录后查看。", "Please log in in the sidebar to see the data."),
     "office.editors_only": ("上传、关联统计表需要编辑者登录；您可以查看、切换和下载数据。",

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
 from folium.map import Layer
 from jinja2 import Template
 
@@ -309,3 +310,46 @@ def feature_collection(
             }
         )
     return {"type": "FeatureCollection", "features": feats}
+
+
+class TileFallback(MacroElement):
+    """An online basemap that cannot load (no network, blocked): after a few tile errors and no
+    tile loaded, the tiles are removed, the offline basemap's background shown and a notice in
+    both languages put on the map (``.huli-basemap-notice``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, errors = 0, loads = 0, done = false;
+            var text = {{ this.text }}, background = {{ this.background }};
+            function fallBack() {
+                if (done) { return; }
+                done = true;
+                map.eachLayer(function (l) { if (l instanceof L.TileLayer) { map.removeLayer(l); } });
+                map.getContainer().style.background = background;
+                var notice = L.control({position: "topright"});
+                notice.onAdd = function () {
+                    var div = L.DomUtil.create("div", "huli-basemap-notice");
+                    div.style.cssText = "background: #fff8e1; border: 1px solid #f0b400; padding: 4px 8px;"
+                        + " font-size: 12px; max-width: 360px; border-radius: 3px;";
+                    div.textContent = text;
+                    return div;
+                };
+                notice.addTo(map);
+            }
+            map.eachLayer(function (l) {
+                if (!(l instanceof L.TileLayer)) { return; }
+                l.on("tileload", function () { loads += 1; });
+                l.on("tileerror", function () { errors += 1; if (errors >= 3 && loads === 0) { fallBack(); } });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, text: str, background: str) -> None:
+        super().__init__()
+        self._name = "TileFallback"
+        self.text = to_json_script(text)
+        self.background = to_json_script(background)

@@ -34,7 +34,14 @@ from core.gcj02 import wgs84_to_gcj02
 from core.settings import get_settings
 from ui import assets, overview_grid
 from ui.i18n import category_label, t
-from ui.map_layers import ParcelLayer, VectorLayer, display_geometry, encode_parcels, feature_collection
+from ui.map_layers import (
+    ParcelLayer,
+    TileFallback,
+    VectorLayer,
+    display_geometry,
+    encode_parcels,
+    feature_collection,
+)
 from ui.map_theme import (
     THEMES,
     ZONE_COLOURS,
@@ -192,8 +199,12 @@ def build_base_map(
         control_scale=True,
         max_zoom=19,
     )
-    for tile in _tile_layer(basemap, lang=lang, tianditu_token=token):
+    tiles = _tile_layer(basemap, lang=lang, tianditu_token=token)
+    for tile in tiles:
         tile.add_to(fmap)
+    if tiles:  # online: without a network, say so and show the offline background
+        TileFallback(text=f"{t('basemap.failed', 'zh')} / {t('basemap.failed', 'en')}",
+                     background=_BACKGROUND).add_to(fmap)
     root = cast(Figure, fmap.get_root())  # a folium map's root is the page Figure
     if basemap == "offline":
         root.header.add_child(

@@ -257,3 +257,23 @@ def test_the_year_slider_and_the_figures_agree_through_a_language_switch_and_a_p
     page.get_by_role("heading", name="机场搬迁情景").first.wait_for(timeout=60_000)
     _wait_idle(probe)
     assert _slider_and_heading(probe) == (2029, 2029)
+
+
+def test_an_online_basemap_that_cannot_load_says_so_and_shows_the_offline_one(app_url: str,
+                                                                              probe: PageProbe) -> None:
+    """The test machine has no internet: OpenStreetMap's tiles fail."""
+    page = probe.page
+    page.goto(app_url + "/")
+    _map_frame(probe)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="OpenStreetMap").click()
+    _wait_idle(probe)
+    shown = MAP_IFRAME + ":visible"  # the map drawn for the new basemap (the old frame may linger, hidden)
+    notice = page.frame_locator(shown).locator(".huli-basemap-notice").first
+    notice.wait_for(timeout=60_000)
+    text = notice.inner_text()
+    assert "无法加载在线底图" in text and "cannot be loaded" in text
+    frame = page.locator(shown).first.element_handle().content_frame()
+    assert frame.evaluate("() => { var n = 0; window.map.eachLayer(function (l) {"
+                          " if (l instanceof L.TileLayer) { n++; } }); return n; }") == 0
+    _shot(probe, "basemap-fallback")
