@@ -259,12 +259,13 @@ def build_base_map(
             style={"weight": 3, "fillOpacity": 0.08, "opacity": 0.95},
             label_property="label",
         ).add_to(fmap)
-    bounds = _bounds([fit, district, zones])
+    # open on the data (a small upload fills the map, not the whole district), else on the district
+    bounds = _bounds([fit]) if fit is not None and len(fit) else _bounds([district, zones])
     if bounds is not None:
         if gcj:
             lon, lat = wgs84_to_gcj02([bounds[0][1], bounds[1][1]], [bounds[0][0], bounds[1][0]])
             bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
-        fmap.fit_bounds(bounds)
+        fmap.fit_bounds(bounds, padding=(12, 12), max_zoom=18)
     assets.localize(fmap, base_path=base_path)
     return fmap
 

@@ -29,6 +29,26 @@ _SCROLL_PART = """(el) => {
 }"""
 
 
+def _frame_where(page, script: str, timeout_s: float = 60.0):  # type: ignore[no-untyped-def]
+    """The map frame once ``script`` is true in it (the map may be drawn again meanwhile: the frame
+    that held it is then replaced, so each try looks for the current one)."""
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url or frame.is_detached():
+                continue
+            try:
+                frame.wait_for_function(script, timeout=1_000)
+            except PlaywrightError:
+                continue  # detached while waiting, or not yet true
+            return frame
+    raise AssertionError(f"no map frame where {script} within {timeout_s:.0f} s")
+
+
 def _hooked(probe: PageProbe):  # type: ignore[no-untyped-def]
     frame = _map_frame(probe)
     frame.wait_for_function(_HOOKED, timeout=60_000)
@@ -62,8 +82,7 @@ def test_a_filter_changes_what_the_hook_counts(app_url: str, probe: PageProbe) -
     page.get_by_role("option", name="工业用地").click()
     page.keyboard.press("Escape")
     _wait_idle(probe)
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url)
-    frame.wait_for_function(f"() => window.huliMap && huliMap.count() === {industrial}", timeout=60_000)
+    _frame_where(page, f"() => window.huliMap && huliMap.count() === {industrial}")
 
 
 def test_a_click_at_the_hooks_point_selects_that_parcel_with_the_map_partly_scrolled_away(
@@ -89,3 +108,26 @@ def test_a_click_at_the_hooks_point_selects_that_parcel_with_the_map_partly_scro
     page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
     _shot(probe, "hook-click-scrolled")
     assert probe.external_requests() == []
+
+
+def _inside(inner: list[float], outer: list[float]) -> bool:
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def test_the_map_opens_on_the_layer_and_refits_to_a_search(app_url: str, probe: PageProbe) -> None:
+    page = probe.page
+    page.goto(app_url + "/parcels")
+    frame = _hooked(probe)
+    district = frame.evaluate("() => huliMap.view()")
+    assert _inside(frame.evaluate("() => huliMap.extent()"), district)  # every parcel in view at the start
+    parcels = geodata.read_layer("parcels")
+    few = parcels[parcels["parcel_id"].astype(str).str.casefold().str.contains("hl-00012")]
+    assert 0 < len(few) < 20
+    search = page.locator('[data-testid="stSidebar"]').get_by_label("搜索编号或权利人")
+    search.fill("HL-00012")
+    search.press("Enter")
+    _wait_idle(probe)
+    frame = _frame_where(page, f"() => window.huliMap && huliMap.count() === {len(few)} && !window.map._animatingZoom")
+    view, extent = frame.evaluate("() => huliMap.view()"), frame.evaluate("() => huliMap.extent()")
+    assert _inside(extent, view)  # the parcels found are in view ...
+    assert (view[2] - view[0]) < 0.5 * (district[2] - district[0])  # ... and the map zoomed in on them
