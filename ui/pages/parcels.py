@@ -143,7 +143,7 @@ def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, them
         base = build_base_map(
             lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
             district=data.reference_layer("district"), context=data.reference_layer("context"),
-            fit=filtered if len(filtered) else frame, base_path=base_path(),  # the filtered set, re-fitted
+            fit=frame, base_path=base_path(),  # the layer; bounds that change with the filters left the map stale
         )
         # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
         # not change the layer and the rerun only fills the detail panel
