@@ -19,8 +19,8 @@ import pandas as pd
 from analysis.efficiency import EfficiencyProfile, load_profile
 from ui.i18n import category_label, t
 
-__all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "theme_bins", "output_per_mu_edges", "theme_style", "legend_html",
-           "to_json_script"]
+__all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "category_colours", "theme_bins", "output_per_mu_edges",
+           "theme_style", "legend_html", "to_json_script"]
 
 #: Thematic colourings of the parcel layer.
 THEMES: tuple[str, ...] = ("land_use", "expiry_status", "efficiency_class", "output_per_mu", "height_limit_m")
@@ -57,6 +57,31 @@ _CATEGORY_COLOURS: dict[str, dict[str, str]] = {
         "unrated": _NODATA,
     },
 }
+
+#: Colour of the land outside the three zones where a chart shows it beside them.
+_OUTSIDE_ZONE = "#9e9e9e"
+
+
+def category_colours(field: str) -> dict[str, str]:
+    """Colour of every category of ``field``, in the fixed order of the categories.
+
+    The one source of category colours: the map themes (``land_use``, ``expiry_status``,
+    ``efficiency_class``) and the zone outlines (``zone_id``, with ``""`` for the land outside the
+    zones) colour from here, and so do the pages' charts (:mod:`ui.charts`).
+
+    Raises
+    ------
+    ValueError
+        ``field`` has no palette.
+    """
+    if field == "zone_id":
+        return {**ZONE_COLOURS, "": _OUTSIDE_ZONE}
+    if field == "planned_use":
+        field = "land_use"
+    if field not in _CATEGORY_COLOURS:
+        raise ValueError(f"no palette for {field!r}; fields with one: zone_id, planned_use, {', '.join(_CATEGORY_COLOURS)}")
+    return dict(_CATEGORY_COLOURS[field])
+
 
 # Numeric themes: upper bin edges (inclusive lower, exclusive upper) and colours.
 _NUMERIC_BINS: dict[str, tuple[tuple[float, ...], tuple[str, ...], str]] = {

@@ -260,20 +260,29 @@ def _downloads(layers: dict, grid: Raster, year: int, name: str, lang: str) -> N
                       stem=f"height_limit_{stem}", lang=lang)
 
 
+#: Colour of each KPI line of the timelines, the same in both languages (the target grey: a reference).
+_LINE_COLOURS = {"projected_output_yi": "#1f5fa8", "output_target_yi": "#7f7f7f", "released_airport_land_ha": "#6a3d9a",
+                 "floor_area_gain_m2": "#2e8b57", "test_road_km": "#e31a1c"}
+_TIMELINE_KPIS = ("projected_output_yi", "released_airport_land_ha", "floor_area_gain_m2", "test_road_km")
+
+
 def _timeline_charts(tl: pd.DataFrame, lang: str) -> None:
+    from ui.charts import series_lines
+
     st.subheader(t("ap.timeline", lang))
     totals = tl[tl["scope"] == "total"]
-    tabs = st.tabs([t(f"kpi.{k}", lang) for k in ("projected_output_yi", "released_airport_land_ha",
-                                                   "floor_area_gain_m2", "test_road_km")])
-    for tab, kpi in zip(tabs, ("projected_output_yi", "released_airport_land_ha", "floor_area_gain_m2",
-                               "test_road_km"), strict=True):
-        series = totals[totals["kpi"] == kpi].set_index("year")["value"].rename(t(f"kpi.{kpi}", lang))
-        chart = series.to_frame()
+    tabs = st.tabs([t(f"kpi.{k}", lang) for k in _TIMELINE_KPIS])
+    for tab, kpi in zip(tabs, _TIMELINE_KPIS, strict=True):
+        rows = totals[totals["kpi"] == kpi]
+        unit = str(rows["unit"].iloc[0]) if len(rows) else ""
+        kpis = (kpi, "output_target_yi") if kpi == "projected_output_yi" else (kpi,)
+        chart = pd.DataFrame({t(f"kpi.{kpi}", lang): rows.set_index("year")["value"]})
         if kpi == "projected_output_yi":
             target = totals[totals["kpi"] == "output_target_yi"].set_index("year")["value"]
             chart[t("kpi.output_target_yi", lang)] = target.reindex(chart.index).ffill()
-        chart.index = chart.index.astype(str)
-        tab.line_chart(chart)
+        tab.altair_chart(series_lines(chart, {t(f"kpi.{k}", lang): _LINE_COLOURS[k] for k in kpis},
+                                      x_title=t("ap.year", lang), y_title=_unit(unit, lang) or t("ap.kpi", lang),
+                                      series_title=t("ap.kpi", lang)), width="stretch")
 
 
 def _comparison(cmp: pd.DataFrame, year: int, names: tuple[str, str], lang: str) -> None:

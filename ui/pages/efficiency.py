@@ -12,6 +12,7 @@ from analysis import efficiency
 from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, office
+from ui.charts import category_bars
 from ui.filters import display_table
 from ui.frame import (
     PROFILE_SETTING,
@@ -160,7 +161,11 @@ def _distribution(frame: pd.DataFrame, lang: str) -> None:
     table.index = [class_label(c, lang) for c in table.index]
     c1, c2 = st.columns([2, 3])
     c1.dataframe(table, width="stretch")
-    c2.bar_chart(table[t("unit.mu", lang)].iloc[:4], y_label=t("unit.mu", lang))
+    rated = pd.DataFrame({"efficiency_class": list(EFFICIENCY_CLASSES[:4]),
+                          "area_mu": table[t("unit.mu", lang)].iloc[:4].to_numpy()})
+    c2.altair_chart(category_bars(rated, colour="efficiency_class", value="area_mu", lang=lang,
+                                  value_title=field_label("area_mu", lang), horizontal=True),
+                    width="stretch")
 
 
 def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> None:

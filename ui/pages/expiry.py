@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analysis import expiry, landuse, recommend
 from ui import data
+from ui.charts import category_bars
 from ui.filters import display_table
 from ui.frame import current_as_of, current_lang, current_profile, data_notice, guard
-from ui.i18n import land_use_label, t, zone_label
+from ui.i18n import field_label, t, zone_label
+from ui.map_theme import category_colours
 
 __all__ = ["render", "timeline_table"]
 
@@ -22,6 +25,23 @@ def timeline_table(timeline: pd.DataFrame, lang: str) -> pd.DataFrame:
     wide.columns = [zone_label(z, lang) for z in wide.columns]
     wide.index = wide.index.astype(str)
     return wide.round(1)
+
+
+def _timeline_chart(timeline: pd.DataFrame, lang: str) -> alt.Chart:
+    """Area whose lease ends per year, stacked by zone in the zones' map colours."""
+    long = timeline.sort_values("year").assign(year=lambda f: f["year"].astype(str))
+    return category_bars(long, colour="zone_id", value="area_mu", along="year", along_title=t("ap.year", lang),
+                         lang=lang, value_title=field_label("area_mu", lang))
+
+
+def _landuse_chart(summary: pd.DataFrame, lang: str) -> alt.Chart:
+    """Land use of each zone (zones in their fixed order), stacked in the map's land-use colours."""
+    rank = {z: i for i, z in enumerate(category_colours("zone_id"))}
+    long = summary.assign(zone_rank=summary["zone_id"].map(lambda z: rank.get(z if isinstance(z, str) else "", 9)))
+    long = long.sort_values("zone_rank", kind="stable")
+    long = long.assign(zone=[zone_label(z, lang) for z in long["zone_id"]])
+    return category_bars(long, colour="land_use", value="area_mu", along="zone", along_title=t("filter.zone", lang),
+                         lang=lang, value_title=field_label("area_mu", lang), horizontal=True)
 
 
 def _area_text(frame: pd.DataFrame, lang: str) -> str:
@@ -39,8 +59,9 @@ def render() -> None:
         if "zone_id" in frame.columns:
             st.subheader(t("exp.timeline", lang))
             st.caption(t("exp.timeline_help", lang))
-            table = timeline_table(expiry.expiry_timeline(frame, as_of=as_of), lang)
-            st.bar_chart(table, stack=True, y_label=t("unit.mu", lang))
+            timeline = expiry.expiry_timeline(frame, as_of=as_of)
+            table = timeline_table(timeline, lang)
+            st.altair_chart(_timeline_chart(timeline, lang), width="stretch")
             with st.expander(t("exp.timeline", lang)):
                 st.dataframe(table, width="stretch")
         if "expiry_status" in frame.columns:
@@ -62,12 +83,7 @@ def render() -> None:
             st.dataframe(display_table(converted, lang), hide_index=True, width="stretch", height=240)
         if "area_mu" in frame.columns:
             st.subheader(t("exp.landuse", lang))
-            summary = landuse.landuse_summary(frame, by="zone_id")
-            wide = summary.pivot_table(index="zone_id", columns="land_use", values="area_mu", aggfunc="sum",
-                                       fill_value=0.0)
-            wide.index = [zone_label(z, lang) for z in wide.index]
-            wide.columns = [land_use_label(u, lang) for u in wide.columns]
-            st.bar_chart(wide.round(1), stack=True, horizontal=True, x_label=t("unit.mu", lang))
+            st.altair_chart(_landuse_chart(landuse.landuse_summary(frame, by="zone_id"), lang), width="stretch")
         with st.expander(t("exp.rules", lang)):
             rules = recommend.rule_table()
             table = rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]]

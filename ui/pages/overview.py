@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analysis.scenario import OutputTarget, load_scenario
+from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, state
+from ui.charts import category_bars
 from ui.frame import (
     MAP_HEIGHT,
     current_as_of,
@@ -21,7 +24,7 @@ from ui.frame import (
     show_legend,
     show_map,
 )
-from ui.i18n import class_label, t
+from ui.i18n import field_label, t
 from ui.map_theme import theme_style
 from ui.mapview import build_map
 
@@ -58,15 +61,16 @@ def _output_yi(summary: dict[str, Any]) -> float:
     return sum(known) / 1e4 if known else math.nan
 
 
-def _class_mix(frame: pd.DataFrame, lang: str) -> pd.DataFrame | None:
+def _class_mix(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
+    """Area per efficiency class, coloured like the map's efficiency theme."""
     if "efficiency_class" not in frame.columns:
         return None
-    area = frame["area_mu"]
-    grouped = area.groupby(frame["efficiency_class"].astype("string").fillna("unrated").to_numpy()).sum()
-    order = [c for c in ("A", "B", "C", "D", "unrated") if c in grouped.index]
-    return pd.DataFrame(
-        {t("kpi.class_mix", lang): [class_label(c, lang) for c in order], t("unit.mu", lang): grouped[order].round(1)}
-    ).set_index(t("kpi.class_mix", lang))
+    cls = frame["efficiency_class"].astype("string").fillna("unrated")
+    area = frame["area_mu"].groupby(cls.to_numpy()).sum()
+    order = [c for c in EFFICIENCY_CLASSES if c in area.index]
+    table = pd.DataFrame({"efficiency_class": order, "area_mu": area[order].round(1).to_numpy()})
+    return category_bars(table, colour="efficiency_class", value="area_mu", lang=lang,
+                         value_title=field_label("area_mu", lang), horizontal=True)
 
 
 def _zone_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
@@ -133,7 +137,7 @@ def render() -> None:
             mix = _class_mix(frame, lang)
             if mix is not None:
                 st.subheader(t("kpi.class_mix", lang))
-                st.bar_chart(mix)
+                st.altair_chart(mix, width="stretch")
         st.subheader(t("kpi.by_zone", lang))
         st.dataframe(_zone_table(summary, lang), hide_index=True, width="stretch")
 
