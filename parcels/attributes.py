@@ -12,7 +12,7 @@ same functions.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -53,15 +53,18 @@ def issues_for(
     *,
     field_name: str | None = None,
     raw: pd.Series | None = None,
+    shown: Callable[[object, str], str] | None = None,
 ) -> list[Issue]:
-    """One issue per True in ``mask``; ``{v}`` in the messages is the raw value."""
+    """One issue per True in ``mask``; ``{v}`` in the messages is the raw value (``shown(v, lang)``
+    when given: the value as each language words it, the raw value staying in ``value``)."""
     idx = np.flatnonzero(np.asarray(mask, dtype=bool))
     if idx.size == 0:
         return []
     raw_values = raw.iloc[idx].to_numpy(dtype=object) if raw is not None else np.full(idx.size, None)
     out = []
     for i, v in zip(idx, raw_values, strict=True):
-        out.append(Issue.make(code, zh.format(v=v), en.format(v=v), row=int(rows[i]), parcel_id=ids[i],
+        v_zh, v_en = (shown(v, "zh"), shown(v, "en")) if shown is not None else (v, v)
+        out.append(Issue.make(code, zh.format(v=v_zh), en.format(v=v_en), row=int(rows[i]), parcel_id=ids[i],
                               field=field_name, value=v))
     return out
 

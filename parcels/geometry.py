@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,22 @@ import numpy.typing as npt
 import shapely
 from shapely import GeometryType
 
-__all__ = ["GeometryCheck", "check_geometries", "polygonal_parts"]
+__all__ = ["GeometryCheck", "check_geometries", "polygonal_parts", "validity_reason_text"]
+
+#: The common GEOS validity reasons (:func:`shapely.is_valid_reason`), in Chinese and English.
+_REASONS: dict[str, tuple[str, str]] = {
+    "self-intersection": ("自相交", "self-intersection"),
+    "ring self-intersection": ("环自相交", "ring self-intersection"),
+    "too few points in geometry component": ("几何部件的点数过少", "too few points in a geometry component"),
+    "too few points": ("点数过少", "too few points"),
+    "hole lies outside shell": ("内环位于外环之外", "hole lies outside the shell"),
+    "nested shells": ("外环相互嵌套", "nested shells"),
+    "interior is disconnected": ("内部不连通", "interior is disconnected"),
+    "invalid coordinate": ("坐标无效", "invalid coordinate"),
+    "duplicate rings": ("环重复", "duplicate rings"),
+    "nested holes": ("内环相互嵌套", "nested holes"),
+}
+_REASON = re.compile(r"^\s*(?P<reason>[^\[]*?)\s*(?:\[(?P<where>[^\]]*)\])?\s*$")
 
 _POLYGONAL = (GeometryType.POLYGON, GeometryType.MULTIPOLYGON)
 _TYPE_NAMES = np.array(
@@ -116,3 +132,20 @@ def check_geometries(geoms: npt.ArrayLike) -> GeometryCheck:
         reason=reason,
         input_type=input_type,
     )
+
+
+def validity_reason_text(reason: object, lang: str = "zh") -> str:
+    """A GEOS validity reason (``"Self-intersection[118.1 24.5]"``) in ``lang``, with its coordinates.
+
+    ``"zh"`` gives ``自相交（位置 118.1 24.5）``, ``"en"`` ``self-intersection at 118.1 24.5``;
+    a reason GEOS words otherwise is returned as it is.
+    """
+    text = "" if reason is None else str(reason)
+    found = _REASON.match(text)
+    pair = _REASONS.get(found["reason"].casefold()) if found else None
+    if found is None or pair is None:
+        return text
+    where = (found["where"] or "").strip()
+    if lang == "en":
+        return f"{pair[1]} at {where}" if where else pair[1]
+    return f"{pair[0]}（位置 {where}）" if where else pair[0]

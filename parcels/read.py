@@ -55,7 +55,7 @@ from parcels.archive import sniff_format
 from parcels.attributes import EXTRA_COLUMNS, canonical_attributes, extras, field_issues, issues_for
 from parcels.fields import map_fields
 from parcels.formats import RawLayer, read_raw
-from parcels.geometry import check_geometries
+from parcels.geometry import check_geometries, validity_reason_text
 from parcels.layer_crs import datum_issue, resolve_layer_crs, same_crs, to_lonlat, total_bounds
 from parcels.validate import Issue, ValidationReport
 
@@ -210,7 +210,8 @@ def _build(
     # geometry issues
     issues += issues_for(check.repaired, rows, ids, "invalid_geometry_repaired",
                           "几何图形无效（{v}），已自动修复并保留面状部分",
-                          "invalid geometry ({v}); repaired, polygonal parts kept", raw=pd.Series(check.reason))
+                          "invalid geometry ({v}); repaired, polygonal parts kept", raw=pd.Series(check.reason),
+                          shown=validity_reason_text)
     issues += issues_for(check.missing, rows, ids, "missing_geometry",
                           "几何图形为空或无法读取，该行不可用", "geometry is null, empty or unreadable; row unusable")
     if raw.geometry_from == "lonlat":
