@@ -169,7 +169,11 @@ def test_with_relocation_year() -> None:
 def test_assumptions_are_listed() -> None:
     items = scenario_assumptions(load_scenario("delayed"))
     text = " ".join(i["en"] for i in items)
-    assert "2030" in text and "8 %" in text and "150" in text and "200" in text
+    assert "2030" in text and "8 %" in text
+    # the targets of 150 and 200 亿元 in English units; nothing left in 亿元
+    assert "¥15 bn in 2022" in text and "¥20 bn in 2025" in text and "¥12 bn in 2021" in text
+    assert "¥15 M per released hectare" in text and "亿元" not in text
+    assert "规划目标：2025年200亿元" in " ".join(i["zh"] for i in items)
     assert all(i["zh"] and i["en"] for i in items)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.recommend import recommendation_text
 from parcels.schema import FIELD_BY_NAME
 from ui.i18n import category_label, field_label, field_unit, t, unit_label, with_unit
+from ui.value_labels import efficiency_reason_text, price_tier_en
 
 __all__ = [
     "filter_parcels",
@@ -91,13 +92,38 @@ def format_value(field: str, value: object, lang: str = "zh") -> str:
     return str(value)
 
 
+#: A field written once per language: in each UI language the other language's twin is left out
+#: of the details when its own is there (``recommendation`` is the code, read as its English sentence).
+_TWINS: dict[str, dict[str, str]] = {
+    "zh": {"recommendation": "recommendation_zh", "recommendation_rule": "recommendation_rule_zh"},
+    "en": {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule"},
+}
+
+
+def _detail_value(field: str, value: object, lang: str) -> str:
+    """A field of the detail panel as text in ``lang``: analysis wordings and codes in the UI language."""
+    if isinstance(value, str) and value:
+        if field == "efficiency_reason":
+            return efficiency_reason_text(value, lang)
+        if field == "recommendation":
+            return recommendation_text(value, lang=lang)
+        if field == "price_tier" and lang == "en":
+            return price_tier_en().get(value, value)
+    return format_value(field, value, lang)
+
+
 def detail_rows(row: pd.Series, lang: str = "zh") -> pd.DataFrame:
-    """Every field of one parcel as a two-column (field, value) table of text."""
-    names = [c for c in row.index if c != "geometry"]
+    """Every field of one parcel as a two-column (field, value) table of text in ``lang``.
+
+    A field the analysis writes in both languages shows once, in ``lang``; the reason a parcel is
+    unrated, the recommendation and the price tier read in ``lang`` too.
+    """
+    twins = _TWINS["en" if lang == "en" else "zh"]
+    names = [c for c in row.index if c != "geometry" and not (c in twins and twins[c] in row.index)]
     return pd.DataFrame(
         {
             t("detail.field", lang): [field_label(c, lang) for c in names],
-            t("detail.value", lang): [format_value(c, row[c], lang) for c in names],
+            t("detail.value", lang): [_detail_value(c, row[c], lang) for c in names],
         }
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_office import OFFICE_TEXT
 
 __all__ = [
@@ -92,7 +93,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi.expiring": ("10年内到期面积", "Area expiring within 10 years"),
     "kpi.low_eff": ("低效用地面积", "Low-efficiency area"),
     "kpi.output": ("产业产值（年）", "Cluster output (per year)"),
-    "kpi.target": ("规划目标 {target} 亿元", "Plan target {target} 亿元 (100 M yuan)"),
+    "kpi.target": ("规划目标 {target}", "Plan target {target}"),
     "kpi.class_mix": ("效益分类构成", "Efficiency class mix"),
     "kpi.by_zone": ("分功能区统计", "By functional zone"),
     "kpi.pending": ("该指标待分析模块提供。", "This figure awaits the analysis module."),
@@ -226,7 +227,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ap.unit.ha": ("公顷", "ha"),
     "ap.unit.km": ("公里", "km"),
     "ap.unit.projects": ("个", "projects"),
-    "ap.unit.yi": ("亿元", "亿元 (100 M yuan)"),
+    "ap.unit.yi": ("亿元", "100 M yuan"),
     "ap.yi": ("{v} 亿元", "¥{v} bn"),
     "ap.floor_area": ("{v} 万m²", "{v} M m²"),
     "ap.scope.rd_office": ("研发办公", "R&D offices"),
@@ -339,6 +340,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 TEXT.update(OFFICE_TEXT)
+TEXT.update(LABEL_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

@@ -445,6 +445,11 @@ def _parse_assumptions(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _yuan_en(yi: float) -> str:
+    """An amount given in 亿元 (10^8 yuan) in English: ``¥12 bn`` from 10 亿元 up, ``¥150 M`` below."""
+    return f"¥{yi / 10:g} bn" if abs(yi) >= 10 else f"¥{round(yi * 100, 6):g} M"
+
+
 def scenario_assumptions(scenario: Scenario) -> list[dict[str, str]]:
     """Every assumption behind the scenario's numbers, as ``{"zh": ..., "en": ...}`` items.
 
@@ -474,12 +479,12 @@ def scenario_assumptions(scenario: Scenario) -> list[dict[str, str]]:
               f"每公顷承载用途释放用地增产{o.uplift_yi_per_host_ha:g}亿元（{o.ramp_years}年达产）；"
               f"每个示范区项目{o.uplift_yi_per_project_demonstration:g}亿元，每个孵化区过渡项目"
               f"{o.uplift_yi_per_project_incubation:g}亿元。",
-        "en": f"Output model: {o.base_yi:g} 亿元 in {o.base_year}, growing {o.growth_pct_per_year:g} % a year; "
-              f"{o.uplift_yi_per_host_ha:g} 亿元 per released hectare of host use (full after {o.ramp_years} "
-              f"year(s)); {o.uplift_yi_per_project_demonstration:g} 亿元 per project in the demonstration zone, "
-              f"{o.uplift_yi_per_project_incubation:g} 亿元 per project hosted in the incubation zone.",
+        "en": f"Output model: {_yuan_en(o.base_yi)} in {o.base_year}, growing {o.growth_pct_per_year:g} % a year; "
+              f"{_yuan_en(o.uplift_yi_per_host_ha)} per released hectare of host use (full after {o.ramp_years} "
+              f"year(s)); {_yuan_en(o.uplift_yi_per_project_demonstration)} per project in the demonstration zone, "
+              f"{_yuan_en(o.uplift_yi_per_project_incubation)} per project hosted in the incubation zone.",
     })
     for t in o.targets:
         items.append({"zh": f"规划目标：{t.year}年{t.yi:g}亿元（{t.source_zh}）。",
-                      "en": f"Plan target: {t.yi:g} 亿元 in {t.year} ({t.source_en})."})
+                      "en": f"Plan target: {_yuan_en(t.yi)} in {t.year} ({t.source_en})."})
     return items

@@ -31,6 +31,7 @@ from ui.frame import (
 )
 from ui.i18n import kpi_unit_label, t, zone_label
 from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_group
+from ui.value_labels import yi_text
 
 __all__ = ["render", "kpi_label", "year_kpis", "YEAR_SLIDER"]
 
@@ -163,8 +164,7 @@ def _title(scenario: object, key: tuple, lang: str) -> str:
 
 def _yi(value: float, lang: str, *, sign: bool = False) -> str:
     """An amount in 亿元 (10^8 yuan) as text: 亿元 in Chinese, billions of yuan in English."""
-    spec = "+,.2f" if sign else ",.2f"
-    return t("ap.yi", lang, v=format(value / 10.0, spec) if lang == "en" else format(value, spec[:-2] + "1f"))
+    return yi_text(value, lang, sign=sign)
 
 
 def _metrics(k: dict[str, float], lang: str) -> None:
@@ -285,13 +285,17 @@ def _timeline_charts(tl: pd.DataFrame, lang: str) -> None:
                                       series_title=t("ap.kpi", lang)), width="stretch")
 
 
+def _kpi_labels(codes: pd.Series, lang: str) -> list[str]:
+    """Labels of the comparison's KPI codes (``released_land_ha[commerce]``: the KPI · its breakdown)."""
+    kpi = codes.astype(str).str.extract(r"^([a-z_0-9]+)(?:\[(.*)\])?$")
+    return [kpi_label(k, s if isinstance(s, str) else "total", lang) for k, s in zip(kpi[0], kpi[1], strict=True)]
+
+
 def _comparison(cmp: pd.DataFrame, year: int, names: tuple[str, str], lang: str) -> None:
     st.subheader(t("ap.compare", lang))
     rows = cmp[cmp["year"] == year].copy()
-    kpi = rows["kpi"].str.extract(r"^([a-z_0-9]+)(?:\[(.*)\])?$")
-    labels = [kpi_label(k, s if isinstance(s, str) else "total", lang) for k, s in zip(kpi[0], kpi[1], strict=True)]
     table = pd.DataFrame({
-        t("ap.kpi", lang): labels,
+        t("ap.kpi", lang): _kpi_labels(rows["kpi"], lang),
         f"A · {names[0]}": rows["A"].round(2).to_numpy(),
         f"B · {names[1]}": rows["B"].round(2).to_numpy(),
         t("ap.diff", lang): rows["difference"].round(2).to_numpy(),
@@ -305,7 +309,7 @@ def _all_years(cmp: pd.DataFrame, names: tuple[str, str], lang: str) -> pd.DataF
     """The comparison of every year with labelled columns."""
     return pd.DataFrame({
         t("ap.year_col", lang): cmp["year"].astype(str).to_numpy(),
-        t("ap.kpi_code", lang): cmp["kpi"].to_numpy(),
+        t("ap.kpi", lang): _kpi_labels(cmp["kpi"], lang),
         f"A · {names[0]}": cmp["A"].round(2).to_numpy(),
         f"B · {names[1]}": cmp["B"].round(2).to_numpy(),
         t("ap.diff", lang): cmp["difference"].round(2).to_numpy(),

@@ -14,6 +14,7 @@ from ui.downloads import parcel_downloads
 from ui.frame import current_as_of, current_lang, current_profile, guard, guarded_write, show_error
 from ui.i18n import field_label, t
 from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, join_upload, reingest, upload_limit_mb
+from ui.value_labels import report_table
 
 __all__ = ["render"]
 
@@ -130,7 +131,7 @@ def _ingest(read: Callable[[], UploadOutcome], lang: str, *, failed: str) -> Upl
         outcome = read()
     except PlanningError as err:
         show_error(err)
-        st.warning(t(failed, lang))
+        st.warning(f"{t(failed, 'zh')} / {t(failed, 'en')}")  # like the error above it, in both languages
         return None
     st.session_state[_LAST] = outcome.dataset_id
     _show_outcome(outcome, lang)
@@ -162,9 +163,10 @@ def _join_form(lang: str) -> None:
 
 
 def _labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The report's columns with labels in the UI language."""
+    """The report in the UI language: its columns labelled, codes, severities, actions and fields as
+    labels, GEOS reasons worded, "—" where a cell has no value."""
     names = {c: t(f"data.col.{'message' if c.startswith('message_') else c}", lang) for c in table.columns}
-    return table.rename(columns=names)
+    return report_table(table, lang).rename(columns=names)
 
 
 def _report(dataset_id: str, lang: str) -> None:

@@ -86,7 +86,8 @@ def render() -> None:
             st.altair_chart(_landuse_chart(landuse.landuse_summary(frame, by="zone_id"), lang), width="stretch")
         with st.expander(t("exp.rules", lang)):
             rules = recommend.rule_table()
-            table = rules[["rule_id", "code", "zh" if lang == "zh" else "en", "condition"]]
+            zh = lang == "zh"
+            table = rules[["rule_id", "code", "zh" if zh else "en", "condition_zh" if zh else "condition"]]
             table.columns = [t("exp.rule_id", lang), t("exp.rule_code", lang), t("exp.rule_text", lang),
                              t("exp.rule_condition", lang)]
             st.table(table.set_index(t("exp.rule_id", lang)))

@@ -27,6 +27,7 @@ from ui.frame import (
 from ui.i18n import field_label, t
 from ui.map_theme import theme_style
 from ui.mapview import build_map
+from ui.value_labels import MISSING, yi_text
 
 __all__ = ["render", "kpis", "plan_target"]
 
@@ -73,6 +74,13 @@ def _class_mix(frame: pd.DataFrame, lang: str) -> alt.Chart | None:
                          value_title=field_label("area_mu", lang), horizontal=True)
 
 
+def _number(value: object, spec: str) -> str:
+    """A figure of the zone table as text; a zone without the figure shows "—" (not "None")."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return format(float(value), spec)  # type: ignore[arg-type]  # a number from the summary
+
+
 def _zone_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
     """Per-zone figures of :func:`analysis.pipeline.summarise`."""
     mu = t("unit.mu", lang)
@@ -88,9 +96,9 @@ def _zone_table(summary: dict[str, Any], lang: str) -> pd.DataFrame:
             t("unit.paren", lang, label=t("kpi.low_eff", lang), unit=mu): [
                 round(z["low_efficiency_area_mu"], 1) for z in rows],
             t("unit.paren", lang, label=t("kpi.output", lang), unit=t("unit.wan", lang)): [
-                None if z["output_value_wan_yuan"] is None else round(z["output_value_wan_yuan"], 0) for z in rows],
+                _number(z["output_value_wan_yuan"], ",.0f") for z in rows],
             t("unit.paren", lang, label=t("theme.output_per_mu", lang), unit=f"{t('unit.wan', lang)}/{mu}"): [
-                None if z["output_per_mu_overall"] is None else round(z["output_per_mu_overall"], 1) for z in rows],
+                _number(z["output_per_mu_overall"], ",.1f") for z in rows],
         }
     )
 
@@ -114,11 +122,11 @@ def render() -> None:
         known = not math.isnan(k["output_yi"])
         cols[4].metric(
             t("kpi.output", lang),
-            f"{k['output_yi']:,.1f} {t('unit.yi', lang)}" if known else "—",
-            delta=f"{k['output_yi'] - target.yi:,.1f} {t('unit.yi', lang)}" if known else None,
-            help=t("kpi.target", lang, target=f"{target.yi:.0f}"),
+            yi_text(k["output_yi"], lang) if known else MISSING,
+            delta=yi_text(k["output_yi"] - target.yi, lang, sign=True) if known else None,
+            help=t("kpi.target", lang, target=yi_text(target.yi, lang, digits=0)),
         )
-        cols[4].caption(t("kpi.target", lang, target=f"{target.yi:.0f}"))
+        cols[4].caption(t("kpi.target", lang, target=yi_text(target.yi, lang, digits=0)))
         left, right = st.columns([3, 1])
         with left:
             fmap = build_map(
