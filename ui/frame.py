@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "MAP_HEIGHT",
     "show_legend",
     "base_path",
+    "view_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -195,6 +197,17 @@ def set_own_profile(profile: dict[str, Any] | None) -> None:
 
     records.save_own_profile(office.store(), office.person(), profile, actor=office.require("edit_profile"))
     st.session_state.pop(state.PROFILE_OVERRIDES, None)
+
+
+def view_key(page: str) -> str:
+    """Whose map view this is: ``page`` in this person's session (:mod:`ui.map_view_js`).
+
+    The view is kept for the session (a basemap or language switch, a page change and back);
+    a new session, a new tab or a reload, opens the maps fitted to their layers.
+    """
+    if state.MAP_VIEW_SESSION not in st.session_state:
+        st.session_state[state.MAP_VIEW_SESSION] = secrets.token_hex(8)
+    return f"{page}.{st.session_state[state.MAP_VIEW_SESSION]}"
 
 
 def base_path() -> str:

@@ -11,6 +11,7 @@ import logging
 
 from parcels.schema import FIELD_BY_NAME, LAND_USE_ZH
 from ui.i18n_labels import LABEL_TEXT
+from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
 
 __all__ = [
@@ -341,6 +342,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 TEXT.update(OFFICE_TEXT)
 TEXT.update(LABEL_TEXT)
+TEXT.update(MAP_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

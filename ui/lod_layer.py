@@ -43,7 +43,9 @@ class LodParcelLayer(Layer):
     features carry ``parcel_id``, ``value`` and ``fill`` like :class:`ui.mapview.ParcelLayer`.
 
     ``payload`` (:func:`encode_large_parcels`) and ``grid`` (:func:`encode_grid`) are dicts,
-    or their text from :func:`ui.mapview.to_json_script`.
+    or their text from :func:`ui.mapview.to_json_script`.  ``view``
+    (:func:`ui.map_view_js.view_options`) fits the map to the layer when it is added; None leaves
+    the view alone.
     """
 
     _template = Template(
@@ -51,7 +53,7 @@ class LodParcelLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             {{ this.hook }}
-            var d = {{ this.payload }}, gd = {{ this.grid }}, opt = {{ this.options_json }};
+            var d = {{ this.payload }}, gd = {{ this.grid }}, opt = {{ this.options_json }}, view = {{ this.view }};
             var q = d.q, ox = d.o[0], oy = d.o[1], n = d.id.length;
             var g = null, p = null, r = null, xy = null, bb = null;
             var state = {mode: "grid", inView: 0, drawn: 0, redraws: 0, parcels: n, cells: gd.n.length, cap: opt.cap};
@@ -217,6 +219,10 @@ class LodParcelLayer(Layer):
                     bbox: function (i) { return [bb[4 * i], bb[4 * i + 1], bb[4 * i + 2], bb[4 * i + 3]]; },
                     layerOf: function (i) { return shown[i] || null; }
                 });
+                if (view) {
+                    huliFitView(map, huliExtent(n, function (i) { return [bb[4 * i], bb[4 * i + 1], bb[4 * i + 2],
+                                                                          bb[4 * i + 3]]; }), view);
+                }
                 refresh();
             });
             group.on("remove", function () {
@@ -242,9 +248,11 @@ class LodParcelLayer(Layer):
         min_zoom: int = DETAIL_MIN_ZOOM,
         cap: int = VIEW_CAP,
         show: bool = True,
+        view: str | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LodParcelLayer"
+        self.view = "null" if view is None else view  # :func:`ui.map_view_js.view_options`
         self.hook = FRAME_JS
         self.payload = payload if isinstance(payload, str) else to_json_script(payload)
         self.grid = grid if isinstance(grid, str) else to_json_script(grid)

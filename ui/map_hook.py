@@ -22,6 +22,8 @@ Leaflet layer or null.
 
 from __future__ import annotations
 
+from ui.map_view_js import VIEW_JS
+
 __all__ = ["HOOK_JS", "CLICK_AT_DOWN_JS", "FRAME_JS"]
 
 #: Defines ``huliInstallHook(source)`` (idempotent per frame: the last layer added wins).
@@ -145,5 +147,6 @@ CLICK_AT_DOWN_JS = """
 })();
 """
 
-#: What every parcel layer puts in its frame: the hook and the click position.
-FRAME_JS = HOOK_JS + CLICK_AT_DOWN_JS
+#: What every parcel layer puts in its frame: the hook, the click position and the view
+#: (:mod:`ui.map_view_js`).
+FRAME_JS = HOOK_JS + CLICK_AT_DOWN_JS + VIEW_JS

@@ -99,7 +99,8 @@ class ParcelLayer(Layer):
 
     The tooltip shows the parcel id and the theme value; clicking a parcel makes
     streamlit-folium return the feature (``last_active_drawing``) with properties
-    ``parcel_id``, ``value`` and ``fill``.
+    ``parcel_id``, ``value`` and ``fill``.  ``view`` (:func:`ui.map_view_js.view_options`)
+    fits the map to the layer when it is added (:mod:`ui.map_view_js`); None leaves the view alone.
     """
 
     _template = Template(
@@ -172,10 +173,12 @@ class ParcelLayer(Layer):
                 }
                 return boxes[i];
             }
+            var view = {{ this.view }};
             layer.on("add", function () {
                 var drawn = layer.getLayers();  // one per feature, in order
                 huliInstallHook({map: function () { return layer._map || window.map; }, ids: ids, bbox: bbox,
                                  layerOf: function (i) { return drawn[i] || null; }});
+                if (view) { huliFitView(layer._map, huliExtent(ids.length, bbox), view); }
             });
             return layer;
         })();
@@ -184,10 +187,12 @@ class ParcelLayer(Layer):
     )
 
     def __init__(
-        self, payload: dict[str, object], *, label: str, name: str, selected: str | None = None, show: bool = True
+        self, payload: dict[str, object], *, label: str, name: str, selected: str | None = None, show: bool = True,
+        view: str | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ParcelLayer"
+        self.view = "null" if view is None else view  # :func:`ui.map_view_js.view_options`
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
         self.selected = to_json_script(selected)

@@ -51,6 +51,7 @@ from ui.map_theme import (
     theme_style,
     to_json_script,
 )
+from ui.map_view_js import attach_view, view_options
 
 __all__ = [
     "THEMES",
@@ -77,6 +78,7 @@ logger = logging.getLogger(__name__)
 #: Basemaps, offline default first.
 BASEMAPS: tuple[str, ...] = ("offline", "osm", "tianditu", "amap")
 
+_DISTRICT_CENTRE = (118.12, 24.51)  # lon, lat
 _BACKGROUND = "#eaf1f6"  # sea / outside, light
 _LAND = "#fbfaf5"
 
@@ -192,7 +194,7 @@ def build_base_map(
     token = get_settings().tianditu_token if tianditu_token is None else tianditu_token
     gcj = basemap == "amap"
     fmap = folium.Map(
-        location=[24.51, 118.12],
+        location=[_DISTRICT_CENTRE[1], _DISTRICT_CENTRE[0]],
         zoom_start=13,
         tiles=None,
         prefer_canvas=True,
@@ -279,6 +281,8 @@ def parcel_group(
     selected: str | None = None,
     large_threshold: int | None = None,
     profile: EfficiencyProfile | None = None,
+    view_key: str | None = None,
+    search: str = "",
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """The parcel layer as one feature group, ``selected`` outlined.
 
@@ -291,6 +295,11 @@ def parcel_group(
     ``HULI_LARGE_LAYER_PARCELS``, 20,000) the layer is a grid overview at low
     zoom and only the parcels in view at high zoom (:func:`ui.overview_grid.large_parcel_group`).
 
+    ``view_key`` (:func:`ui.frame.view_key`) makes the browser fit the map to the layer, again
+    when the layer changes unless the person has moved the map since, and keep the view through
+    a basemap switch; ``search`` is the search text in force (a new one always fits to its hits),
+    see :mod:`ui.map_view_js`.  Without ``view_key`` the layer leaves the view alone.
+
     Returns
     -------
     group : folium.FeatureGroup
@@ -299,10 +308,15 @@ def parcel_group(
     legend : list of LegendItem
         Legend of ``theme``.
     """
-    if overview_grid.is_large(len(frame), threshold=large_threshold):
-        return overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected,
-                                                profile=profile)
     gcj = basemap == "amap"
+    view = None if view_key is None else view_options(
+        key=view_key, label=t("map.zoom_selection", lang), search=search,
+        shift=_display_shift(frame) if gcj else (0.0, 0.0))
+    if overview_grid.is_large(len(frame), threshold=large_threshold):
+        group, legend = overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap,
+                                                         selected=selected, profile=profile)
+        attach_view(group, view)
+        return group, legend
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
     fill, value, legend = theme_style(frame, theme, lang=lang, profile=profile)
     if len(frame):
@@ -318,9 +332,20 @@ def parcel_group(
         payload = encode_parcels(np.array([], dtype=object), [], [], [])
     ParcelLayer(
         payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
-        selected=None if selected is None else str(selected),
+        selected=None if selected is None else str(selected), view=view,
     ).add_to(group)
     return group, legend
+
+
+def _display_shift(frame: gpd.GeoDataFrame) -> tuple[float, float]:
+    """How far (degrees lon, lat) GCJ-02 moves the middle of ``frame`` (the district's when empty)."""
+    if len(frame):
+        x0, y0, x1, y1 = frame.to_crs("EPSG:4326").total_bounds
+        lon, lat = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    else:
+        lon, lat = _DISTRICT_CENTRE
+    glon, glat = wgs84_to_gcj02([lon], [lat])
+    return float(glon[0] - lon), float(glat[0] - lat)
 
 
 def build_map(
@@ -336,6 +361,7 @@ def build_map(
     overlays: Sequence[Layer] = (),
     tianditu_token: str | None = None,
     base_path: str = "",
+    view_key: str | None = None,
 ) -> folium.Map:
     """One complete, offline-safe map of parcels over the zones.
 
@@ -359,12 +385,15 @@ def build_map(
         Overrides the configured Tianditu token.
     base_path
         Streamlit's ``server.baseUrlPath`` for the local asset links.
+    view_key
+        Whose view the map is (:func:`ui.frame.view_key`): kept through a basemap switch; see
+        :func:`parcel_group`.
     """
     fmap = build_base_map(
         lang=lang, basemap=basemap, zones=zones, district=district, context=context, fit=frame,
         tianditu_token=tianditu_token, base_path=base_path,
     )
-    group, _ = parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected)
+    group, _ = parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected, view_key=view_key)
     group.add_to(fmap)
     for layer in overlays:
         layer.add_to(fmap)

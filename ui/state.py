@@ -16,6 +16,7 @@ __all__ = [
     "FILTER_TEXT",
     "MAP_PARCELS",
     "MAP_OVERVIEW",
+    "MAP_VIEW_SESSION",
     "SCENARIO_A",
     "SCENARIO_B",
     "SCENARIO_YEAR",
@@ -44,6 +45,8 @@ FILTER_AREA = "filter_area"
 FILTER_TEXT = "filter_text"
 MAP_PARCELS = "map_parcels"
 MAP_OVERVIEW = "map_overview"
+#: This session's mark on the maps' kept views (a new session opens the maps fitted to their layers).
+MAP_VIEW_SESSION = "map_view_session"
 SCENARIO_A = "scenario_a"
 SCENARIO_B = "scenario_b"
 SCENARIO_YEAR = "scenario_year"

@@ -28,6 +28,7 @@ from ui.frame import (
     show_error,
     show_legend,
     show_map,
+    view_key,
 )
 from ui.i18n import kpi_unit_label, t, zone_label
 from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_group
@@ -168,7 +169,7 @@ def _yi(value: float, lang: str, *, sign: bool = False) -> str:
 
 
 def _metrics(k: dict[str, float], lang: str) -> None:
-    cols = st.columns(5)
+    cols = [st.container() for _ in range(5)]  # one under the other, beside the map
     cols[0].metric(t("kpi.released_airport_land_ha", lang),
                    f"{k.get('released_airport_land_ha', 0.0):,.1f} {_unit('ha', lang)}")
     gain = k.get("floor_area_gain_m2", 0.0)
@@ -197,7 +198,8 @@ def _map(frame: pd.DataFrame, layers: dict, grid: Raster, lang: str) -> None:
     base = build_base_map(lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
                           district=data.reference_layer("district"), context=data.reference_layer("context"),
                           fit=data.reference_layer("zones"), base_path=base_path())
-    group, legend = parcel_group(frame, theme="height_limit_m", lang=lang, basemap=basemap)
+    group, legend = parcel_group(frame, theme="height_limit_m", lang=lang, basemap=basemap,
+                                 view_key=view_key("airport"))
     airport = data.reference_layer("airport")
     if airport is not None and len(airport):
         VectorLayer(feature_collection(airport, gcj02=gcj), name=t("map.airport", lang),
@@ -336,15 +338,19 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
             t("ap.year", lang), lo, hi, value=int(st.session_state[state.SCENARIO_YEAR]), key=YEAR_SLIDER))
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
         k = year_kpis(tl, year)
-        st.markdown(f"### {names[0]} · {year}")
-        st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))
-        _metrics(k, lang)
         layers = sd.year_layers(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
-        st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}{layers['advice_en' if lang == 'en' else 'advice_zh']}")
-        st.caption(t("ap.map_note", lang))
         frame = sd.year_frame(dataset_id, stamp, as_of.isoformat(), profile, key_a, year)
         grid = sd.height_grid(dataset_id, stamp)
-        _map(frame, layers, grid, lang)
+        left, right = st.columns([5, 2])  # the map first, its top in view; the year's figures beside it
+        with left:
+            _map(frame, layers, grid, lang)
+        with right:
+            st.markdown(f"### {names[0]} · {year}")
+            st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))
+            _metrics(k, lang)
+            st.markdown(f"**{t('ap.advice', lang)}**{t('colon', lang)}"
+                        f"{layers['advice_en' if lang == 'en' else 'advice_zh']}")
+            st.caption(t("ap.map_note", lang))
         _downloads(layers, grid, year, scenario_name, lang)
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
         _comparison(cmp, year, names, lang)
@@ -366,10 +372,8 @@ def render() -> None:
         saved = records.list_scenarios(office.store())
         _scenario_manager(saved, lang)
         options = scenarios.choices(saved)
-        c1, c2 = st.columns(2)
-        with c1:
+        with st.sidebar:  # the map is the page's main thing: the scenario choices beside it, not above
             key_a = _scenario_picker(t("ap.scenario_a", lang), state.SCENARIO_A, lang, options)
-        with c2:
             key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, options)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
         names = (_title(scenario_a, key_a, lang), _title(scenario_b, key_b, lang))

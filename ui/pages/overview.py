@@ -23,6 +23,7 @@ from ui.frame import (
     guard,
     show_legend,
     show_map,
+    view_key,
 )
 from ui.i18n import field_label, t
 from ui.map_theme import theme_style
@@ -137,6 +138,7 @@ def render() -> None:
                 zones=data.reference_layer("zones"),
                 district=data.reference_layer("district"),
                 context=data.reference_layer("context"),
+                view_key=view_key("overview"),
             )
             show_map(fmap, key=state.MAP_OVERVIEW, height=MAP_HEIGHT)
             _, _, legend = theme_style(frame.iloc[:0], "land_use", lang=lang)

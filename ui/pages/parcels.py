@@ -28,6 +28,7 @@ from ui.frame import (
     localized,
     show_legend,
     show_map,
+    view_key,
 )
 from ui.i18n import category_label, t
 from ui.mapview import THEMES, build_base_map, parcel_group
@@ -149,7 +150,9 @@ def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, them
         # not change the layer and the rerun only fills the detail panel
         profile = current_profile()
         group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap,
-                                     profile=efficiency.profile_from_dict(profile) if profile else None)
+                                     profile=efficiency.profile_from_dict(profile) if profile else None,
+                                     view_key=view_key("parcels"),
+                                     search=str(st.session_state.get(state.FILTER_TEXT) or ""))
         result = show_map(
             base, key=map_key, height=MAP_HEIGHT,
             returned_objects=("last_object_clicked", "last_active_drawing"),
