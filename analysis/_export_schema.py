@@ -17,7 +17,7 @@ import sys
 from analysis._shp_names import shapefile_names
 from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS, EFFICIENCY_CLASSES, EXPIRY_STATUSES, FieldSpec
 
-__all__ = ["MEANINGS", "ZONE_FIELDS", "field_spec", "header", "schema_markdown"]
+__all__ = ["MEANINGS", "ZONE_FIELDS", "LABEL_FIELDS", "field_spec", "header", "schema_markdown"]
 
 #: Columns of the zone layer (geodata ``zones``), described like parcel fields.
 ZONE_FIELDS: tuple[FieldSpec, ...] = (
@@ -27,6 +27,15 @@ ZONE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("carriers_en", "str", "", "主要载体（英文）", "Main carriers (English)"),
     FieldSpec("policy_zh", "str", "", "规划指引", "Plan guidance (Chinese)"),
     FieldSpec("policy_en", "str", "", "规划指引（英文）", "Plan guidance (English)"),
+)
+
+#: The Chinese labels the table exports (CSV, XLSX) add beside the category codes.
+LABEL_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("zone_name_zh", "str", "", "功能区（中文）", "Functional zone (Chinese)"),
+    FieldSpec("land_use_zh", "str", "", "土地用途（中文）", "Land use (Chinese)"),
+    FieldSpec("planned_use_zh", "str", "", "规划用途（中文）", "Planned use (Chinese)"),
+    FieldSpec("expiry_status_zh", "str", "", "到期状态（中文）", "Expiry status (Chinese)"),
+    FieldSpec("efficiency_class_zh", "str", "", "效益分类（中文）", "Efficiency class (Chinese)"),
 )
 
 #: One-line meaning of every exported field, in English.
@@ -76,6 +85,11 @@ MEANINGS: dict[str, str] = {
     "scenario and year, in metres above the aerodrome elevation (exact minimum over the parcel); empty outside "
     "the surfaces and once the limits are lifted.",
     "buildable_floor_area_m2": "Floor area buildable on the parcel under the height limit.",
+    "zone_name_zh": "Chinese name of zone_id's zone (功能区外 outside the zones); CSV and XLSX only.",
+    "land_use_zh": "Chinese label of land_use (e.g. 工业用地 for industrial); CSV and XLSX only.",
+    "planned_use_zh": "Chinese label of planned_use; CSV and XLSX only.",
+    "expiry_status_zh": "Chinese label of expiry_status (e.g. 10年以上 for beyond_10y); CSV and XLSX only.",
+    "efficiency_class_zh": "Chinese label of efficiency_class (e.g. A 类 优先发展 for A); CSV and XLSX only.",
     "name_zh": "Name of the functional zone in Chinese.",
     "name_en": "Name of the functional zone in English.",
     "carriers_zh": "Main carriers (projects, parks) of the zone, in Chinese.",
@@ -84,7 +98,7 @@ MEANINGS: dict[str, str] = {
     "policy_en": "The plan's guidance for the zone, in English.",
 }
 
-_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS + ZONE_FIELDS}
+_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS + ZONE_FIELDS + LABEL_FIELDS}
 
 _KIND_TYPES = {
     "str": ("String", "C (text)"),
@@ -177,6 +191,13 @@ def schema_markdown() -> str:
         "## Parcel fields (derived by the analysis for the chosen as-of date, scenario and year)",
         "",
         *_table(DERIVED_FIELDS),
+        "",
+        "## Chinese labels beside the codes (CSV and XLSX only)",
+        "",
+        "A table export puts the Chinese label of each category code right after the code's column; the",
+        "code columns are unchanged, and the GIS formats carry the codes only.",
+        "",
+        *_table(LABEL_FIELDS),
         "",
         "## Zone layer fields",
         "",

@@ -19,7 +19,9 @@ __all__ = [
     "ALLOCATED_USES",
     "ZONE_IDS",
     "EXPIRY_STATUSES",
+    "EXPIRY_STATUS_ZH",
     "EFFICIENCY_CLASSES",
+    "EFFICIENCY_CLASS_ZH",
 ]
 
 
@@ -138,3 +140,21 @@ ALLOCATED_USES: tuple[str, ...] = ("transport", "airport", "green_open", "public
 ZONE_IDS: tuple[str, ...] = ("hq", "incubation", "demonstration")
 EXPIRY_STATUSES: tuple[str, ...] = ("expired", "within_5y", "within_10y", "beyond_10y", "unknown")
 EFFICIENCY_CLASSES: tuple[str, ...] = ("A", "B", "C", "D", "unrated")
+
+#: Expiry statuses with Chinese labels (the app's and the table exports').
+EXPIRY_STATUS_ZH: dict[str, str] = {
+    "expired": "已到期",
+    "within_5y": "5年内到期",
+    "within_10y": "5–10年内到期",
+    "beyond_10y": "10年以上",
+    "unknown": "年限不明",
+}
+
+#: Efficiency classes with Chinese labels (the app's and the table exports').
+EFFICIENCY_CLASS_ZH: dict[str, str] = {
+    "A": "A 类 优先发展",
+    "B": "B 类 提升发展",
+    "C": "C 类 调控帮扶",
+    "D": "D 类 倒逼整治",
+    "unrated": "未评价",
+}

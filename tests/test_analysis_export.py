@@ -39,6 +39,7 @@ from analysis.export import (
     resolve_crs,
     to_geojson_bytes,
 )
+from analysis.export.labels import LABEL_COLUMNS
 from core.errors import ConfigError, CRSError, PlanningError
 from core.raster import Raster
 from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS
@@ -442,6 +443,7 @@ def test_csv_round_trip(parcels: gpd.GeoDataFrame, tmp_path: Path, crs: str) -> 
     with path.open(encoding="utf-8-sig", newline="") as fh:
         head = next(csv.reader(fh))
     assert "面积（亩）" in head and "工业总产值（万元/年）" in head and "宗地编号" in head and head[-1] == "WKT"
+    assert head[head.index("到期状态") + 1] == "到期状态（中文）" and head[head.index("功能区") + 1] == "功能区（中文）"
     table = _csv_back(path, [c for c in parcels.columns if c != "geometry"])
     got = gpd.GeoDataFrame(table.drop(columns="WKT"), geometry=gpd.GeoSeries.from_wkt(table["WKT"]), crs=crs)
     _assert_same_attributes(got, parcels, empty_is_null=True)
@@ -464,15 +466,22 @@ def test_xlsx_headers_values_and_field_dictionary(parcels: gpd.GeoDataFrame, tmp
     head = list(rows[0])
     assert "面积（亩）" in head and "出让日期" in head and "geometry" not in head
     assert len(rows) == 1 + len(parcels)
-    by_header = {header(c): c for c in parcels.columns}
+    by_header = {header(c): c for c in [*parcels.columns, *LABEL_COLUMNS.values()]}
     records = pd.DataFrame([dict(zip([by_header[h] for h in head], r, strict=True)) for r in rows[1:]])
     _assert_same_attributes(records, parcels, empty_is_null=True)
+    # each code with its Chinese label right after it
+    assert head[head.index("土地用途") + 1] == "土地用途（中文）"
+    assert records["land_use_zh"].tolist()[:2] == ["工业用地", "商业商务用地"]
+    assert records["expiry_status_zh"].tolist()[:4] == ["10年以上", "10年以上", "年限不明", "5–10年内到期"]
+    assert records["efficiency_class_zh"].tolist()[:2] == ["A 类 优先发展", "B 类 提升发展"]
+    assert records["zone_name_zh"].tolist()[:3] == ["智能网联汽车场景示范区", "汽车电子总部经济区", "功能区外"]
+    assert records["planned_use_zh"].iloc[0] == "工业用地" and _missing(records["planned_use_zh"].iloc[1])
     # dates are real Excel dates, not text
     cell = book["数据"].cell(row=2, column=head.index("出让日期") + 1)
     assert cell.is_date
     fields = list(book["字段说明"].iter_rows(values_only=True))
     documented = {r[0] for r in fields[1:]}
-    assert documented == {c for c in parcels.columns if c != "geometry"}
+    assert documented == {c for c in parcels.columns if c != "geometry"} | set(LABEL_COLUMNS.values())
     remaining = next(r for r in fields if r[0] == "remaining_years")
     assert remaining[2] == "rem_years" and remaining[4] == "年" and remaining[5] == "剩余年限"
 
@@ -677,3 +686,21 @@ def test_a_failed_export_leaves_the_old_file_and_no_partial(tmp_path: Path) -> N
         export_layer(frame, target, fmt="shp", encoding="gbk")
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.zip"]
+
+
+def test_the_gis_formats_carry_the_codes_only(parcels: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    path = export_layer(parcels, tmp_path / "parcels.gpkg")
+    columns = set(pyogrio.read_info(path)["fields"])
+    assert "land_use" in columns and not columns & set(LABEL_COLUMNS.values())
+
+
+def test_labels_keep_an_unknown_code_and_leave_a_missing_one_empty() -> None:
+    from analysis.export.labels import with_labels
+
+    frame = pd.DataFrame({"land_use": ["industrial", "quarry", None], "zone_id": [None, "hq", "lab"]})
+    out = with_labels(frame)
+    assert list(out.columns) == ["land_use", "land_use_zh", "zone_id", "zone_name_zh"]
+    assert out["land_use_zh"].tolist() == ["工业用地", "quarry", pd.NA]
+    assert out["zone_name_zh"].tolist() == ["功能区外", "汽车电子总部经济区", "lab"]
+    assert frame.columns.tolist() == ["land_use", "zone_id"]  # the input is not changed
+

@@ -125,6 +125,11 @@ def test_csv_and_xlsx_hold_the_filtered_rows() -> None:
     table = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
     assert len(table) == 8
     assert table.columns[0].startswith("宗地编号")  # Chinese headers
+    heads = list(table.columns)  # every code with its Chinese label beside it (the codes unchanged)
+    assert heads[heads.index("土地用途") + 1] == "土地用途（中文）"
+    pairs = set(zip(table["土地用途"], table["土地用途（中文）"], strict=True))
+    assert pairs <= {("industrial", "工业用地"), ("commercial_office", "商业商务用地"), ("logistics", "物流仓储用地"),
+                     ("green_open", "绿地与开敞空间")} and pairs
     book = pd.read_excel(io.BytesIO(layer_bytes(frame, fmt="xlsx", crs="EPSG:4326", layer="parcels")), sheet_name=0)
     assert len(book) == 8
 

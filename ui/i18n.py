@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from parcels.schema import FIELD_BY_NAME, LAND_USE_ZH
+from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME, LAND_USE_ZH
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
@@ -356,21 +356,13 @@ _LAND_USE_EN: dict[str, str] = {
     "other": "Other",
 }
 
-_EXPIRY: dict[str, tuple[str, str]] = {
-    "expired": ("已到期", "Expired"),
-    "within_5y": ("5年内到期", "Expires within 5 years"),
-    "within_10y": ("5–10年内到期", "Expires in 5–10 years"),
-    "beyond_10y": ("10年以上", "More than 10 years left"),
-    "unknown": ("年限不明", "Unknown"),
-}
+_EXPIRY: dict[str, tuple[str, str]] = {k: (EXPIRY_STATUS_ZH[k], en) for k, en in {
+    "expired": "Expired", "within_5y": "Expires within 5 years", "within_10y": "Expires in 5–10 years",
+    "beyond_10y": "More than 10 years left", "unknown": "Unknown"}.items()}
 
-_CLASSES: dict[str, tuple[str, str]] = {
-    "A": ("A 类 优先发展", "A · develop first"),
-    "B": ("B 类 提升发展", "B · upgrade"),
-    "C": ("C 类 调控帮扶", "C · regulate and assist"),
-    "D": ("D 类 倒逼整治", "D · enforce improvement"),
-    "unrated": ("未评价", "Unrated"),
-}
+_CLASSES: dict[str, tuple[str, str]] = {k: (EFFICIENCY_CLASS_ZH[k], en) for k, en in {
+    "A": "A · develop first", "B": "B · upgrade", "C": "C · regulate and assist", "D": "D · enforce improvement",
+    "unrated": "Unrated"}.items()}
 
 _ZONES: dict[str, tuple[str, str]] = {
     "hq": ("汽车电子总部经济区", "Automotive-electronics HQ zone"),

@@ -1,5 +1,6 @@
 """Tables: CSV (UTF-8 with BOM, Chinese headers with units, WKT geometry) and XLSX (the same headers
-and a field-dictionary sheet)."""
+and a field-dictionary sheet), each category code with its Chinese label beside it
+(:mod:`analysis.export.labels`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import shapely
 from analysis._export_schema import MEANINGS, field_spec, header
 from analysis._shp_names import shapefile_names
 from analysis.export.columns import attribute_columns, column_kind, python_columns
+from analysis.export.labels import with_labels
 
 __all__ = ["write_csv", "write_xlsx"]
 
@@ -28,7 +30,7 @@ def _headers(columns: Sequence[str]) -> list[str]:
 
 
 def write_csv(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path, *, wkt: bool) -> None:
-    attrs = attribute_columns(frame)
+    attrs = attribute_columns(with_labels(frame))
     columns = python_columns(attrs)
     for name in attrs.columns:
         if column_kind(name, attrs[name]) == "bool":
@@ -53,7 +55,7 @@ def _field_rows(columns: Sequence[str]) -> list[list[Any]]:
 def write_xlsx(frame: gpd.GeoDataFrame | pd.DataFrame, path: Path) -> None:
     from openpyxl import Workbook
 
-    attrs = attribute_columns(frame)
+    attrs = attribute_columns(with_labels(frame))
     columns = python_columns(attrs, date_format="python")
     book = Workbook(write_only=True)
     data = book.create_sheet("数据")
