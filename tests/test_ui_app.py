@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from office_support import publish_dataset, same_browser, save_layer
 from streamlit.testing.v1 import AppTest
-from ui_support import HOSTILE, tiny_parcels
+from ui_support import tiny_parcels
 
 from ui import state, workspace
 from ui.pages.airport import YEAR_SLIDER
@@ -74,18 +74,6 @@ def test_parcel_filters_change_counts() -> None:
     at.text_input(key=state.FILTER_TEXT).input("T000").run()
     # T0000..T0009 among them: indices 0, 3, 5, 8
     assert _count_caption(at) == "筛选结果：4 / 30 宗地块"
-
-
-def test_selected_parcel_shows_every_field_as_text() -> None:
-    _use_tiny_upload(5)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state[state.SELECTED] = "T0000"
-    at.run()
-    at.switch_page("ui/pages/parcels.py").run()
-    assert not at.exception
-    detail = at.table[0].value
-    assert HOSTILE in detail["值"].tolist()  # shown as text
-    assert "权利人" in detail.index.tolist()
 
 
 def test_embedded_data_is_the_default_and_a_broken_upload_falls_back() -> None:

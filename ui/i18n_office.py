@@ -14,6 +14,9 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "office.logout": ("退出", "Log out"),
     "basemap.failed": ("无法加载在线底图（可能没有网络），已改用离线底图", "The online basemap cannot be loaded (no network?); "
                        "the offline basemap is shown instead"),
+    "detail.loading": ("正在读取地块 {pid}…", "Reading parcel {pid}…"),
+    "detail.failed": ("无法读取地块 {pid} 的详情，请刷新页面后重试。", "The details of parcel {pid} cannot be read; reload the page and try again."),
+    "detail.close": ("收起", "Hide"),
     "office.sso": ("统一身份认证登录", "Single sign-on"),
     "office.login_required": ("请先在侧栏登录后查看。", "Please log in in the sidebar to see the data."),
     "office.editors_only": ("上传、关联统计表需要编辑者登录；您可以查看、切换和下载数据。",

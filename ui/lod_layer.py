@@ -7,6 +7,7 @@ from __future__ import annotations
 from folium.map import Layer
 from jinja2 import Template
 
+from ui.detail import DETAIL_JS
 from ui.map_hook import FRAME_JS
 from ui.map_theme import to_json_script
 
@@ -117,10 +118,12 @@ class LodParcelLayer(Layer):
             }, {sticky: true});
             parcels.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
             parcels.on("mouseout", function (e) { parcels.resetStyle(e.layer); });
+            var panel = null;
             parcels.on("click", function (e) {
                 window.__huliSelected = e.layer.feature.properties.parcel_id;
                 parcels.resetStyle();
                 e.layer.bringToFront();
+                if (panel) { panel.show(window.__huliSelected); }
             });
             var gq = gd.q, gx = gd.o[0], gy = gd.o[1], grid = L.featureGroup();
             for (var m = 0; m < gd.n.length; m++) {
@@ -201,6 +204,7 @@ class LodParcelLayer(Layer):
                 state.redraws += 1;
                 setHint(text);
             }
+            group.on("add", function () { if (opt.detail) { panel = huliDetailPanel(group._map, opt.detail); } });
             group.on("add", function () {
                 map = group._map;
                 hint = L.control({position: "bottomleft"});
@@ -248,18 +252,20 @@ class LodParcelLayer(Layer):
         min_zoom: int = DETAIL_MIN_ZOOM,
         cap: int = VIEW_CAP,
         show: bool = True,
+        detail: dict[str, object] | None = None,
         view: str | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LodParcelLayer"
         self.view = "null" if view is None else view  # :func:`ui.map_view_js.view_options`
-        self.hook = FRAME_JS
+        self.hook = FRAME_JS + DETAIL_JS
         self.payload = payload if isinstance(payload, str) else to_json_script(payload)
         self.grid = grid if isinstance(grid, str) else to_json_script(grid)
         self.options_json = to_json_script(
             {
                 "label": label,
                 "selected": selected,
+                "detail": detail,  # {url, labels} of the detail panel (ui.detail), or None
                 "minZoom": int(min_zoom),
                 "cap": int(cap),
                 "count": lod_text("count", lang, n="{n}"),

@@ -9,15 +9,18 @@ shows; it never fakes either.
 ``sample(n)``      up to ``n`` parcel ids spread over the layer
 ``zoomTo(id)``     fit the view to that parcel (drawn and clickable afterwards): a Promise of
                    true, of false for an unknown id
-``pointOf(id)``    ``{x, y}``: a point inside that parcel in the frame's CSS pixels, or null
-                   while it is not drawn
+``pointOf(id)``    ``{x, y}``: a point inside that parcel in the frame's CSS pixels where the
+                   map shows (not under a control such as the detail panel), or null while it
+                   is not drawn or wholly covered
 ``selected()``     the selected parcel id, or null
 =================  ==========================================================================
 
-Each parcel layer (:class:`ui.map_layers.ParcelLayer`, :class:`ui.lod_layer.LodParcelLayer`)
-hands :data:`HOOK_JS`'s ``huliInstallHook`` a *source* when it is added to the map: ``map()`` → the
-map it is on now, ``ids`` (array), ``bbox(i)`` → ``[w, s, e, n]``, ``layerOf(i)`` → the drawn
-Leaflet layer or null.
+Each parcel layer hands :data:`HOOK_JS`'s ``huliInstallHook`` a *source* when it is added to the
+map: ``map()`` → the map it is on now, and either (a layer in the page,
+:class:`ui.map_layers.ParcelLayer`) ``ids`` (array), ``bbox(i)`` → ``[w, s, e, n]``, ``layerOf(i)``
+→ the drawn Leaflet layer or null; or (a layer in tiles, :class:`ui.tile_layer.TileParcelLayer`)
+``count()``, ``extent()``, ``sample(n)``, ``bboxOf(id)`` → a Promise of ``[w, s, e, n]`` or null
+(asked of the app) and ``geometryOf(id)`` → the parcel as drawn now (GeoJSON, lon/lat) or null.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ __all__ = ["HOOK_JS", "CLICK_AT_DOWN_JS", "FRAME_JS"]
 #: Defines ``huliInstallHook(source)`` (idempotent per frame: the last layer added wins).
 HOOK_JS = """
 function huliInstallHook(source) {
-    var index = null;
+    var index = null, local = !!source.ids;
     function current() { return source.map(); }  // the map the layer is on now (it may be re-added)
     function indexOf(id) {
         if (index === null) {
@@ -47,31 +50,63 @@ function huliInstallHook(source) {
         }
         return hit;
     }
-    function inParcel(pt, geometry) {
-        var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    function inParcel(pt, geometry) {  // even-odd over every ring: holes and parts as drawn
+        var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates, hit = false;
         for (var a = 0; a < polys.length; a++) {
-            if (!inside(pt, polys[a][0])) { continue; }
-            var inHole = false;
-            for (var h = 1; h < polys[a].length; h++) { if (inside(pt, polys[a][h])) { inHole = true; } }
-            if (!inHole) { return true; }
+            for (var r = 0; r < polys[a].length; r++) { if (inside(pt, polys[a][r])) { hit = !hit; } }
         }
-        return false;
+        return hit;
     }
-    function lonLatInside(i, layer) {
-        var b = source.bbox(i), g = layer.feature.geometry;
+    function boundsOf(geometry) {
+        var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+        var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
+        for (var a = 0; a < polys.length; a++) {
+            for (var r = 0; r < polys[a].length; r++) {
+                for (var v = 0; v < polys[a][r].length; v++) {
+                    var x = polys[a][r][v][0], y = polys[a][r][v][1];
+                    if (x < w) { w = x; } if (x > e) { e = x; } if (y < s) { s = y; } if (y > n) { n = y; }
+                }
+            }
+        }
+        return [w, s, e, n];
+    }
+    function lonLatInside(g, usable) {
+        var b = boundsOf(g);
         for (var steps = 1; steps <= 16; steps *= 2) {  // the centre first, then finer and finer grids
             for (var u = 1; u < 2 * steps; u += 2) {
                 for (var v = 1; v < 2 * steps; v += 2) {
                     var pt = [b[0] + (b[2] - b[0]) * u / (2 * steps), b[1] + (b[3] - b[1]) * v / (2 * steps)];
-                    if (inParcel(pt, g)) { return pt; }
+                    if (inParcel(pt, g) && usable(pt)) { return pt; }
                 }
             }
         }
         return null;
     }
+    function onMap(map) {  // a point of the page shows the map there, not a control (the detail panel, ...)
+        return function (pt) {
+            var p = map.latLngToContainerPoint([pt[1], pt[0]]), box = map.getContainer().getBoundingClientRect();
+            var hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+            return !!hit && map.getContainer().contains(hit) && !(hit.closest && hit.closest(".leaflet-control"));
+        };
+    }
+    function panelWidth(map) {  // the detail panel covers the map's right: fit the view beside it
+        var d = map.__huliDetail;
+        return d && d.div && d.div.style.display !== "none" ? d.div.offsetWidth + 20 : 0;
+    }
+    function geometryOf(id) {  // the parcel as drawn now (lon/lat), or null
+        if (!local) { return source.geometryOf(id); }
+        var i = indexOf(id), layer = i < 0 ? null : source.layerOf(i);
+        return layer && layer._map ? layer.feature.geometry : null;
+    }
+    function bboxOf(id) {  // [w, s, e, n] or null, or a Promise of either (a layer served in tiles)
+        if (!local) { return source.bboxOf(id); }
+        var i = indexOf(id);
+        return i < 0 ? null : source.bbox(i);
+    }
     window.huliMap = {
-        count: function () { return source.ids.length; },
+        count: function () { return local ? source.ids.length : source.count(); },
         extent: function () {
+            if (!local) { return source.extent(); }
             if (!source.ids.length) { return null; }
             var w = Infinity, s = Infinity, e = -Infinity, n = -Infinity;
             for (var i = 0; i < source.ids.length; i++) {
@@ -86,32 +121,33 @@ function huliInstallHook(source) {
             return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
         },
         sample: function (n) {
+            if (!local) { return source.sample(n); }
             var out = [], total = source.ids.length, k = Math.max(1, Math.floor(total / Math.max(1, n)));
             for (var i = 0; i < total && out.length < n; i += k) { out.push(source.ids[i]); }
             return out;
         },
         zoomTo: function (id) {  // a Promise of true once the view is on the parcel, false for an unknown id
-            var i = indexOf(id);
-            if (i < 0) { return Promise.resolve(false); }
-            var b = source.bbox(i), map = current(), t0 = Date.now();
-            return new Promise(function (resolve) {
-                function go() {
-                    // Leaflet ignores a new view while a zoom animation runs: wait for it to end
-                    if (map._animatingZoom && Date.now() - t0 < 5000) { requestAnimationFrame(go); return; }
-                    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {maxZoom: 18, animate: false});
-                    requestAnimationFrame(function () { resolve(true); });
-                }
-                go();
+            return Promise.resolve(bboxOf(id)).then(function (b) {
+                if (!b) { return false; }
+                var map = current(), t0 = Date.now();
+                return new Promise(function (resolve) {
+                    function go() {
+                        // Leaflet ignores a new view while a zoom animation runs: wait for it to end
+                        if (map._animatingZoom && Date.now() - t0 < 5000) { requestAnimationFrame(go); return; }
+                        map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
+                                      {maxZoom: 18, animate: false, paddingBottomRight: [panelWidth(map), 0]});
+                        requestAnimationFrame(function () { resolve(true); });
+                    }
+                    go();
+                });
             });
         },
         pointOf: function (id) {
-            var i = indexOf(id);
-            if (i < 0) { return null; }
-            var layer = source.layerOf(i);
-            if (!layer || !layer._map) { return null; }
-            var pt = lonLatInside(i, layer);
+            var g = geometryOf(id);
+            if (!g) { return null; }
+            var map = current(), pt = lonLatInside(g, onMap(map));
             if (pt === null) { return null; }
-            var map = current(), p = map.latLngToContainerPoint([pt[1], pt[0]]);
+            var p = map.latLngToContainerPoint([pt[1], pt[0]]);
             var box = map.getContainer().getBoundingClientRect();
             return {x: box.left + p.x, y: box.top + p.y};
         },

@@ -15,6 +15,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from core.gcj02 import geometry_wgs84_to_gcj02
+from ui.detail import DETAIL_JS
 from ui.map_hook import FRAME_JS
 from ui.map_theme import to_json_script
 
@@ -151,11 +152,14 @@ class ParcelLayer(Layer):
             }, {sticky: true});
             layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
             layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
+            var detail = {{ this.detail }}, panel = null;
             layer.on("click", function (e) {
                 window.__huliSelected = e.layer.feature.properties.parcel_id;
                 layer.resetStyle();
                 e.layer.bringToFront();
+                if (panel) { panel.show(window.__huliSelected); }
             });
+            layer.on("add", function () { if (detail) { panel = huliDetailPanel(layer._map, detail); } });
             {{ this.hook }}
             var ids = feats.map(function (f) { return f.properties.parcel_id; }), boxes = [];
             function bbox(i) {
@@ -187,7 +191,14 @@ class ParcelLayer(Layer):
     )
 
     def __init__(
-        self, payload: dict[str, object], *, label: str, name: str, selected: str | None = None, show: bool = True,
+        self,
+        payload: dict[str, object],
+        *,
+        label: str,
+        name: str,
+        selected: str | None = None,
+        show: bool = True,
+        detail: dict[str, object] | None = None,
         view: str | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
@@ -196,7 +207,8 @@ class ParcelLayer(Layer):
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
         self.selected = to_json_script(selected)
-        self.hook = FRAME_JS
+        self.detail = to_json_script(detail)  # {url, labels} of the detail panel (ui.detail), or null
+        self.hook = FRAME_JS + DETAIL_JS
 
 
 class VectorLayer(Layer):

@@ -52,6 +52,7 @@ from ui.map_theme import (
     to_json_script,
 )
 from ui.map_view_js import attach_view, view_options
+from ui.tile_group import TileRequest, tile_parcel_group
 
 __all__ = [
     "THEMES",
@@ -281,19 +282,26 @@ def parcel_group(
     selected: str | None = None,
     large_threshold: int | None = None,
     profile: EfficiencyProfile | None = None,
+    detail: dict[str, object] | None = None,
     view_key: str | None = None,
     search: str = "",
+    tiles: TileRequest | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """The parcel layer as one feature group, ``selected`` outlined.
 
     ``profile`` is the efficiency profile in use: the ``output_per_mu`` bins follow it
-    (:func:`ui.map_theme.theme_bins`).
+    (:func:`ui.map_theme.theme_bins`).  ``detail`` (``{url, labels}``, see :mod:`ui.detail`)
+    puts the detail panel in the map: a click shows the parcel's details without a rerun.
 
     In the browser a click outlines the clicked parcel at once and remembers it in the
     map's frame (the page then need not resend the layer); ``selected`` only sets the
     outline of a freshly loaded map.  Above ``large_threshold`` parcels (default: the setting
     ``HULI_LARGE_LAYER_PARCELS``, 20,000) the layer is a grid overview at low
     zoom and only the parcels in view at high zoom (:func:`ui.overview_grid.large_parcel_group`).
+
+    ``tiles`` (:class:`ui.tile_group.TileRequest`) lets a large layer be served in vector tiles
+    by the app's map service (only the grid in the page, :mod:`ui.tile_group`); without it a
+    large layer is sent whole (:func:`ui.overview_grid.large_parcel_group`).
 
     ``view_key`` (:func:`ui.frame.view_key`) makes the browser fit the map to the layer, again
     when the layer changes unless the person has moved the map since, and keep the view through
@@ -313,8 +321,12 @@ def parcel_group(
         key=view_key, label=t("map.zoom_selection", lang), search=search,
         shift=_display_shift(frame) if gcj else (0.0, 0.0))
     if overview_grid.is_large(len(frame), threshold=large_threshold):
-        group, legend = overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap,
-                                                         selected=selected, profile=profile)
+        if tiles is not None:  # served in vector tiles by the app (the app's pages)
+            group, legend = tile_parcel_group(frame, tiles, theme=theme, lang=lang, basemap=basemap,
+                                              selected=selected, profile=profile, detail=detail)
+        else:  # everything in the page (a map built outside the app)
+            group, legend = overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap,
+                                                             selected=selected, profile=profile, detail=detail)
         attach_view(group, view)
         return group, legend
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
@@ -332,7 +344,7 @@ def parcel_group(
         payload = encode_parcels(np.array([], dtype=object), [], [], [])
     ParcelLayer(
         payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
-        selected=None if selected is None else str(selected), view=view,
+        selected=None if selected is None else str(selected), detail=detail, view=view,
     ).add_to(group)
     return group, legend
 
@@ -362,6 +374,8 @@ def build_map(
     tianditu_token: str | None = None,
     base_path: str = "",
     view_key: str | None = None,
+    detail: dict[str, object] | None = None,
+    tiles: TileRequest | None = None,
 ) -> folium.Map:
     """One complete, offline-safe map of parcels over the zones.
 
@@ -388,12 +402,15 @@ def build_map(
     view_key
         Whose view the map is (:func:`ui.frame.view_key`): kept through a basemap switch; see
         :func:`parcel_group`.
+    detail, tiles
+        The detail panel and, for a large layer, its vector tiles (see :func:`parcel_group`).
     """
     fmap = build_base_map(
         lang=lang, basemap=basemap, zones=zones, district=district, context=context, fit=frame,
         tianditu_token=tianditu_token, base_path=base_path,
     )
-    group, _ = parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected, view_key=view_key)
+    group, _ = parcel_group(frame, theme=theme, lang=lang, basemap=basemap, selected=selected, view_key=view_key,
+                            detail=detail, tiles=tiles)
     group.add_to(fmap)
     for layer in overlays:
         layer.add_to(fmap)

@@ -393,6 +393,7 @@ def large_parcel_group(
     min_zoom: int = DETAIL_MIN_ZOOM,
     cap: int = VIEW_CAP,
     profile: EfficiencyProfile | None = None,
+    detail: dict[str, object] | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """A large parcel layer as one feature group: grid overview plus parcels in view.
 
@@ -403,7 +404,7 @@ def large_parcel_group(
     ----------
     frame
         Parcel frame (EPSG:4326, ``parcel_id``; theme columns optional).
-    theme, lang, basemap, selected
+    theme, lang, basemap, selected, detail
         As for :func:`ui.mapview.parcel_group`.
     cell_m
         Grid cell size in metres (default from the extent, :func:`grid_cell_size`).
@@ -416,5 +417,6 @@ def large_parcel_group(
     LodParcelLayer(
         payload, grid, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
         lang=lang, selected=None if selected is None else str(selected), min_zoom=min_zoom, cap=cap,
+        detail=detail,
     ).add_to(group)
     return group, legend

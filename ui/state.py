@@ -7,7 +7,6 @@ __all__ = [
     "BASEMAP",
     "AS_OF",
     "THEME",
-    "SELECTED",
     "FILTER_ZONES",
     "FILTER_USES",
     "FILTER_EXPIRY",
@@ -36,7 +35,6 @@ LANG = "lang"
 BASEMAP = "basemap"
 AS_OF = "as_of"
 THEME = "parcels_theme"
-SELECTED = "selected_parcel"
 FILTER_ZONES = "filter_zones"
 FILTER_USES = "filter_uses"
 FILTER_EXPIRY = "filter_expiry"

@@ -62,6 +62,20 @@ PARCEL_DRAWN = """(pid) => {
 }"""
 
 
+#: True once the map's detail panel (in the map's frame) shows parcel ``pid``, its details fetched
+#: from the app's map service.
+DETAIL_SHOWN = """(pid) => {
+    var d = document.querySelector(".huli-detail");
+    return !!d && d.getAttribute("data-state") === "shown" && d.getAttribute("data-parcel") === pid;
+}"""
+
+
+def detail_text(frame: object, pid: str, *, timeout_ms: float = 30_000) -> str:
+    """Wait until the map's detail panel in ``frame`` shows ``pid``; its text (cells tab-separated)."""
+    frame.wait_for_function(DETAIL_SHOWN, arg=pid, timeout=timeout_ms)  # type: ignore[attr-defined]
+    return str(frame.evaluate("() => document.querySelector('.huli-detail').innerText"))  # type: ignore[attr-defined]
+
+
 def wait_settled(frame: object, script: str, *, timeout_ms: float = 30_000) -> object:
     """Wait until ``script`` (a JS function of no argument returning JSON-able data) gives the same
     non-empty result on two consecutive animation frames of ``frame``, e.g. label boxes that

@@ -68,7 +68,7 @@ def payload_figures() -> None:
 
 
 def browser_figures() -> None:
-    from e2e_support import CHROMIUM, CHROMIUM_ARGS, PARCEL_DRAWN, running_app
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS, PARCEL_DRAWN, detail_text, running_app
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():
@@ -117,9 +117,8 @@ def browser_figures() -> None:
                 t0 = time.perf_counter()
                 page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator(
                     ".leaflet-container").first.click(position=point)
-                page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
-                print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s "
-                      "(includes streamlit-folium's 250 ms debounce)")
+                detail_text(frame, pid)
+                print(f"click on parcel {pid}: detail panel filled in {time.perf_counter() - t0:.2f} s")
             browser.close()
 
 
@@ -193,7 +192,7 @@ def large_payload_figures(n: int = 100_000) -> None:
 
 def large_browser_figures(n: int = 100_000, *, dense: bool = False) -> None:
     """Time to first map and zoom/pan redraws of a large layer in headless Chromium."""
-    from e2e_support import CHROMIUM, CHROMIUM_ARGS, running_app
+    from e2e_support import CHROMIUM, CHROMIUM_ARGS, detail_text, running_app
     from playwright.sync_api import sync_playwright
     from test_e2e_large_map import _CLIENT_POINT, MAP_IFRAME, seed_workspace
 
@@ -267,9 +266,8 @@ def large_browser_figures(n: int = 100_000, *, dense: bool = False) -> None:
             point = frame.evaluate(_CLIENT_POINT, [lat, lon])
             t0 = time.perf_counter()
             page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-            page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=90_000)
-            print(f"click on parcel {pid} at zoom 17: detail panel filled in {time.perf_counter() - t0:.2f} s "
-                  "(a rerun of the page; includes streamlit-folium's 250 ms debounce)")
+            detail_text(frame, pid, timeout_ms=90_000)
+            print(f"click on parcel {pid} at zoom 17: detail panel filled in {time.perf_counter() - t0:.2f} s")
             browser.close()
 
 

@@ -15,7 +15,7 @@ import geodata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from e2e_support import ARTIFACTS, PageProbe
+from e2e_support import ARTIFACTS, PageProbe, detail_text
 
 pytestmark = pytest.mark.e2e
 
@@ -96,7 +96,7 @@ def _click_parcel(probe: PageProbe, frame, pid: str) -> None:  # type: ignore[no
     point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
     probe.page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.click(
         position={"x": point["x"], "y": point["y"]})
-    probe.page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
+    detail_text(frame, pid)
 
 
 @pytest.mark.parametrize("path", ["/", "/parcels"])
@@ -129,12 +129,11 @@ def test_clicking_a_parcel_fills_the_detail_panel(app_url: str, probe: PageProbe
     probe.page.goto(app_url + "/parcels")
     frame = _map_frame(probe)
     pid = frame.evaluate(_FIRST_ID)
-    probe.page.get_by_text("尚未选择地块。").wait_for(timeout=30_000)
+    frame.locator(".huli-detail[data-state='none']").get_by_text("尚未选择地块。").wait_for(timeout=30_000)
     _click_parcel(probe, frame, pid)
-    probe.page.locator("[data-testid='stTable']").first.wait_for(timeout=30_000)
-    table_text = probe.page.locator("[data-testid='stTable']").first.inner_text()
-    assert pid in probe.page.locator("[data-testid='stCode']").first.inner_text()
-    assert "权利人" in table_text and "土地用途" in table_text
+    text = detail_text(frame, pid)
+    assert pid in frame.locator(".huli-detail-id").inner_text()
+    assert "权利人" in text and "土地用途" in text
     _shot(probe, "detail")
     assert probe.external_requests() == []
 

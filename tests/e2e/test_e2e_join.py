@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe, wait_for_text
+from e2e_support import PageProbe, detail_text, wait_for_text
 from test_e2e_app import _click_parcel, _map_frame, _shot, _wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,8 +39,9 @@ def test_statistics_table_joined_onto_the_embedded_parcels(
     page.get_by_text("统计表 统计.csv：3 行中 2 行已关联，2 宗地块已更新").wait_for(timeout=60_000)
     _wait_idle(probe)
     page.get_by_text("校验报告").first.wait_for(timeout=30_000)
-    text = wait_for_text(page, '[data-testid="stDataFrame"]', ["table_unmatched", "unit_converted"])
-    assert "table_unmatched" in text and "unit_converted" in text
+    # the issues by their labels: a table row that matched no parcel, a unit converted (1.2 亿元)
+    text = wait_for_text(page, '[data-testid="stDataFrame"]', ["统计表行未匹配地块", "单位已换算"])
+    assert "统计表行未匹配地块" in text and "单位已换算" in text
     _shot(probe, "join-report")
 
     page.goto(app_url + "/parcels")
@@ -48,7 +49,7 @@ def test_statistics_table_joined_onto_the_embedded_parcels(
     page.get_by_text("huli.gpkg + 统计.csv").first.wait_for(timeout=30_000)
     page.get_by_text("示意数据").first.wait_for(timeout=30_000)  # still the illustrative parcels
     _click_parcel(probe, frame, first)
-    detail = page.locator("[data-testid='stTable']").first.inner_text()
+    detail = detail_text(frame, first)
     assert "4,321" in detail and "12,000" in detail  # employees, and 1.2 亿元 as 12,000 万元/年
     assert probe.external_requests() == []
     assert probe.dialogs == []

@@ -1,6 +1,6 @@
-"""A 100,000-parcel layer in a real browser: the grid at the start zoom, the parcels in
-view (at most the cap) after zooming in, a click still fills the detail panel, nothing is
-fetched from outside localhost.
+"""A 100,000-parcel layer in a real browser: the page carries the overview grid only, the
+parcels come as vector tiles from the app itself once zoomed in, a click hit-tests the tile and
+fills the detail panel, the hook reads the layer, nothing is fetched from outside localhost.
 
 The app runs on its own server whose workspace is pre-seeded with a generated layer as
 an active upload (the way the Data page stores one: ``uploads/<id>/parcels.parquet``,
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from e2e_support import ARTIFACTS, ROOT, PageProbe, running_app
+from e2e_support import ARTIFACTS, ROOT, PageProbe, detail_text, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,12 @@ UPLOAD_ID = "0123456789abcdef"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 _COUNTS = """() => {
-    var parcels = 0, cells = 0;
-    window.map.eachLayer(function (l) {
-        if (!(l._parts && l._parts.length)) { return; }
-        if (l.feature && l.feature.properties && l.feature.properties.parcel_id !== undefined) { parcels++; }
-        if (l.huliCell) { cells++; }
-    });
-    var s = window.__huliParcelView;
-    return {parcels: parcels, cells: cells, mode: s.mode, inView: s.inView, drawn: s.drawn, redraws: s.redraws,
-            hint: (document.querySelector(".huli-lod-hint") || {}).textContent || ""};
+    var cells = 0;
+    window.map.eachLayer(function (l) { if (l.huliCell && l._parts && l._parts.length) { cells++; } });
+    var s = window.__huliParcelView, tiles = document.querySelectorAll(".huli-tiles canvas.huli-tile").length;
+    return {cells: cells, tiles: tiles, mode: s.mode, fetched: s.fetched, minZoom: s.minZoom, parcels: s.parcels,
+            hint: (document.querySelector(".huli-lod-hint") || {}).textContent || "",
+            page: document.documentElement.outerHTML.length};
 }"""
 
 # where a lon/lat is inside the iframe's viewport (container offset included)
@@ -94,64 +91,50 @@ def _map_frame(page):  # type: ignore[no-untyped-def]
     page.frame_locator(MAP_IFRAME).locator(".leaflet-container").first.wait_for(timeout=90_000)
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     frame.wait_for_function("() => window.map !== undefined && window.map._loaded"
-                            " && window.__huliParcelView !== undefined && window.__huliParcelView.redraws > 0",
+                            " && window.__huliParcelView !== undefined && window.huliMap !== undefined",
                             timeout=90_000)
     return frame
 
 
-def test_large_layer_grid_then_parcels_in_view(large_app: tuple[str, str, tuple[float, float]],
-                                                probe: PageProbe) -> None:
-    from ui.overview_grid import DETAIL_MIN_ZOOM, VIEW_CAP
-
+def test_large_layer_grid_then_tiles_from_the_app(large_app: tuple[str, str, tuple[float, float]],
+                                                  probe: PageProbe) -> None:
     url, pid, (lon, lat) = large_app
     page = probe.page
     page.goto(url + "/parcels")
     frame = _map_frame(page)
 
     start = frame.evaluate(_COUNTS)
-    assert frame.evaluate("() => window.map.getZoom()") < DETAIL_MIN_ZOOM
-    assert start["mode"] == "grid"
-    assert start["cells"] > 100 and start["parcels"] == 0
+    assert frame.evaluate("() => window.map.getZoom()") < start["minZoom"]
+    assert start["mode"] == "grid" and start["parcels"] == N_PARCELS
+    assert start["cells"] > 100 and start["tiles"] == 0 and start["fetched"] == 0
     assert start["hint"]  # asks to zoom in
+    # the page holds the grid, not the parcels: 100,000 parcels in the page were some 5 MB
+    assert start["page"] < 1_500_000, start["page"]
     page.screenshot(path=str(ARTIFACTS / "e2e-large-grid.png"))
 
-    before = start["redraws"]
     frame.evaluate("([lat, lon, z]) => { window.map.setView([lat, lon], z, {animate: false}); }",
-                   [lat, lon, DETAIL_MIN_ZOOM + 2])
-    frame.wait_for_function(f"() => window.__huliParcelView.redraws > {before}"
-                            " && window.__huliParcelView.mode === 'parcels'", timeout=30_000)
-    frame.wait_for_function("() => { var n = 0; window.map.eachLayer(function (l) { if (l.feature"
-                            " && l.feature.properties && l.feature.properties.parcel_id !== undefined"
-                            " && l._parts && l._parts.length) { n++; } }); return n > 0; }", timeout=30_000)
+                   [lat, lon, start["minZoom"] + 2])
+    frame.wait_for_function("() => window.__huliParcelView.mode === 'parcels' && window.__huliParcelView.fetched > 0",
+                            timeout=30_000)
+    frame.wait_for_function("(id) => huliMap.pointOf(id) !== null", arg=pid, timeout=30_000)  # its tile is in
     zoomed = frame.evaluate(_COUNTS)
-    assert 0 < zoomed["parcels"] <= VIEW_CAP
-    assert zoomed["drawn"] == zoomed["inView"] <= VIEW_CAP
-    assert zoomed["parcels"] <= zoomed["drawn"]  # drawn on canvas: those really on screen
-    assert zoomed["cells"] == 0 and zoomed["hint"] == ""
+    assert zoomed["cells"] == 0 and zoomed["hint"] == "" and zoomed["tiles"] > 0
+    tile_requests = [u for u in probe.requests if "/huli-map/" in u and "/tile/" in u]
+    assert tile_requests, "the parcels come from the app's own tile route"
     page.screenshot(path=str(ARTIFACTS / "e2e-large-parcels.png"))
 
-    # more parcels in view than the cap: the grid comes back with a hint, no parcel is drawn
-    frame.evaluate("() => { window.__huliParcelView.cap = 10; window.map.fire('moveend'); }")
-    capped = frame.evaluate(_COUNTS)
-    assert capped["mode"] == "grid" and capped["drawn"] == 0 and capped["inView"] > 10
-    assert f"{capped['inView']:,}" in capped["hint"] and capped["cells"] > 0
-    frame.evaluate(f"() => {{ window.__huliParcelView.cap = {VIEW_CAP}; window.map.fire('moveend'); }}")
-    assert frame.evaluate(_COUNTS)["mode"] == "parcels"
-
-    # a click on a parcel still fills the detail panel with its id
+    # a click on the parcel: the tile under the cursor is hit-tested in the browser, the details come
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_IFRAME).bounding_box()
     point = frame.evaluate(_CLIENT_POINT, [lat, lon])
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=60_000)
+    frame.wait_for_function("(id) => huliMap.selected() === id", arg=pid, timeout=10_000)
+    text = detail_text(frame, pid, timeout_ms=60_000)
+    assert "宗地编号" in text
 
-    frame = _map_frame(page)
-    before = frame.evaluate(_COUNTS)["redraws"]
     frame.evaluate("() => { window.map.setZoom(12, {animate: false}); }")
-    frame.wait_for_function(f"() => window.__huliParcelView.redraws > {before}"
-                            " && window.__huliParcelView.mode === 'grid'", timeout=30_000)
-    out = frame.evaluate(_COUNTS)
-    assert out["parcels"] == 0 and out["drawn"] == 0
+    frame.wait_for_function("() => window.__huliParcelView.mode === 'grid'", timeout=30_000)
+    assert frame.evaluate(_COUNTS)["cells"] > 100
     assert probe.external_requests() == []
 
 
@@ -160,7 +143,7 @@ def test_large_layer_on_the_overview_page(large_app: tuple[str, str, tuple[float
     probe.page.goto(url + "/")
     frame = _map_frame(probe.page)
     out = frame.evaluate(_COUNTS)
-    assert out["mode"] == "grid" and out["cells"] > 100 and out["parcels"] == 0
+    assert out["mode"] == "grid" and out["cells"] > 100 and out["tiles"] == 0 and out["parcels"] == N_PARCELS
     assert probe.external_requests() == []
 
 
@@ -186,4 +169,4 @@ def test_the_hook_reads_the_large_layer_and_a_click_at_its_point_selects(
     point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     frame.wait_for_function("(id) => huliMap.selected() === id", arg=pid, timeout=10_000)
-    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=60_000)
+    detail_text(frame, pid, timeout_ms=60_000)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe
+from e2e_support import PageProbe, detail_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -105,7 +105,7 @@ def test_a_click_at_the_hooks_point_selects_that_parcel_with_the_map_partly_scro
     assert 80 <= y <= page.viewport_size["height"], "the parcel itself is in view"  # type: ignore[index]
     page.mouse.click(x, y)
     frame.wait_for_function("(id) => huliMap.selected() === id", arg=pid, timeout=10_000)
-    page.locator("[data-testid='stCode']").filter(has_text=pid).first.wait_for(timeout=30_000)
+    detail_text(frame, pid)
     _shot(probe, "hook-click-scrolled")
     assert probe.external_requests() == []
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe
+from e2e_support import PageProbe, detail_text
 from test_e2e_app import _POINT_OF, MAP_IFRAME, _click_parcel, _map_frame, _shot, _wait_idle
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -55,8 +55,7 @@ def test_upload_hostile_layer_shows_text_only_and_survives_refresh(
     container.hover(position={"x": point["x"], "y": point["y"]})
     tooltip = page.frame_locator(MAP_IFRAME).locator(".leaflet-tooltip").filter(has_text=HOSTILE_ID)
     tooltip.first.wait_for(timeout=15_000)
-    table = page.locator("[data-testid='stTable']").first
-    assert HOSTILE in table.inner_text()
+    assert HOSTILE in detail_text(frame, HOSTILE_ID)
     assert page.locator("img[src='x']").count() == 0
     assert frame.locator("img[src='x']").count() == 0
     _shot(probe, "hostile")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +32,7 @@ from ui.frame import (
     view_key,
 )
 from ui.i18n import kpi_unit_label, t, zone_label
+from ui.map_data import map_sources
 from ui.mapview import VectorLayer, build_base_map, feature_collection, parcel_group
 from ui.value_labels import yi_text
 
@@ -190,7 +192,7 @@ def _metrics(k: dict[str, float], lang: str) -> None:
     )
 
 
-def _map(frame: pd.DataFrame, layers: dict, grid: Raster, lang: str) -> None:
+def _map(frame: gpd.GeoDataFrame, layers: dict, grid: Raster, lang: str, *, dataset_id: str, context: object) -> None:
     from ui.rasterview import height_overlay
 
     basemap = current_basemap()
@@ -198,8 +200,9 @@ def _map(frame: pd.DataFrame, layers: dict, grid: Raster, lang: str) -> None:
     base = build_base_map(lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
                           district=data.reference_layer("district"), context=data.reference_layer("context"),
                           fit=data.reference_layer("zones"), base_path=base_path())
+    sources = map_sources(frame, dataset_id, lang, context=context)  # the details of that scenario's year
     group, legend = parcel_group(frame, theme="height_limit_m", lang=lang, basemap=basemap,
-                                 view_key=view_key("airport"))
+                                 view_key=view_key("airport"), detail=sources.detail, tiles=sources.tiles)
     airport = data.reference_layer("airport")
     if airport is not None and len(airport):
         VectorLayer(feature_collection(airport, gcj02=gcj), name=t("map.airport", lang),
@@ -343,7 +346,7 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
         grid = sd.height_grid(dataset_id, stamp)
         left, right = st.columns([5, 2])  # the map first, its top in view; the year's figures beside it
         with left:
-            _map(frame, layers, grid, lang)
+            _map(frame, layers, grid, lang, dataset_id=dataset_id, context=(key_a, year))
         with right:
             st.markdown(f"### {names[0]} · {year}")
             st.caption(t("ap.limits_on", lang) if k.get("height_limit_active", 0.0) else t("ap.limits_off", lang))

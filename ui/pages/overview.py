@@ -26,6 +26,7 @@ from ui.frame import (
     view_key,
 )
 from ui.i18n import field_label, t
+from ui.map_data import map_sources
 from ui.map_theme import theme_style
 from ui.mapview import build_map
 from ui.value_labels import MISSING, yi_text
@@ -139,6 +140,7 @@ def render() -> None:
                 district=data.reference_layer("district"),
                 context=data.reference_layer("context"),
                 view_key=view_key("overview"),
+                **map_sources(frame, dataset_id, lang)._asdict(),
             )
             show_map(fmap, key=state.MAP_OVERVIEW, height=MAP_HEIGHT)
             _, _, legend = theme_style(frame.iloc[:0], "land_use", lang=lang)

@@ -1,20 +1,19 @@
-"""地块 Parcels: themed map, filters, click for details, table and downloads."""
+"""地块 Parcels: themed map with the detail panel in it, filters, table and downloads."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import cast
 
 import folium
 import geopandas as gpd
 import streamlit as st
 
 from analysis import efficiency
-from analysis.recommend import recommendation_text
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from ui import data, state
 from ui.downloads import parcel_downloads
-from ui.filters import detail_rows, display_table, filter_parcels
+from ui.filters import display_table, filter_parcels
 from ui.frame import (
     MAP_HEIGHT,
     base_path,
@@ -31,19 +30,10 @@ from ui.frame import (
     view_key,
 )
 from ui.i18n import category_label, t
+from ui.map_data import map_sources
 from ui.mapview import THEMES, build_base_map, parcel_group
 
-__all__ = ["render", "clicked_parcel"]
-
-
-def clicked_parcel(result: dict[str, Any]) -> str | None:
-    """Parcel id of the feature streamlit-folium reports as clicked, if any."""
-    drawing = result.get("last_active_drawing") if result else None
-    if not isinstance(drawing, dict):
-        return None
-    props = drawing.get("properties") or {}
-    pid = props.get("parcel_id")
-    return str(pid) if pid is not None else None
+__all__ = ["render"]
 
 
 def _known(key: str, options: Sequence[str]) -> None:
@@ -104,67 +94,26 @@ def _with_status_quo_heights(frame: gpd.GeoDataFrame, dataset_id: str) -> gpd.Ge
     return frame.assign(height_limit_m=heights.reindex(frame.index).to_numpy())
 
 
-def _detail(frame: gpd.GeoDataFrame, pid: str | None, lang: str) -> None:
-    st.subheader(t("detail.header", lang))
-    if pid is None:
-        st.caption(t("detail.none", lang))
-        st.caption(t("map.click_hint", lang))
-        return
-    hit = frame[frame["parcel_id"].astype(str) == pid]
-    if hit.empty:
-        st.warning(t("detail.missing", lang, pid=pid))
-        return
-    row = hit.iloc[0]
-    st.code(str(row["parcel_id"]), language=None)
-    if "recommendation_zh" in row.index or "recommendation" in row.index:
-        code = row.get("recommendation")
-        rec = row.get("recommendation_zh") if lang == "zh" else (
-            recommendation_text(code, lang="en") if isinstance(code, str) else None)
-        st.text(f"{t('detail.recommendation', lang)}{t('colon', lang)}{rec if isinstance(rec, str) else '—'}")
-    if "recommendation_rule" in row.index:
-        rule = row.get("recommendation_rule_zh") if lang == "zh" else None
-        rule = rule if isinstance(rule, str) and rule else row.get("recommendation_rule")
-        st.text(f"{t('detail.rule', lang)}{t('colon', lang)}{rule if isinstance(rule, str) else '—'}")
-    with st.container(height=460):
-        st.table(detail_rows(row, lang).set_index(t("detail.field", lang)))
-
-
 @st.fragment
-def _map_and_detail(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, theme: str, lang: str) -> None:
-    """The map and the detail panel, rerun alone on a click (the filters, table and downloads are not)."""
+def _map(frame: gpd.GeoDataFrame, filtered: gpd.GeoDataFrame, *, dataset_id: str, theme: str, lang: str) -> None:
+    """The map, with the detail panel in it: a click selects and shows the parcel in the browser
+    (its details come from the app's map service), so a click reruns nothing."""
     basemap = current_basemap()
-    map_key = f"{state.MAP_PARCELS}_{basemap}"
-    # streamlit-folium copies the clicked feature into session state before this rerun,
-    # so the selection is known before the map is built (no second run needed)
-    clicked = clicked_parcel(st.session_state.get(map_key) or {})
-    if clicked is not None:
-        st.session_state[state.SELECTED] = clicked
-    left, right = st.columns([5, 2])
-    with left:
-        base = build_base_map(
-            lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
-            district=data.reference_layer("district"), context=data.reference_layer("context"),
-            fit=frame, base_path=base_path(),  # the layer; bounds that change with the filters left the map stale
-        )
-        # no ``selected`` here: the map outlines a clicked parcel itself, so a click does
-        # not change the layer and the rerun only fills the detail panel
-        profile = current_profile()
-        group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap,
-                                     profile=efficiency.profile_from_dict(profile) if profile else None,
-                                     view_key=view_key("parcels"),
-                                     search=str(st.session_state.get(state.FILTER_TEXT) or ""))
-        result = show_map(
-            base, key=map_key, height=MAP_HEIGHT,
-            returned_objects=("last_object_clicked", "last_active_drawing"),
-            feature_group=group, layer_control=folium.LayerControl(collapsed=True),
-        )
-        show_legend(legend, title=t(f"theme.{theme}", lang))
-    pid = clicked_parcel(result)
-    if pid is not None and pid != st.session_state.get(state.SELECTED):  # value not yet seen by on_change
-        st.session_state[state.SELECTED] = pid
-        st.rerun(scope="fragment")
-    with right:
-        _detail(frame, st.session_state.get(state.SELECTED), lang)
+    base = build_base_map(
+        lang=lang, basemap=basemap, zones=data.reference_layer("zones"),
+        district=data.reference_layer("district"), context=data.reference_layer("context"),
+        fit=frame, base_path=base_path(),  # the layer; bounds that change with the filters left the map stale
+    )
+    profile = current_profile()
+    sources = map_sources(frame, dataset_id, lang)
+    group, legend = parcel_group(filtered, theme=theme, lang=lang, basemap=basemap, detail=sources.detail,
+                                 tiles=sources.tiles,
+                                 profile=efficiency.profile_from_dict(profile) if profile else None,
+                                 view_key=view_key("parcels"),
+                                 search=str(st.session_state.get(state.FILTER_TEXT) or ""))
+    show_map(base, key=f"{state.MAP_PARCELS}_{basemap}", height=MAP_HEIGHT, feature_group=group,
+             layer_control=folium.LayerControl(collapsed=True, position="topleft"))
+    show_legend(legend, title=t(f"theme.{theme}", lang))
 
 
 def render() -> None:
@@ -184,7 +133,7 @@ def render() -> None:
         if theme == "height_limit_m":
             filtered = _with_status_quo_heights(filtered, dataset_id)
             st.caption(t("theme.height_note", lang))
-        _map_and_detail(frame, filtered, theme=theme, lang=lang)
+        _map(frame, filtered, dataset_id=dataset_id, theme=theme, lang=lang)
         st.subheader(t("table.header", lang))
         st.dataframe(display_table(filtered, lang), hide_index=True, width="stretch", height=320)
         st.subheader(t("dl.header", lang))
