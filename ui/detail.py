@@ -102,7 +102,9 @@ def map_detail(frame: pd.DataFrame, *, key: Hashable, lang: str, base_path: str 
 
 
 #: Defines ``huliDetailPanel(map, options)`` → the map's panel (one per map; options
-#: ``{url, labels}``, the latest layer's win) with ``show(id)``; ``.huli-detail`` in the page,
+#: ``{url, labels, key}``, the latest layer's win) with ``show(id)``, and
+#: ``huliKeptSelection(options)``: a layer calls it before styling, so the parcel selected on the
+#: page's map before (kept under ``key`` in the tab's ``sessionStorage``) is outlined on a new map; ``.huli-detail`` in the page,
 #: ``data-parcel`` the id shown (``data-state``: ``none``, ``loading``, ``shown``, ``missing``,
 #: ``failed``).
 DETAIL_JS = """
@@ -151,6 +153,9 @@ function huliDetailPanel(map, options) {
     }
     panel.show = function (id) {
         var l = panel.options.labels, seq = ++panel.seq;
+        if (panel.options.key) {
+            try { window.sessionStorage.setItem("huli.selected." + panel.options.key, id); } catch (err) { /* none */ }
+        }
         if (panel.div.style.display === "none") { panel.div.style.display = ""; }
         state("loading", id);
         panel.body.appendChild(el("p", "huli-detail-note", fill(id, l.loading)));
@@ -201,5 +206,13 @@ function huliDetailPanel(map, options) {
     map.__huliDetail = panel;
     if (window.__huliSelected) { panel.show(window.__huliSelected); } else { empty(); }
     return panel;
+}
+
+function huliKeptSelection(options) {  // the parcel selected on this page's map before (a new map: a basemap switch)
+    if (!options || !options.key || (window.__huliSelected !== undefined && window.__huliSelected !== null)) { return; }
+    try {
+        var kept = window.sessionStorage.getItem("huli.selected." + options.key);
+        if (kept) { window.__huliSelected = kept; }
+    } catch (err) { /* no storage */ }
 }
 """

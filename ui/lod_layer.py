@@ -60,6 +60,7 @@ class LodParcelLayer(Layer):
             var state = {mode: "grid", inView: 0, drawn: 0, redraws: 0, parcels: n, cells: gd.n.length, cap: opt.cap};
             window.__huliParcelView = state;
             if (window.__huliSelected === undefined) { window.__huliSelected = opt.selected; }
+            huliKeptSelection(opt.detail);
             function offsets(counts) {
                 var o = new Uint32Array(counts.length + 1);
                 for (var i = 0; i < counts.length; i++) { o[i + 1] = o[i] + counts[i]; }

@@ -134,6 +134,7 @@ class ParcelLayer(Layer):
             // the selection lives in the map's frame, so a click restyles at once and
             // the app's rerun does not have to resend the layer
             if (window.__huliSelected === undefined) { window.__huliSelected = {{ this.selected }}; }
+            huliKeptSelection({{ this.detail }});
             var styleOf = function (f) {
                 var s = {fillColor: f.properties.fill, fillOpacity: 0.78, color: "#4d4d4d", weight: 0.6,
                          opacity: 0.9};

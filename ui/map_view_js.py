@@ -87,7 +87,10 @@ function huliFitView(map, extent, options) {
                 if (map._animatingZoom && Date.now() - t0 < 5000) { requestAnimationFrame(go); return; }
                 v.auto += 1;
                 try {
-                    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {padding: [12, 12], maxZoom: 18, animate: false});
+                    // the detail panel covers the map's right: the layer is fitted beside it
+                    var d = map.__huliDetail, panel = d && d.div && d.div.style.display !== "none" ? d.div.offsetWidth : 0;
+                    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], {paddingTopLeft: [12, 12],
+                                  paddingBottomRight: [12 + panel, 12], maxZoom: 18, animate: false});
                 } finally { v.auto -= 1; }
                 v.rec.moved = false;
                 v.save();

@@ -317,6 +317,8 @@ def parcel_group(
         Legend of ``theme``.
     """
     gcj = basemap == "amap"
+    if detail is not None and view_key is not None:  # the selection is kept with the view (a basemap switch)
+        detail = {**detail, "key": view_key}
     view = None if view_key is None else view_options(
         key=view_key, label=t("map.zoom_selection", lang), search=search,
         shift=_display_shift(frame) if gcj else (0.0, 0.0))

@@ -27,6 +27,7 @@ function huliTileLayer(opt, gd, view) {
                  cells: gd.n.length};
     window.__huliParcelView = state;
     if (window.__huliSelected === undefined) { window.__huliSelected = opt.selected; }
+    huliKeptSelection(opt.detail);
     var store = {}, hover = null, map = null, panel = null, hint = null;
     var gq = gd.q, gx = gd.o[0], gy = gd.o[1], grid = L.featureGroup();
     for (var m = 0; m < gd.n.length; m++) {

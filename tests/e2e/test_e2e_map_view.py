@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_support import PageProbe, wait_settled
+from e2e_support import PageProbe, detail_text, wait_settled
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -179,3 +179,25 @@ def test_a_reload_opens_fitted_again(app_url: str, probe: PageProbe) -> None:
     frame = _map_frame(probe)
     frame.wait_for_function(_HOOKED, timeout=60_000)
     assert _same(wait_settled(frame, _VIEW), whole, of=whole)
+
+
+def test_the_selected_parcel_stays_selected_through_a_basemap_switch(app_url: str, probe: PageProbe) -> None:
+    page = probe.page
+    frame = _open(probe, app_url)
+    pid = frame.evaluate("() => huliMap.sample(50)[17]")
+    assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid) is True
+    frame.wait_for_function("(id) => huliMap.pointOf(id) !== null", arg=pid, timeout=30_000)
+    point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    detail_text(frame, pid)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()  # the basemap
+    page.get_by_role("option", name=t("basemap.osm", "zh")).click()
+    _wait_idle(probe)
+    new = _other_frame(page, frame, _HOOKED)
+    assert new.evaluate("() => huliMap.selected()") == pid  # still selected on the new map
+    assert pid in detail_text(new, pid)  # and its details shown
+    outlined = new.evaluate("""(id) => { var w = null; window.map.eachLayer(function (l) {
+        if (l.feature && l.feature.properties && l.feature.properties.parcel_id === id) { w = l.options.weight; } });
+        return w; }""", pid)
+    assert outlined == 4  # the selection's outline
