@@ -44,10 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", action="store_true", help="also print the figures as Markdown tables")
     p.add_argument("--in-process", dest="isolate", action="store_false",
                    help="measure in this process (peak memory is then the lifetime peak)")
+    p.add_argument("--browser", action="store_true",
+                   help="instead: the running app in Chromium (first map cold and warm, click to details); "
+                   "sizes default 600 (the embedded data),100000,1000000; needs requirements-dev.txt and chromium")
+    p.add_argument("--clicks", type=int, default=20, help="with --browser: parcels clicked per size (default 20)")
     return p
 
 
+def _browser(args: argparse.Namespace) -> int:
+    from bench.browser import EMBEDDED, browser_figures, format_browser_table
+    from bench.machine import commit, machine
+
+    sizes = parse_sizes(args.sizes) if args.sizes else (EMBEDDED, 100_000, 1_000_000)
+    rows = []
+    for n in sizes:
+        rows.append(browser_figures(n, data_dir=args.data_dir, clicks=args.clicks, seed=args.seed))
+        print(f"measured {n:,} parcels in the browser", file=sys.stderr, flush=True)
+    path = write_document({"browser": rows, "machine": machine(), "commit": commit()},
+                          args.out or default_output_path().with_name(default_output_path().stem + "-browser.json"))
+    print(format_browser_table(rows))
+    print(f"wrote {path}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
+    if args.browser:
+        return _browser(args)
     sizes = QUICK_SIZES if args.quick else (parse_sizes(args.sizes) if args.sizes else DEFAULT_SIZES)
     options = BenchOptions(seed=args.seed, scenario=args.scenario, year=args.year, as_of=args.as_of,
                            isolate=args.isolate, profile_dir=args.profile, data_dir=args.data_dir)

@@ -137,18 +137,27 @@ function huliTileLayer(opt, gd, view) {
         }
         return hit;
     }
-    function at(latlng) {  // the parcel drawn under a point, or null (the last drawn wins, as on the canvas)
-        if (!map || !tiles._map || map.getZoom() < opt.minZoom) { return null; }
-        var z = tiles._tileZoom, p = map.project(latlng, z), tx = Math.floor(p.x / 256), ty = Math.floor(p.y / 256);
-        var t = store[z + "/" + tx + "/" + ty];
-        if (!t) { return null; }
-        var px = (p.x - tx * 256) / 256 * opt.extent, py = (p.y - ty * 256) / 256 * opt.extent;
+    function hitIn(t, p) {  // the parcel of tile t under the world pixel p (the last drawn wins, as on the canvas)
+        var px = (p.x - t.coords.x * 256) / 256 * opt.extent, py = (p.y - t.coords.y * 256) / 256 * opt.extent;
         for (var i = t.parcels.length - 1; i >= 0; i--) {
             var q = t.parcels[i], b = q.box;
             if (px < b[0] || px > b[2] || py < b[1] || py > b[3]) { continue; }
             var inside = false;
             for (var r = 0; r < q.rings.length; r++) { if (inRing(px, py, q.rings[r])) { inside = !inside; } }
             if (inside) { return q; }
+        }
+        return null;
+    }
+    function at(latlng) {  // the parcel drawn under a point, or null
+        if (!map || !tiles._map || map.getZoom() < opt.minZoom) { return null; }
+        var z = tiles._tileZoom, p = map.project(latlng, z);
+        var under = store[z + "/" + Math.floor(p.x / 256) + "/" + Math.floor(p.y / 256)];
+        var hit = under ? hitIn(under, p) : null;
+        if (hit || under) { return hit; }
+        // the tile under the point is still loading: a parcel is whole in every tile it meets,
+        // so another tile of this zoom may hold it
+        for (var key in store) {
+            if (store[key].coords.z === z && (hit = hitIn(store[key], p))) { return hit; }
         }
         return null;
     }
@@ -238,7 +247,11 @@ function huliTileLayer(opt, gd, view) {
             map: function () { return group._map || map; },
             count: function () { return opt.count; },
             extent: function () { return opt.extentBox; },
-            sample: function (n) { return opt.sample.slice(0, n).map(function (s) { return s.id; }); },
+            sample: function (n) {  // spread over the page's sample, itself spread over the layer
+                var out = [], k = Math.max(1, Math.floor(opt.sample.length / Math.max(1, n)));
+                for (var i = 0; i < opt.sample.length && out.length < n; i += k) { out.push(opt.sample[i].id); }
+                return out;
+            },
             bboxOf: function (id) {
                 return fetch(opt.url + "locate/" + encodeURIComponent(id), {credentials: "same-origin"})
                     .then(function (res) { return res.ok ? res.json() : null; })
