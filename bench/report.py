@@ -63,6 +63,9 @@ def format_table(document: dict[str, Any]) -> str:
             f"{res['map_payload_bytes_per_parcel']:.0f} B/parcel, RFC 7946 GeoJSON "
             f"{res['geojson_bytes_per_parcel']:.0f} B/parcel; peak RSS of the run "
             f"{res.get('run_peak_rss_mib', res['peak_rss_mib']) / 1024:.2f} GiB"
+            + (f"; vector tiles from zoom {tiles['tile_min_zoom']}: {tiles['tile_bytes_median'] / 1024:.0f} KiB a tile"
+               f" (median), cut in {tiles['tile_ms_median']:.0f} ms (max {tiles['tile_ms_max']:.0f})"
+               if (tiles := res.get("map_tiles")) else "")
         )
     if document["sizes"]:
         big = max(document["sizes"], key=lambda r: r["parcels"])

@@ -32,7 +32,8 @@ stage               what runs
 ``export_geojson``  :func:`analysis.export.export_layer` of the parcels as RFC 7946 GeoJSON
 ``export_gpkg``     :func:`analysis.export.export_layer` of the parcels as GeoPackage
 ``map_payload``     :func:`ui.mapview.parcel_group`: the bytes the parcel layer adds to the
-                    map page (data and script), see :mod:`bench.map_payload`
+                    map page (data and script), see :mod:`bench.map_payload`; for a layer in
+                    vector tiles also a tile's bytes and time to cut (``map_tiles``, not timed)
 ==================  ========================================================================
 
 The headline is the ratio of the full run (``ingest + analysis + heights + write_outputs``,
@@ -202,11 +203,12 @@ def _export_gpkg(ctx: StageContext, timed: Timer) -> None:
 def _map_payload(ctx: StageContext, timed: Timer) -> None:
     """The bytes of the parcel layer in theme ``land_use`` (importing the UI is part of the stage)."""
     with timed():
-        from bench.map_payload import parcel_layer_payload
+        from bench.map_payload import parcel_layer_payload, tile_figures
 
         size, layers = parcel_layer_payload(ctx.parcels, theme="land_use")
     ctx.figures["map_payload_bytes"] = size
     ctx.figures["map_layers"] = layers
+    ctx.figures["map_tiles"] = tile_figures(ctx.parcels, theme="land_use")  # not timed: the tiles' own figures
 
 
 #: Measured stages, in the order they run: ``(name, function)``. A new stage is one line here.
@@ -314,6 +316,7 @@ def _measure(n: int, gpkg: Path, work: Path, opts: BenchOptions) -> dict[str, An
         "map_payload_bytes": figures["map_payload_bytes"],
         "map_payload_bytes_per_parcel": figures["map_payload_bytes"] / n,
         "map_layers": figures["map_layers"],
+        "map_tiles": figures.get("map_tiles"),
         "cache_data_hit_seconds": figures["cache_data_hit_seconds"],
         "baseline_rss_mib": baseline,
         "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),

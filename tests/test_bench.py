@@ -128,3 +128,30 @@ def test_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFi
 def test_bench_refuses_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--sizes", "10,zero"]) == 2
     assert "--sizes" in capsys.readouterr().err
+
+
+def test_tile_figures_of_a_large_layer_and_none_for_a_small_one() -> None:
+    from bench.map_payload import tile_figures
+    from geodata.generate import generate_parcels
+
+    small = generate_parcels(50, seed=3)
+    assert tile_figures(small) is None  # sent whole in the page
+    large = generate_parcels(25_000, seed=3)  # above the 20,000 of a large layer
+    figures = tile_figures(large)
+    assert figures is not None
+    assert 12 <= figures["tile_min_zoom"] <= 18
+    assert figures["tile_bytes_median"] > 0 and figures["tile_ms_max"] >= figures["tile_ms_median"] >= 0
+
+
+def test_the_browser_table_from_known_figures() -> None:
+    from bench.browser import format_browser_table
+
+    text = format_browser_table([
+        {"parcels": 600, "first_map_cold_s": 3.96, "first_map_warm_s": 2.37, "click_median_s": 0.028,
+         "click_max_s": 0.04, "clicks": 15},
+        {"parcels": 100_000, "ingest_s": 8.1, "first_map_cold_s": 7.06, "first_map_warm_s": 2.64,
+         "click_median_s": 0.075, "click_max_s": 0.139, "clicks": 15},
+    ])
+    lines = text.splitlines()
+    assert lines[2].split() == ["600", "—", "3.96", "2.37", "0.028", "0.040", "15"]
+    assert lines[3].split() == ["100,000", "8.1", "7.06", "2.64", "0.075", "0.139", "15"]
