@@ -284,3 +284,13 @@ def test_filters_belong_to_the_person_and_survive_their_refresh() -> None:
     assert _count_caption(fresh) == filtered
     other = _app("parcels", browser="browser-filters-02")  # someone else: no filter
     assert other.multiselect(key=f"{state.FILTER_USES}.zh").value == []
+
+
+def test_a_city_layer_table_shows_a_page_of_rows_and_says_so() -> None:
+    from ui.pages.parcels import TABLE_ROWS
+
+    _use_tiny_upload(TABLE_ROWS + 7)
+    at = _app("parcels")
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == TABLE_ROWS
+    assert any(f"列表显示前 {TABLE_ROWS:,} 宗（共 {TABLE_ROWS + 7:,} 宗）" in c.value for c in at.caption)

@@ -17,6 +17,9 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "detail.loading": ("正在读取地块 {pid}…", "Reading parcel {pid}…"),
     "detail.failed": ("无法读取地块 {pid} 的详情，请刷新页面后重试。", "The details of parcel {pid} cannot be read; reload the page and try again."),
     "detail.close": ("收起", "Hide"),
+    "table.capped": ("列表显示前 {n} 宗（共 {total} 宗）；完整数据请使用下方下载，或用筛选缩小范围。",
+                     "The table shows the first {n} of {total} parcels; the downloads below hold them all, "
+                     "or narrow the filters."),
     "office.sso": ("统一身份认证登录", "Single sign-on"),
     "office.login_required": ("请先在侧栏登录后查看。", "Please log in in the sidebar to see the data."),
     "office.editors_only": ("上传、关联统计表需要编辑者登录；您可以查看、切换和下载数据。",

@@ -33,7 +33,10 @@ from ui.i18n import category_label, t
 from ui.map_data import map_sources
 from ui.mapview import THEMES, build_base_map, parcel_group
 
-__all__ = ["render"]
+__all__ = ["render", "TABLE_ROWS"]
+
+#: Most rows the parcel table shows (more would only slow the page; the downloads hold every row).
+TABLE_ROWS = 10_000
 
 
 def _known(key: str, options: Sequence[str]) -> None:
@@ -135,7 +138,9 @@ def render() -> None:
             st.caption(t("theme.height_note", lang))
         _map(frame, filtered, dataset_id=dataset_id, theme=theme, lang=lang)
         st.subheader(t("table.header", lang))
-        st.dataframe(display_table(filtered, lang), hide_index=True, width="stretch", height=320)
+        if len(filtered) > TABLE_ROWS:  # a city's layer: the table shows a page of it, the downloads have all
+            st.caption(t("table.capped", lang, n=f"{TABLE_ROWS:,}", total=f"{len(filtered):,}"))
+        st.dataframe(display_table(filtered.iloc[:TABLE_ROWS], lang), hide_index=True, width="stretch", height=320)
         st.subheader(t("dl.header", lang))
         st.caption(t("dl.filtered", lang, n=f"{len(filtered):,}"))
         parcel_downloads(filtered, dataset_id=dataset_id, key="dl_parcels", stem=f"parcels_{dataset_id}", lang=lang)
