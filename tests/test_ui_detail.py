@@ -96,6 +96,16 @@ def test_the_registry_keeps_the_most_recently_used_maps() -> None:
     assert built.count("first") == 1 and built.count(1) == 1 and built.count(0) == 2
 
 
+def test_the_registry_also_bounds_the_parcels_its_maps_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Heavy(FrameDetails):
+        weight = 600
+
+    monkeypatch.setattr(map_service, "MAX_WEIGHT", 1000)
+    a = map_service.publish("a", lambda: Heavy(tiny_parcels(1), "zh"))
+    b = map_service.publish("b", lambda: Heavy(tiny_parcels(1), "zh"))  # 1,200 > 1,000: a goes
+    assert map_service.lookup(a) is None and map_service.lookup(b) is not None
+
+
 def test_the_service_lives_under_the_apps_base_path() -> None:
     option = map_detail(tiny_parcels(2), key=("p",), lang="zh", base_path="/gis/")
     assert str(option["url"]).startswith("/gis/huli-map/")

@@ -59,14 +59,13 @@ class FrameDetails:
     def __init__(self, frame: pd.DataFrame, lang: str) -> None:
         self.frame = frame
         self.lang = lang
-        self._position: dict[str, int] | None = None
+        self._position: pd.Index | None = None
 
     def detail(self, pid: str) -> dict[str, Any] | None:
         if self._position is None:
-            ids = self.frame["parcel_id"].astype(str).to_numpy()
-            self._position = {k: i for i, k in reversed(list(enumerate(ids)))}  # the first row of an id
-        i = self._position.get(pid)
-        return None if i is None else detail_payload(self.frame.iloc[i], self.lang)
+            self._position = pd.Index(self.frame["parcel_id"].astype(str).to_numpy())
+        hits = self._position.get_indexer_for([pid])  # every row of the id (-1: none); the first wins
+        return None if len(hits) == 0 or hits[0] < 0 else detail_payload(self.frame.iloc[int(hits[0])], self.lang)
 
     def tile(self, z: int, x: int, y: int) -> dict[str, Any] | None:
         del z, x, y

@@ -38,6 +38,9 @@ __all__ = ["MapSource", "ROUTE", "publish", "share", "lookup", "url_of", "routes
 ROUTE = "huli-map"
 #: Maps kept at once (each holds references to frames the app's caches already hold).
 MAX_ENTRIES = 64
+#: Parcels the kept maps may show in all (a source's ``weight``, default 1): a city layer's tile
+#: source holds arrays of its own, so a few filters of a million parcels fill it.
+MAX_WEIGHT = 4_000_000
 
 _SECRET = secrets.token_bytes(32)
 _ENTRIES: OrderedDict[str, MapSource] = OrderedDict()
@@ -79,9 +82,13 @@ def share(key: Hashable, make: Any) -> tuple[str, Any]:
     with _LOCK:
         _ENTRIES[token] = source
         _ENTRIES.move_to_end(token)
-        while len(_ENTRIES) > MAX_ENTRIES:
+        while len(_ENTRIES) > 1 and (len(_ENTRIES) > MAX_ENTRIES or _weight() > MAX_WEIGHT):
             _ENTRIES.popitem(last=False)
     return token, source
+
+
+def _weight() -> int:
+    return sum(int(getattr(s, "weight", 1)) for s in _ENTRIES.values())
 
 
 def lookup(token: str) -> MapSource | None:

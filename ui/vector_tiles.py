@@ -190,7 +190,7 @@ class TileSource:
         self.details = FrameDetails(details, lang)
         self._box = geometry.box[self.rows]
         self.min_zoom = next((z for z in ZOOMS if geometry.densest_tile(z, self.rows) <= TILE_CAP), ZOOMS[-1])
-        self._where = dict(zip(self.ids.tolist(), self.rows.tolist(), strict=True))
+        self._where: pd.Index | None = None  # id -> position among the parcels shown, built when first asked
         self._tiles: OrderedDict[tuple[int, int, int], dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self.grid: dict[str, object] = {}  # the overview grid the page shows below min_zoom (set by its maker)
@@ -198,6 +198,11 @@ class TileSource:
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    @property
+    def weight(self) -> int:
+        """What it holds, for the map service's bound: its parcels."""
+        return max(1, len(self.rows))
 
     def extent(self) -> list[float] | None:
         """Bounds ``[w, s, e, n]`` (display lon/lat) of the parcels shown, None when none."""
@@ -240,8 +245,11 @@ class TileSource:
         return self.details.detail(pid)
 
     def locate(self, pid: str) -> list[float] | None:
-        row = self._where.get(pid)
-        if row is None:
+        if self._where is None:
+            self._where = pd.Index(self.ids)
+        hits = self._where.get_indexer_for([pid])  # every position of the id (-1: none); the first wins
+        if len(hits) == 0 or hits[0] < 0:
             return None
-        b = self.geometry.lonlat_box[row]
+        at = int(hits[0])
+        b = self.geometry.lonlat_box[self.rows[at]]
         return [float(v) for v in b] if np.isfinite(b[0]) else None
