@@ -32,8 +32,10 @@ def test_messy_layer_shows_its_validation_report(
     page.get_by_role("button", name="读取并校验").click()
     page.get_by_text(f"已读取 {N_ROWS - 1} 宗地块").wait_for(timeout=60_000)
     _wait_idle(probe)
-    codes = ["invalid_geometry_repaired", "duplicate_id", "missing_geometry", "unparsable_date",
-             "negative_value", "unknown_land_use", "unmapped_field"]
+    # the issues by their labels: invalid_geometry_repaired, duplicate_id, missing_geometry,
+    # unparsable_date, negative_value, unknown_land_use, unmapped_field
+    codes = ["无效几何已修复", "宗地编号重复", "几何为空或无法读取", "日期无法识别", "数值为负", "土地用途无法识别",
+             "未映射的字段"]
     # the report tables are canvas grids: read their accessible cell text once they are filled in
     text = wait_for_text(page, '[data-testid="stDataFrame"]', codes)
     _shot(probe, "messy-upload-report")
