@@ -53,11 +53,13 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _cmd_validate(args: argparse.Namespace) -> int:
     """Print the validation report; 0 when the layer is usable, 2 when not. Writes nothing."""
     from core.errors import InputFileError
+    from geodata.region import region_of_interest
     from parcels.read import read_parcels
 
     try:
         result = read_parcels(
             args.path,
+            district=region_of_interest(),
             layer=args.layer,
             crs=args.crs,
             encoding=args.encoding,

@@ -108,6 +108,7 @@ def _read_parcels(
     path: str | Path | None, read_options: Mapping[str, Any]
 ) -> tuple[IngestResult, dict[str, Any], bool]:
     """The ingested parcels and their report (as a dict); the flag says the data are embedded."""
+    from geodata.region import region_of_interest
     from parcels.read import read_parcels  # deferred: pulls in the readers only when running
 
     options = dict(read_options)
@@ -127,7 +128,7 @@ def _read_parcels(
                 "to use the embedded data",
                 f"宗地图层 {str(source)!r} 不存在；请给出存在的文件，或不指定 --parcels 以使用内置数据",
             )
-        result = read_parcels(source, **options)
+        result = read_parcels(source, district=region_of_interest(), **options)
         embedded = False
     if table is not None:
         from parcels.join import join_file

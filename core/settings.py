@@ -17,6 +17,8 @@ variable                   setting                        default
 ``HULI_SESSION_HOURS``     :attr:`Settings.session_hours`  ``12``
 ``HULI_PARCELS``           :attr:`Settings.parcels`        empty (the embedded data)
 ``HULI_PARCELS_CRS``, ``HULI_PARCELS_ENCODING``, ``HULI_PARCELS_LAYER``: how to read it
+``HULI_REGION``            :attr:`Settings.region`         empty (the district outline)
+``HULI_REGION_MARGIN_M``   :attr:`Settings.region_margin_m` ``1000``
 =========================  =============================  ===========================
 """
 
@@ -69,6 +71,11 @@ class Settings:
     parcels, parcels_crs, parcels_encoding, parcels_layer
         A parcel layer (path) the app makes the district's default dataset at start, and how to
         read it (as the CLI's ``--crs``, ``--encoding``, ``--layer``); empty: none.
+    region
+        A polygon layer (path) of the region a parcel layer is expected to lie in; empty: the
+        embedded district outline.  Parcels outside it are reported (``outside_district``).
+    region_margin_m
+        Margin around the region in metres (measured in ``metric_crs``); 0 for none.
     """
 
     metric_crs: str = "EPSG:4548"
@@ -85,6 +92,8 @@ class Settings:
     parcels_crs: str = ""
     parcels_encoding: str = ""
     parcels_layer: str = ""
+    region: str = ""
+    region_margin_m: float = 1000.0
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -103,13 +112,29 @@ def _positive_int(name: str, default: int) -> int:
     return value
 
 
+def _non_negative_number(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise ConfigError(
+            f"environment variable {name}={raw!r} is not a number of metres of 0 or more; set e.g. {name}={default:g}",
+            f"环境变量 {name}={raw!r} 不是大于或等于 0 的米数；请设置为例如 {name}={default:g}",
+        )
+    return value
+
+
 def get_settings() -> Settings:
     """Settings with the environment's overrides applied.
 
     Raises
     ------
     ConfigError
-        A numeric variable is not a positive whole number.
+        A numeric variable is not a positive whole number (the margin: not a number of 0 or more).
     """
     env = os.environ
     return Settings(
@@ -127,4 +152,6 @@ def get_settings() -> Settings:
         parcels_crs=env.get("HULI_PARCELS_CRS", "").strip(),
         parcels_encoding=env.get("HULI_PARCELS_ENCODING", "").strip(),
         parcels_layer=env.get("HULI_PARCELS_LAYER", "").strip(),
+        region=env.get("HULI_REGION", "").strip(),
+        region_margin_m=_non_negative_number("HULI_REGION_MARGIN_M", 1000.0),
     )

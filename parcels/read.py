@@ -57,7 +57,7 @@ from parcels.fields import map_fields
 from parcels.formats import RawLayer, read_raw
 from parcels.geometry import check_geometries, validity_reason_text
 from parcels.layer_crs import datum_issue, resolve_layer_crs, same_crs, to_lonlat, total_bounds
-from parcels.validate import Issue, ValidationReport
+from parcels.validate import Issue, ValidationReport, row_ranges
 
 __all__ = ["IngestResult", "read_parcels", "read_parcels_bytes", "canonical_attributes", "EXTRA_COLUMNS"]
 
@@ -93,6 +93,9 @@ class IngestResult:
         When the layer is in the metric CRS (``settings.metric_crs``): ``frame``'s geometry as
         read (repaired), in that CRS and aligned to ``frame.index``, so that the analysis
         measures it without projecting the parcels back; None otherwise.
+    n_outside
+        Usable parcels that do not touch ``district=`` (reported as ``outside_district``); 0
+        when no district was given.
     """
 
     frame: gpd.GeoDataFrame
@@ -105,6 +108,7 @@ class IngestResult:
     layer: str | None = None
     source_format: str = ""
     metric: gpd.GeoSeries | None = field(default=None, repr=False)
+    n_outside: int = 0
 
 
 
@@ -138,8 +142,9 @@ def read_parcels(
     gcj02
         The lon/lat coordinates are GCJ-02 (AMap/Gaode): convert them to WGS84.
     district
-        District outline in EPSG:4326; parcels not touching it are reported
-        (``outside_district``) and kept.
+        Region of interest in EPSG:4326 (:func:`geodata.region.region_of_interest`: the district
+        outline with a margin); parcels not touching it are kept and reported in one
+        ``outside_district`` issue (their count, and their rows in ``value``).
     override_crs
         Use ``crs`` even when the file declares another CRS (a wrong ``.prj``); reported
         as ``crs_overridden``.
@@ -235,10 +240,11 @@ def _build(
     if datum is not None:
         issues.append(datum)
     lonlat = to_lonlat(_only(usable, check.geometry), src_crs, gcj02)
+    outside = np.zeros(n, dtype=bool)
     if district is not None:
         outside = usable & ~shapely.intersects(_only(usable, lonlat), district)
-        issues += issues_for(outside, rows, ids, "outside_district", "地块不在区界范围内（已保留）",
-                              "parcel lies outside the district boundary (kept)")
+        if outside.any():
+            issues.append(_outside_issue(rows[outside]))
 
     kept, rename_issues = extras(attrs, fm.unmapped)
     issues += rename_issues
@@ -276,6 +282,18 @@ def _build(
         layer=raw.layer,
         source_format=raw.fmt,
         metric=metric,
+        n_outside=int(outside.sum()),
+    )
+
+
+def _outside_issue(rows: np.ndarray) -> Issue:
+    """One issue for every parcel outside the region: a million strays cost one issue, not a million."""
+    listed = row_ranges(rows, limit=20)
+    return Issue.make(
+        "outside_district",
+        f"{len(rows):,} 宗地块不在区界范围内（含边距），已保留：第 {listed} 行",
+        f"{len(rows):,} parcel(s) lie outside the district (margin included), kept: rows {listed}",
+        value=row_ranges(rows),
     )
 
 

@@ -27,7 +27,9 @@ unit_converted             info      converted     a value written in another un
 negative_value             warning   set_missing   a negative amount/area/term: NaN (unrated)
 unknown_land_use           warning   defaulted     land use not recognised: ``other``
 unknown_zone               info      set_missing   zone value not recognised: assigned spatially
-outside_district           warning   kept          parcel does not touch the district boundary
+outside_district           warning   kept          parcels not touching the region of interest (district and
+                                                     margin): one issue for the layer, their count in the
+                                                     message, their rows in ``value`` (ranges ``3, 7-9``)
 approximate_datum          warning   kept          source datum (Xi'an 1980, Beijing 1954 ...) converts only approximately
 crs_overridden             warning   kept          the file's own CRS (.prj) replaced by the one given, as instructed
 polygonal_parts_kept       info      repaired      geometry collection: points/lines dropped, polygons kept
@@ -52,9 +54,11 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["Issue", "ValidationReport", "ISSUE_CODES", "Severity"]
+__all__ = ["Issue", "ValidationReport", "ISSUE_CODES", "Severity", "row_ranges"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -91,6 +95,27 @@ ISSUE_CODES: dict[str, tuple[Severity, str]] = {
 }
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def row_ranges(rows: npt.ArrayLike, *, limit: int | None = None) -> str:
+    """Row numbers as ranges, ``"3, 7-9, 12"`` (sorted, without repeats).
+
+    Parameters
+    ----------
+    rows
+        1-based row numbers.
+    limit
+        Write at most this many ranges, then ``"…"``; ``None`` writes all.
+    """
+    values = np.unique(np.asarray(rows, dtype=np.int64))
+    if values.size == 0:
+        return ""
+    breaks = np.flatnonzero(np.diff(values) != 1)
+    starts = values[np.r_[0, breaks + 1]]
+    ends = values[np.r_[breaks, values.size - 1]]
+    shown = len(starts) if limit is None else min(limit, len(starts))
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in zip(starts[:shown], ends[:shown], strict=True)]
+    return ", ".join(parts) + (", …" if shown < len(starts) else "")
 
 
 @dataclass(frozen=True)

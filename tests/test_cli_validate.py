@@ -170,3 +170,30 @@ def test_override_crs_flag_replaces_a_wrong_prj(tmp_path: Path, cwd: Path, capsy
     assert main(["validate", str(wrong), "--crs", "EPSG:4548", "--override-crs"]) == 0
     out = capsys.readouterr().out
     assert "坐标系 / CRS: EPSG:4548" in out and "crs_overridden" in out
+
+
+def test_layer_outside_the_district_is_reported(tmp_path: Path, cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's case: one parcel in Beijing (116.4 E, 39.9 N), a GeoJSON in lon/lat."""
+    path = tmp_path / "beijing.geojson"
+    gpd.GeoDataFrame({"宗地编号": ["BJ-1"], "土地用途": ["1001"]},
+                     geometry=[shapely.box(116.4, 39.9, 116.402, 39.902)], crs="EPSG:4326").to_file(path)
+    assert main(["validate", str(path)]) == 0  # a warning: the parcel is kept
+    out = capsys.readouterr().out
+    assert "outside_district" in out
+    assert "1 宗地块不在区界范围内（含边距），已保留：第 1 行" in out
+    assert "1 parcel(s) lie outside the district (margin included), kept: rows 1" in out
+
+
+def test_district_layers_are_not_outside(cwd: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import geodata
+
+    assert main(["validate", str(geodata.get_path("huli")), "--layer", "parcels"]) == 0
+    assert main(["validate", str(_layer_near_huli(cwd))]) == 0
+    assert "outside_district" not in capsys.readouterr().out
+
+
+def _layer_near_huli(folder: Path) -> Path:
+    x, y = pyproj.Transformer.from_crs(4326, 4548, always_xy=True).transform(118.1, 24.5)
+    path = folder / "huli.gpkg"
+    gpd.GeoDataFrame({"宗地编号": ["H-1"]}, geometry=[shapely.box(x, y, x + 50, y + 50)], crs="EPSG:4548").to_file(path)
+    return path

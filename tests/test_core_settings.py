@@ -34,5 +34,21 @@ def test_bad_numbers_are_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch, v
         get_settings()
 
 
+def test_region_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("HULI_REGION", raising=False)
+    monkeypatch.delenv("HULI_REGION_MARGIN_M", raising=False)
+    assert (get_settings().region, get_settings().region_margin_m) == ("", 1000.0)
+    monkeypatch.setenv("HULI_REGION", str(tmp_path / "r.gpkg"))
+    monkeypatch.setenv("HULI_REGION_MARGIN_M", "0")
+    assert (get_settings().region, get_settings().region_margin_m) == (str(tmp_path / "r.gpkg"), 0.0)
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "inf", "nan"])
+def test_bad_margin_is_refused_with_the_fix(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("HULI_REGION_MARGIN_M", value)
+    with pytest.raises(ConfigError, match=r"HULI_REGION_MARGIN_M.*0 or more"):
+        get_settings()
+
+
 def test_one_mu_is_a_fifteenth_of_a_hectare() -> None:
     assert SQM_PER_MU * 15 == pytest.approx(10000.0)

@@ -398,9 +398,18 @@ def test_district_outside_flagged(gbk_zip: Path) -> None:
     lon, lat = TO_4326.transform(*_origin(1))
     district = shapely.box(lon - 0.001, lat - 0.001, lon + 0.001, lat + 0.001)
     result = read_parcels(gbk_zip, district=district)
-    outside = {i.parcel_id for i in result.report.of_code("outside_district")}
-    assert "A-001" not in outside and "A-008" in outside
+    # only parcel 1 (row 1) meets the box; row 7 has no geometry (rejected, not "outside")
+    [issue] = result.report.of_code("outside_district")
+    assert issue.row is None and issue.value == "2-6, 8-9"
+    assert issue.message_zh.startswith("7 宗地块") and "第 2-6, 8-9 行" in issue.message_zh
+    assert issue.message_en.startswith("7 parcel(s)") and "rows 2-6, 8-9" in issue.message_en
+    assert result.n_outside == 7
     assert len(result.frame) == N_ROWS - 1  # kept
+
+
+def test_no_district_no_outside_issue(gbk_zip: Path) -> None:
+    result = read_parcels(gbk_zip)
+    assert result.report.of_code("outside_district") == [] and result.n_outside == 0
 
 
 def test_field_map_override(gbk_zip: Path) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from parcels.validate import ISSUE_CODES, Issue, ValidationReport
+from parcels.validate import ISSUE_CODES, Issue, ValidationReport, row_ranges
 
 
 def _report() -> ValidationReport:
@@ -73,3 +73,14 @@ def test_absent_fields_rendered_on_one_line() -> None:
     text = ValidationReport(issues=issues, n_input_rows=1, n_usable_rows=1).render_text()
     assert "absent fields: tax, energy" in text
     assert text.count("missing_field") == 2  # once in the counts, once in the list
+
+
+@pytest.mark.parametrize(("rows", "limit", "expected"), [
+    ([], None, ""),
+    ([5], None, "5"),
+    ([9, 3, 7, 8, 12, 8], None, "3, 7-9, 12"),
+    ([1, 2, 3, 5, 7, 8], 2, "1-3, 5, …"),
+    ([1, 2, 3, 5], 2, "1-3, 5"),
+])
+def test_row_ranges(rows: list[int], limit: int | None, expected: str) -> None:
+    assert row_ranges(rows, limit=limit) == expected
