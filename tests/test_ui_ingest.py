@@ -238,3 +238,76 @@ def test_a_table_that_cannot_be_joined_changes_nothing() -> None:
     with pytest.raises(PlanningError, match=r"\.csv or \.xlsx"):
         _join(b"x", "table.ods", good.dataset_id)
     assert _recorded() == [good.dataset_id]
+
+
+def _beijing_geojson() -> bytes:
+    """The issue's layer: one parcel in Beijing (116.4 E, 39.9 N)."""
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame({"宗地编号": ["BJ-1"], "土地用途": ["1001"]},
+                             geometry=[shapely.box(116.4, 39.9, 116.402, 39.902)], crs="EPSG:4326")
+    return frame.to_json(drop_id=True).encode("utf-8")
+
+
+def test_an_upload_outside_the_district_is_kept_and_flagged() -> None:
+    out = _upload(_beijing_geojson(), "beijing.geojson")
+    assert out.usable and (out.n_parcels, out.n_outside) == (1, 1) and out.outside_only
+    [row] = out.report[out.report["code"] == "outside_district"].to_dict("records")
+    assert row["value"] == "1" and row["message_en"].startswith("1 parcel(s) lie outside")
+    inside = _upload(_geojson(), "园区地块.geojson")  # tiny parcels at 118.10 E, 24.50 N: in Huli
+    assert (inside.n_outside, inside.outside_only) == (0, False)
+    assert "outside_district" not in set(inside.report["code"])
+
+
+def _upload_page() -> None:
+    """The Data page after an upload made by its own form (AppTest cannot fill a file uploader)."""
+    import streamlit as st
+
+    from ui import office
+    from ui.ingest import ingest_upload
+    from ui.pages import data as page
+
+    if "test_upload" in st.session_state:
+        name, payload = st.session_state.pop("test_upload")
+        page._show_outcome(ingest_upload(payload, name, store=office.store(), actor=office.require("upload")), "zh")
+    page.render()
+
+
+def _page_after(name: str, payload: bytes):  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_upload_page, default_timeout=120)
+    at.session_state["test_upload"] = (name, payload)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_data_page_asks_before_using_a_layer_wholly_outside_the_district() -> None:
+    from ui import state
+
+    at = _page_after("beijing.geojson", _beijing_geojson())
+    [uploaded] = _recorded()
+    assert (at.session_state[state.DATASET] if state.DATASET in at.session_state else None) != uploaded
+    warning = "\n".join(w.value for w in at.warning)
+    assert "全部位于区界（含边距）之外" in warning and "All 1 usable parcels" in warning
+    assert not any("当前使用该数据" in s.value for s in at.success)
+    [confirm] = [b for b in at.button if b.key == "use_outside_anyway"]
+    assert confirm.label == "仍然使用该数据 / Use it anyway"
+    confirm.click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.DATASET] == uploaded
+    assert any("已读取 1 宗地块，当前使用该数据" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "use_outside_anyway"]
+    assert not any("全部位于区界" in w.value for w in at.warning)
+
+
+def test_data_page_uses_a_layer_in_the_district_at_once() -> None:
+    from ui import state
+
+    at = _page_after("园区地块.geojson", _geojson())
+    [uploaded] = _recorded()
+    assert at.session_state[state.DATASET] == uploaded
+    assert any("已读取 6 宗地块，当前使用该数据" in s.value for s in at.success)
+    assert not [b for b in at.button if b.key == "use_outside_anyway"]

@@ -286,6 +286,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "the field mapping, CRS or encoding.",
     ),
     "data.failed": ("上传失败，继续使用之前的数据。", "The upload failed; the previous data stay in use."),
+    "data.outside_only": (
+        "该图层的 {n} 宗可用地块全部位于区界（含边距）之外，未设为当前使用的数据。请检查坐标系或 GCJ-02 选项。",
+        "All {n} usable parcels of the layer lie outside the district (margin included); it was not made the "
+        "dataset in use. Check the CRS or the GCJ-02 option.",
+    ),
+    "data.use_anyway": ("仍然使用该数据", "Use it anyway"),
+    "data.some_outside": ("其中 {n} 宗地块位于区界（含边距）之外，已保留，见校验报告。",
+                          "{n} of them lie outside the district (margin included), kept; see the report."),
     "data.join_header": ("关联统计表", "Join a statistics table"),
     "data.join_help": (
         "把统计、税务部门的表格（CSV 或 XLSX，表头可在标题行之下）按宗地编号关联到当前数据“{name}”：产值、税收、"

@@ -17,6 +17,7 @@ import pandas as pd
 
 from core.errors import InputFileError
 from core.settings import get_settings
+from geodata.region import region_of_interest
 from office import layers, records
 from office.records import Actor
 from office.roles import require
@@ -45,12 +46,21 @@ class UploadOutcome:
         Usable parcels read.
     report
         The validation report as a table.
+    n_outside
+        Usable parcels outside the region of interest (:func:`geodata.region.region_of_interest`).
     """
 
     dataset_id: str
     usable: bool
     n_parcels: int
     report: pd.DataFrame
+    n_outside: int = 0
+
+    @property
+    def outside_only(self) -> bool:
+        """Every usable parcel lies outside the region: the caller makes the dataset the one in use
+        only when the person confirms (a layer in the wrong CRS or place would replace the district's)."""
+        return self.usable and 0 < self.n_parcels <= self.n_outside
 
 
 def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Actor, action: str) -> UploadOutcome:
@@ -63,6 +73,7 @@ def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Acto
     result = read_parcels_bytes(
         source.read_bytes(),
         options.get("filename", source.name),
+        district=region_of_interest(),
         layer=options.get("layer") or None,
         crs=options.get("crs") or None,
         encoding=options.get("encoding") or None,
@@ -103,7 +114,7 @@ def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Acto
         logger.info("upload %s: %d usable parcels", dataset_id, len(result.frame))
     else:
         logger.info("upload %s is not usable; the dataset in use is unchanged", dataset_id)
-    return UploadOutcome(dataset_id, bool(result.report.usable), len(result.frame), report)
+    return UploadOutcome(dataset_id, bool(result.report.usable), len(result.frame), report, result.n_outside)
 
 
 def upload_limit_mb(server_mb: int | None = None) -> int:
@@ -270,7 +281,7 @@ def ingest_startup_layer(path: str | Path, *, crs: str | None, encoding: str | N
     if layers.has_layer(store, dataset_id) and records.dataset_record(store, dataset_id) is not None:
         outcome = UploadOutcome(dataset_id, True, int(read_options_rows(dataset_id)), pd.DataFrame())
     else:
-        result = read_parcels(source, layer=layer, crs=crs, encoding=encoding)
+        result = read_parcels(source, layer=layer, crs=crs, encoding=encoding, district=region_of_interest())
         report = result.report.to_frame()
         if not result.report.usable:
             raise InputFileError(
@@ -292,7 +303,7 @@ def ingest_startup_layer(path: str | Path, *, crs: str | None, encoding: str | N
                                  validation={"n_input_rows": options["n_input_rows"],
                                              "n_usable_rows": options["n_usable_rows"], "issues": len(report)},
                                  actor=STARTUP_ACTOR)
-        outcome = UploadOutcome(dataset_id, True, len(result.frame), report)
+        outcome = UploadOutcome(dataset_id, True, len(result.frame), report, result.n_outside)
     if records.shared(store, records.DEFAULT_DATASET) != dataset_id:
         records.publish(store, records.DEFAULT_DATASET, dataset_id, actor=STARTUP_ACTOR)
     return outcome

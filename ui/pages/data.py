@@ -19,6 +19,8 @@ from ui.value_labels import report_table
 __all__ = ["render"]
 
 _LAST = "data_last_upload"
+#: An upload wholly outside the district, kept but not in use until the person confirms: (id, parcels).
+_PENDING = "data_outside_pending"
 _JOIN_UPLOAD = "join_upload"
 _ENCODINGS = ("", "utf-8", "gbk", "gb18030", "big5", "latin-1")
 
@@ -78,11 +80,33 @@ def _publish(active: str, name: str, lang: str) -> None:
 
 
 def _show_outcome(outcome: UploadOutcome, lang: str) -> None:
-    if outcome.usable:
+    st.session_state.pop(_PENDING, None)
+    if outcome.outside_only:
+        st.session_state[_PENDING] = (outcome.dataset_id, outcome.n_parcels)  # asked in _confirm_outside
+    elif outcome.usable:
         data.set_current_dataset(outcome.dataset_id)  # the uploader looks at it; nobody else's view changes
         st.success(t("data.loaded", lang, n=f"{outcome.n_parcels:,}"))
+        if outcome.n_outside:
+            st.warning(t("data.some_outside", lang, n=f"{outcome.n_outside:,}"))
     else:
         st.error(t("data.unusable", "zh") + "\n\n" + t("data.unusable", "en"))
+
+
+def _confirm_outside(lang: str) -> None:
+    """An upload wholly outside the district stays out of use until the person says to use it."""
+    pending = st.session_state.get(_PENDING)
+    if pending is None:
+        return
+    dataset_id, n = pending
+    box = st.empty()
+    with box.container():
+        st.warning(t("data.outside_only", "zh", n=f"{n:,}") + "\n\n" + t("data.outside_only", "en", n=f"{n:,}"))
+        confirmed = st.button(f"{t('data.use_anyway', 'zh')} / {t('data.use_anyway', 'en')}", key="use_outside_anyway")
+    if confirmed:
+        box.empty()
+        del st.session_state[_PENDING]
+        data.set_current_dataset(dataset_id)
+        st.success(t("data.loaded", lang, n=f"{n:,}"))
 
 
 def _upload_form(lang: str) -> None:
@@ -243,6 +267,7 @@ def render() -> None:
     with guard():
         if office.can("upload"):
             _upload_form(lang)
+            _confirm_outside(lang)
             _join_form(lang)
         else:
             st.info(t("office.editors_only", lang))
