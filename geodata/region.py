@@ -4,7 +4,8 @@ The region is ``HULI_REGION`` (a polygon layer) or, by default, the embedded dis
 (``read_layer("district")``), grown by ``HULI_REGION_MARGIN_M`` metres in the metric CRS and
 returned in lon/lat (EPSG:4326).  It is built once per setting and kept (prepared for fast
 ``intersects``); :func:`parcels.read.read_parcels` takes it as ``district=`` and reports the
-parcels that do not touch it (``outside_district``).
+parcels that do not touch it (``outside_district``); :func:`view_bounds` gives the maps an
+extent to fit that one stray parcel far away does not blow up to a continent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -20,7 +23,7 @@ from core.crs import reproject
 from core.errors import ConfigError
 from core.settings import GEOGRAPHIC_CRS, get_settings
 
-__all__ = ["region_of_interest"]
+__all__ = ["region_of_interest", "view_bounds"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,32 @@ def region_of_interest() -> BaseGeometry:
     """
     settings = get_settings()
     return _region(settings.region, settings.region_margin_m, settings.metric_crs)
+
+
+def view_bounds(geoms: npt.ArrayLike, *, region: BaseGeometry | None = None) -> tuple[float, float, float, float] | None:
+    """The bounds ``(w, s, e, n)`` a map fits to: of the geometries whose box centres lie in the
+    region when some do, else of them all; None when there are none.
+
+    Parameters
+    ----------
+    geoms
+        Geometries in lon/lat (missing or empty ones are left out).
+    region
+        Default :func:`region_of_interest`.
+    """
+    boxes = shapely.bounds(np.asarray(geoms, dtype=object))
+    boxes = boxes[~np.isnan(boxes).any(axis=1)]
+    if len(boxes) == 0:
+        return None
+    area = region_of_interest() if region is None else region
+    w, s, e, n = area.bounds
+    # the region's box first (cheap), then the region itself on the centres of the few that pass
+    near = np.flatnonzero((boxes[:, 2] >= w) & (boxes[:, 0] <= e) & (boxes[:, 3] >= s) & (boxes[:, 1] <= n))
+    mid_x, mid_y = (boxes[near, 0] + boxes[near, 2]) / 2, (boxes[near, 1] + boxes[near, 3]) / 2
+    inside = near[shapely.intersects_xy(area, mid_x, mid_y)] if len(near) else near
+    chosen = boxes[inside] if len(inside) else boxes
+    return (float(chosen[:, 0].min()), float(chosen[:, 1].min()), float(chosen[:, 2].max()),
+            float(chosen[:, 3].max()))
 
 
 @lru_cache(maxsize=4)

@@ -63,3 +63,61 @@ def test_attach_view_reaches_every_layer_that_has_a_view() -> None:
 
 def test_the_view_script_defines_only_its_two_functions() -> None:
     assert re.findall(r"^function (\w+)\(", VIEW_JS, flags=re.M) == ["huliExtent", "huliFitView"]
+
+
+def _with_stray(n: int = 10):  # type: ignore[no-untyped-def]
+    """``n`` tiny parcels in Huli and one stray parcel in Beijing (116.4 E, 39.9 N)."""
+    import pandas as pd
+    import shapely
+
+    frame = tiny_parcels(n)
+    stray = frame.iloc[[1]].copy()
+    stray["parcel_id"] = "BJ-1"
+    stray = stray.set_geometry([shapely.box(116.4, 39.9, 116.402, 39.902)], crs="EPSG:4326")
+    return pd.concat([frame, stray], ignore_index=True)
+
+
+SIDE = 60.0 / 111_000.0  # the tiny parcels' side in degrees (ui_support.tiny_parcels)
+#: the ten tiny parcels lie in one row: 118.100 .. 118.109 + SIDE east, 24.50 .. 24.50 + SIDE north
+IN_HULI = [118.10, 24.50, 118.109 + SIDE, 24.50 + SIDE]
+
+
+@pytest.mark.parametrize("large_threshold", [None, 1])
+def test_the_fit_leaves_a_stray_parcel_out(large_threshold: int | None) -> None:
+    group, _ = mapview.parcel_group(_with_stray(), theme="land_use", view_key="parcels.s1",
+                                    large_threshold=large_threshold)
+    view = _view(_script(group))
+    assert view is not None and view["extent"] == pytest.approx(IN_HULI, abs=1e-9)
+
+
+def test_the_fit_is_the_layers_own_when_nothing_is_left_out() -> None:
+    group, _ = mapview.parcel_group(tiny_parcels(), theme="land_use", view_key="parcels.s1")
+    view = _view(_script(group))
+    assert view is not None and "extent" not in view  # huliFitView fits the layer's own extent
+
+
+def test_a_layer_wholly_outside_is_fitted_whole() -> None:
+    frame = _with_stray().iloc[[10]]
+    from geodata.region import view_bounds
+
+    assert view_bounds(frame.geometry.array) == pytest.approx((116.4, 39.9, 116.402, 39.902))
+    assert view_bounds([]) is None
+
+
+def test_on_amap_the_fit_extent_is_shifted_to_gcj02() -> None:
+    group, _ = mapview.parcel_group(_with_stray(), theme="land_use", basemap="amap", view_key="airport.s1")
+    view = _view(_script(group))
+    lon, lat = wgs84_to_gcj02([IN_HULI[0], IN_HULI[2]], [IN_HULI[1], IN_HULI[3]])
+    assert view is not None and view["extent"] == pytest.approx([lon[0], lat[0], lon[1], lat[1]], abs=1e-9)
+
+
+def test_the_base_map_opens_on_the_parcels_in_the_district() -> None:
+    fmap = mapview.build_base_map(fit=_with_stray())
+    [fit] = [c for c in fmap._children.values() if isinstance(c, folium.map.FitBounds)]
+    assert [*fit.bounds[0], *fit.bounds[1]] == pytest.approx([IN_HULI[1], IN_HULI[0], IN_HULI[3], IN_HULI[2]], abs=1e-9)
+
+
+def test_view_options_carry_an_extent_only_when_given() -> None:
+    assert json.loads(view_options(key="k", label="L", extent=(1, 2, 3, 4)))["extent"] == [1.0, 2.0, 3.0, 4.0]
+    assert "extent" not in json.loads(view_options(key="k", label="L"))
+    assert "v.extent = o.extent || extent;" in VIEW_JS

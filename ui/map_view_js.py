@@ -14,6 +14,9 @@ it shows nothing; ``huliExtent(n, bbox)`` gives them from a per-feature ``bbox(i
 ``label``   text of the "zoom to selection" button, in the UI language
 ``shift``   ``[dx, dy]`` degrees the map draws everything shifted by (GCJ-02 on AMap, else
             ``[0, 0]``): views are kept unshifted, so a switch between basemaps keeps the place
+``extent``  optional ``[w, s, e, n]`` (as drawn) to fit instead of the layer's own: the parcels
+            in the district when some are (:func:`geodata.region.view_bounds`), so that one
+            stray parcel far away does not zoom the map out to a continent
 ==========  ==================================================================================
 
 What it does:
@@ -120,7 +123,7 @@ function huliFitView(map, extent, options) {
             if (v.link) { v.link.textContent = v.label; v.link.title = v.label; }
         };
     }
-    v.extent = extent;
+    v.extent = o.extent || extent;
     v.shift = shift;
     v.label = o.label || "";
     var rec = read() || v.rec, fresh = !v.started, search = o.search || "";
@@ -149,10 +152,14 @@ function huliFitView(map, extent, options) {
 """
 
 
-def view_options(*, key: str, label: str, search: str = "", shift: tuple[float, float] = (0.0, 0.0)) -> str:
+def view_options(*, key: str, label: str, search: str = "", shift: tuple[float, float] = (0.0, 0.0),
+                 extent: tuple[float, float, float, float] | None = None) -> str:
     """The ``options`` of ``huliFitView`` as script-safe JSON (see the module)."""
-    return to_json_script({"key": key, "search": search.strip(), "label": label,
-                           "shift": [float(shift[0]), float(shift[1])]})
+    options: dict[str, object] = {"key": key, "search": search.strip(), "label": label,
+                                  "shift": [float(shift[0]), float(shift[1])]}
+    if extent is not None:
+        options["extent"] = [float(v) for v in extent]
+    return to_json_script(options)
 
 
 def attach_view(group: object, options: str | None) -> None:

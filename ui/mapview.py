@@ -32,6 +32,7 @@ from folium.map import Layer
 from analysis.efficiency import EfficiencyProfile
 from core.gcj02 import wgs84_to_gcj02
 from core.settings import get_settings
+from geodata.region import view_bounds
 from ui import assets, overview_grid
 from ui.i18n import category_label, t
 from ui.map_layers import (
@@ -173,6 +174,19 @@ def _bounds(frames: Sequence[gpd.GeoDataFrame | None]) -> list[list[float]] | No
     return [[float(b[:, 1].min()), float(b[:, 0].min())], [float(b[:, 3].max()), float(b[:, 2].max())]]
 
 
+def _fit_extent(frame: gpd.GeoDataFrame, *, gcj: bool, strays_only: bool = False) -> tuple[float, float, float, float] | None:
+    """The extent a map of ``frame`` fits to, as drawn (:func:`geodata.region.view_bounds`);
+    ``strays_only``: None when that is the layer's own (no parcel far away left out)."""
+    geoms = np.asarray(frame.to_crs("EPSG:4326").geometry.array, dtype=object)
+    box = view_bounds(geoms)
+    if box is None or (strays_only and np.allclose(box, shapely.total_bounds(geoms), rtol=0, atol=1e-9)):
+        return None
+    if not gcj:
+        return box
+    lon, lat = wgs84_to_gcj02([box[0], box[2]], [box[1], box[3]])
+    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])
+
+
 def build_base_map(
     *,
     lang: str = "zh",
@@ -262,10 +276,12 @@ def build_base_map(
             style={"weight": 3, "fillOpacity": 0.08, "opacity": 0.95},
             label_property="label",
         ).add_to(fmap)
-    # open on the data (a small upload fills the map, not the whole district), else on the district
-    bounds = _bounds([fit]) if fit is not None and len(fit) else _bounds([district, zones])
+    # open on the data (a small upload fills the map, not the whole district; strays far away
+    # left out), else on the district
+    box = _fit_extent(fit, gcj=gcj) if fit is not None and len(fit) else None
+    bounds = [[box[1], box[0]], [box[3], box[2]]] if box is not None else _bounds([district, zones])
     if bounds is not None:
-        if gcj:
+        if gcj and box is None:
             lon, lat = wgs84_to_gcj02([bounds[0][1], bounds[1][1]], [bounds[0][0], bounds[1][0]])
             bounds = [[float(lat[0]), float(lon[0])], [float(lat[1]), float(lon[1])]]
         fmap.fit_bounds(bounds, padding=(12, 12), max_zoom=18)
@@ -321,7 +337,8 @@ def parcel_group(
         detail = {**detail, "key": view_key}
     view = None if view_key is None else view_options(
         key=view_key, label=t("map.zoom_selection", lang), search=search,
-        shift=_display_shift(frame) if gcj else (0.0, 0.0))
+        shift=_display_shift(frame) if gcj else (0.0, 0.0),
+        extent=_fit_extent(frame, gcj=gcj, strays_only=True))
     if overview_grid.is_large(len(frame), threshold=large_threshold):
         if tiles is not None:  # served in vector tiles by the app (the app's pages)
             group, legend = tile_parcel_group(frame, tiles, theme=theme, lang=lang, basemap=basemap,
