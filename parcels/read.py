@@ -242,7 +242,7 @@ def _build(
     lonlat = to_lonlat(_only(usable, check.geometry), src_crs, gcj02)
     outside = np.zeros(n, dtype=bool)
     if district is not None:
-        outside = usable & ~shapely.intersects(_only(usable, lonlat), district)
+        outside = usable & ~shapely.intersects(district, _only(usable, lonlat))  # a prepared district first
         if outside.any():
             issues.append(_outside_issue(rows[outside]))
 
