@@ -71,6 +71,7 @@ from bench.io_floor import io_floor_read, io_floor_write
 from bench.memory import rss_mib
 from bench.options import BenchOptions
 from bench.recorder import Recorder
+from geodata.region import region_of_interest
 from parcels.read import read_parcels
 
 __all__ = ["FLOOR_STAGES", "RUN_STAGES", "STAGES", "STAGE_FUNCTIONS", "Stage", "measure_size"]
@@ -82,8 +83,9 @@ Stage = Callable[[StageContext, Timer], None]
 
 
 def _ingest(ctx: StageContext, timed: Timer) -> None:
+    region = region_of_interest()  # built once per process, as in the app and the CLI
     with timed():
-        ingested = read_parcels(ctx.gpkg, layer="parcels")
+        ingested = read_parcels(ctx.gpkg, layer="parcels", district=region)
         report = ingested.report.to_dict()
         ctx.frame = ingested.frame
         ctx.metric = ingested.metric
