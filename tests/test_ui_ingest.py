@@ -311,3 +311,18 @@ def test_data_page_uses_a_layer_in_the_district_at_once() -> None:
     assert at.session_state[state.DATASET] == uploaded
     assert any("已读取 6 宗地块，当前使用该数据" in s.value for s in at.success)
     assert not [b for b in at.button if b.key == "use_outside_anyway"]
+
+
+def test_data_page_uses_a_layer_with_some_strays_and_says_how_many() -> None:
+    import json
+
+    from ui import state
+
+    mixed = json.loads(_geojson(extra=False))
+    mixed["features"] += json.loads(_beijing_geojson())["features"]
+    at = _page_after("mixed.geojson", json.dumps(mixed).encode("utf-8"))
+    [uploaded] = _recorded()
+    assert at.session_state[state.DATASET] == uploaded  # 6 of 7 in the district: in use at once
+    assert any("已读取 7 宗地块，当前使用该数据" in s.value for s in at.success)
+    assert any("其中 1 宗地块位于区界（含边距）之外" in w.value for w in at.warning)
+    assert not [b for b in at.button if b.key == "use_outside_anyway"]
