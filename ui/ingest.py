@@ -304,6 +304,9 @@ def ingest_startup_layer(path: str | Path, *, crs: str | None, encoding: str | N
                                              "n_usable_rows": options["n_usable_rows"], "issues": len(report)},
                                  actor=STARTUP_ACTOR)
         outcome = UploadOutcome(dataset_id, True, len(result.frame), report, result.n_outside)
+        if outcome.outside_only:  # an administrator's choice, made the default as configured, but said
+            logger.warning("HULI_PARCELS=%s: all %d parcels lie outside the district (region of interest)",
+                           source, outcome.n_parcels)
     if records.shared(store, records.DEFAULT_DATASET) != dataset_id:
         records.publish(store, records.DEFAULT_DATASET, dataset_id, actor=STARTUP_ACTOR)
     return outcome
