@@ -59,3 +59,12 @@ def test_region_not_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("HULI_REGION", str(tmp_path / "none.gpkg"))
     with pytest.raises(ConfigError, match=r"HULI_REGION=.*is not a file"):
         region_of_interest()
+
+
+def test_region_without_polygons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "points.gpkg"
+    gpd.GeoDataFrame(geometry=[shapely.Point(118.1, 24.5)], crs="EPSG:4326").to_file(path)
+    monkeypatch.setenv("HULI_REGION", str(path))
+    with pytest.raises(ConfigError, match=r"polygon layer with a CRS \(received no polygons\)") as info:
+        region_of_interest()
+    assert "没有面要素" in info.value.message_zh
