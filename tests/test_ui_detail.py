@@ -96,6 +96,28 @@ def test_the_registry_keeps_the_most_recently_used_maps() -> None:
     assert built.count("first") == 1 and built.count(1) == 1 and built.count(0) == 2
 
 
+def test_a_source_built_for_one_person_serves_another_with_the_same_content_under_their_own_token(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
+
+    class Heavy(FrameDetails):
+        weight = 600
+
+    def make(who: str) -> FrameDetails:
+        built.append(who)
+        return Heavy(tiny_parcels(1), "zh")
+
+    monkeypatch.setattr(map_service, "MAX_WEIGHT", 1000)
+    p_token, p_source = map_service.share(("p", "tiles"), lambda: make("p"), content="tiles")
+    q_token, q_source = map_service.share(("q", "tiles"), lambda: make("q"), content="tiles")
+    assert built == ["p"] and q_source is p_source  # q's first map: nothing built again
+    assert q_token != p_token  # each person keeps a token of their own
+    # one source under two tokens weighs 600, not 1,200: both stay
+    assert map_service.lookup(p_token) is p_source and map_service.lookup(q_token) is p_source
+    _, other = map_service.share(("q", "other"), lambda: make("other"), content="other")
+    assert built == ["p", "other"] and other is not p_source  # other content: built
+
+
 def test_the_registry_also_bounds_the_parcels_its_maps_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     class Heavy(FrameDetails):
         weight = 600

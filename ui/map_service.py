@@ -44,6 +44,9 @@ MAX_WEIGHT = 4_000_000
 
 _SECRET = secrets.token_bytes(32)
 _ENTRIES: OrderedDict[str, MapSource] = OrderedDict()
+#: The latest token registered for each content (see :func:`share`); a stale token is harmless
+#: (its entry is gone and the source is built again).
+_BY_CONTENT: dict[str, str] = {}
 _LOCK = threading.Lock()
 
 
@@ -70,25 +73,38 @@ def publish(key: Hashable, make: Any) -> str:
     return share(key, make)[0]
 
 
-def share(key: Hashable, make: Any) -> tuple[str, Any]:
-    """:func:`publish`, also giving the source itself (built now or found)."""
+def share(key: Hashable, make: Any, *, content: Hashable | None = None) -> tuple[str, Any]:
+    """:func:`publish`, also giving the source itself (built now or found).
+
+    ``content`` names what the source's answers depend on without the person (the dataset and
+    version, as-of date, profile, language, theme, filters): a source already built for the same
+    content, for someone else, is registered under this ``key``'s token instead of being built
+    again, so a new visitor's first map does not rebuild what the server already holds.  The
+    token stays the person's own.
+    """
     token = _token(key)
+    shared = None if content is None else _token(("content", content))
     with _LOCK:
         found = _ENTRIES.get(token)
         if found is not None:
             _ENTRIES.move_to_end(token)
             return token, found
-    source = make()  # outside the lock: building a large source takes a while
+        same = _ENTRIES.get(_BY_CONTENT.get(shared, "")) if shared is not None else None
+    source = same if same is not None else make()  # outside the lock: building a large source takes a while
     with _LOCK:
         _ENTRIES[token] = source
         _ENTRIES.move_to_end(token)
+        if shared is not None:
+            _BY_CONTENT[shared] = token
         while len(_ENTRIES) > 1 and (len(_ENTRIES) > MAX_ENTRIES or _weight() > MAX_WEIGHT):
             _ENTRIES.popitem(last=False)
     return token, source
 
 
 def _weight() -> int:
-    return sum(int(getattr(s, "weight", 1)) for s in _ENTRIES.values())
+    """Parcels the kept sources hold, each source counted once however many tokens name it."""
+    unique = {id(s): s for s in _ENTRIES.values()}
+    return sum(int(getattr(s, "weight", 1)) for s in unique.values())
 
 
 def lookup(token: str) -> MapSource | None:
@@ -103,6 +119,7 @@ def forget_all() -> None:
     """Drop every published map (tests)."""
     with _LOCK:
         _ENTRIES.clear()
+        _BY_CONTENT.clear()
 
 
 def url_of(token: str, *, base_path: str = "") -> str:

@@ -17,6 +17,7 @@ to GCJ-02 for display on that basemap only) are optional.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from typing import cast
@@ -89,6 +90,27 @@ def available_basemaps(*, tianditu_token: str | None = None) -> tuple[str, ...]:
     """Basemaps the user may choose (Tianditu only when a token is configured)."""
     token = get_settings().tianditu_token if tianditu_token is None else tianditu_token
     return tuple(b for b in BASEMAPS if b != "tianditu" or token)
+
+
+_LABELS: dict[str, gpd.GeoDataFrame] = {}
+
+
+def _zone_labels(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """:func:`zone_label_points` of ``zones``, kept for the same outlines (a pole of
+    inaccessibility of a district-sized zone takes a while; every map of every visit draws it)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(zones.crs).encode())
+    h.update("|".join(zones["zone_id"].astype(str)).encode() if "zone_id" in zones.columns else b"-")
+    for wkb in shapely.to_wkb(np.asarray(zones.geometry.values, dtype=object)):
+        h.update(wkb or b"")
+    key = h.hexdigest()
+    found = _LABELS.get(key)
+    if found is None:
+        found = zone_label_points(zones)
+        if len(_LABELS) > 16:
+            _LABELS.clear()
+        _LABELS[key] = found
+    return found.copy()
 
 
 def zone_label_points(zones: gpd.GeoDataFrame, *, near_m: tuple[float, float] = (6000.0, 1500.0)) -> gpd.GeoDataFrame:
@@ -262,7 +284,7 @@ def build_base_map(
             {"stroke": [ZONE_COLOURS.get(z, "#333333") for z in ids], "fill": [ZONE_COLOURS.get(z, "#333333") for z in ids]},
             gcj02=gcj,
         )
-        anchors = zone_label_points(zones)
+        anchors = _zone_labels(zones)
         label_of = dict(zip(ids, names, strict=True))
         labels = feature_collection(
             anchors,

@@ -91,8 +91,8 @@ def tile_parcel_group(
     value_codes, values = pd.factorize(value.astype(object))
     edges = theme_bins(theme, profile=profile)[0] if theme == "output_per_mu" else None
     geometry_key = ("geometry", tiles.version, basemap)
-    key = ("tiles", tiles.person, tiles.key, basemap, theme, lang, edges, tuple(palette), tuple(values),
-           _digest(rows, fill_codes, value_codes))
+    content = ("tiles", tiles.key, basemap, theme, lang, edges, tuple(palette), tuple(values),
+               _digest(rows, fill_codes, value_codes))
 
     def make() -> TileSource:
         geometry = layer_geometry(geometry_key, lambda: display_geometry_of(tiles.layer, basemap=basemap))
@@ -103,7 +103,7 @@ def tile_parcel_group(
         source.grid = overview_grid.encode_grid(cells, gcj02=basemap == "amap")
         return source
 
-    token, source = map_service.share(key, make)
+    token, source = map_service.share((tiles.person, content), make, content=content)
     url = map_service.url_of(token, base_path=tiles.base_path)
     options: dict[str, object] = {
         "url": url,

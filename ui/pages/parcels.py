@@ -36,7 +36,7 @@ from ui.mapview import THEMES, build_base_map, parcel_group
 __all__ = ["render", "TABLE_ROWS"]
 
 #: Most rows the parcel table shows (more would only slow the page; the downloads hold every row).
-TABLE_ROWS = 10_000
+TABLE_ROWS = 2_000
 
 
 def _known(key: str, options: Sequence[str]) -> None:
