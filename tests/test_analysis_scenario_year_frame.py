@@ -54,3 +54,33 @@ def test_overlay_equals_the_full_analysis(world: dict, layer: str, name: str, ye
     if demo.any():
         expected = demonstration_advice(scenario, year).code
         assert (fast.loc[demo, "recommendation"] == expected).any()
+
+
+def test_edits_are_applied_the_same_way_and_the_fields_derived_again(world: dict) -> None:
+    """A what-if year: the overlay equals the slow path, and edited parcels are rated and advised again."""
+    from analysis.scenario import parse_scenario
+
+    inputs, zones = world["inputs"], world["zones"]
+    parcels, grid, limits = world["layers"]["embedded"]
+    once = analyse(parcels, zones, as_of=AS_OF)
+    reserve = once.loc[(once["recommendation"] == "reserve_industrial"), "parcel_id"].head(2).tolist()
+    assert len(reserve) == 2
+    scenario = parse_scenario({"name": "w", "base": "delayed", "edits": [
+        {"parcels": reserve[:1], "land_use": "commercial_office", "far": 2.0},
+        {"parcels": reserve[1:], "development_type": "rd_office", "from_year": 2026}]})
+    fast, _ = scenario_year_frame(once, scenario, 2028, runway=inputs.runway, params=inputs.params, raster=grid,
+                                  height_limits=limits)
+    slow, _ = apply_scenario_year(
+        analyse(parcels, zones, as_of=AS_OF, demonstration=demonstration_advice(scenario, 2028)), scenario, 2028,
+        runway=inputs.runway, params=inputs.params, raster=grid, height_limits=limits)
+    assert_geodataframe_equal(fast, slow)
+    by_id = fast.set_index("parcel_id")
+    # incubation-zone commercial/office land: rule R2 (building economy) instead of the reserve
+    assert by_id.loc[reserve[0], "recommendation"] == "building_economy"
+    assert bool(by_id.loc[reserve[0], "converted_land"]) is True
+    # rd_office in its third year at full operation: 1,000 万元/亩 output, rated on it
+    assert by_id.loc[reserve[1], "output_per_mu"] == pytest.approx(1000.0)
+    assert by_id.loc[reserve[1], "tax_per_mu"] == pytest.approx(60.0)
+    assert by_id.loc[reserve[1], "efficiency_class"] != "unrated"
+    assert int(fast["edited"].sum()) == 2
+    assert {"height_conflict", "max_far_under_height_limit"} <= set(fast.columns)
