@@ -249,3 +249,18 @@ def test_unknown_top_level_keys_are_refused() -> None:
     with pytest.raises(ConfigError) as err:
         parse_scenario({"name": "w", "base": "delayed", "edit": []})
     assert "'edit'" in str(err.value) and "未知的键" in str(err.value)
+
+
+def test_whatif_yaml_reads_back_to_the_same_edits() -> None:
+    import yaml
+
+    from analysis.whatif import whatif_yaml
+
+    edits = parse_edits([{"parcels": ["a", "b"], "development_type": "rd_office", "from_year": 2027},
+                         {"within": mapping(box(118.1, 24.5, 118.1234567, 24.51)), "far": 2.5}],
+                        horizon=(2022, 2035), types=TYPES)
+    text = whatif_yaml("我的情景", "delayed", edits, title_zh="研发办公 2027")
+    sc = parse_scenario(yaml.safe_load(text))
+    assert (sc.name, sc.base, sc.title_zh) == ("我的情景", "delayed", "研发办公 2027")
+    assert sc.edits[0] == edits[0]
+    assert sc.edits[1].within.equals_exact(edits[1].within, 0.0) and sc.edits[1].far == 2.5

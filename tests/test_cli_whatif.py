@@ -270,3 +270,35 @@ def test_compare_a_what_if_with_its_base_and_refuse_itself(tmp_path: Path, capsy
     floor = table[table["kpi"] == "parcel_floor_area_m2"].set_index("year")
     assert floor.loc[2028, "delayed"] == pytest.approx(60_000.0, rel=1e-6)
     assert floor.loc[2028, "difference"] == pytest.approx(60_000.0 - 245_000.0, rel=1e-6)  # B − A
+
+
+def test_export_of_a_scenario_year_carries_the_limits_and_the_edits(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    ppath, _ = _layers(tmp_path)
+    path = _write(tmp_path, _whatif())
+    gpkg = tmp_path / "p.gpkg"
+    assert main(["export", "--layer", "parcels", "--format", "gpkg", "--parcels", str(ppath), "--scenario", str(path),
+                 "--year", "2028", "--as-of", "2025-06-30", "--out", str(gpkg)]) == 0, capsys.readouterr().err
+    got = gpd.read_file(gpkg).set_index("parcel_id")
+    assert got["height_limit_m"].tolist() == pytest.approx([45.0] * 6)  # never empty while the limits apply
+    assert got.loc["P1", "floor_area"] == pytest.approx(35_000.0, rel=1e-6)
+    assert got["edited"].astype(bool).tolist() == [True, True, True, True, False, False]
+    assert got["height_conflict"].astype(bool).tolist() == [True, True, True, False, False, False]
+    csv = tmp_path / "p.csv"
+    assert main(["export", "--layer", "parcels", "--format", "csv", "--parcels", str(ppath), "--scenario", str(path),
+                 "--year", "2028", "--as-of", "2025-06-30", "--out", str(csv)]) == 0, capsys.readouterr().err
+    table = pd.read_csv(csv, encoding="utf-8-sig")
+    assert table["净空限高（m）"].tolist() == pytest.approx([45.0] * 6)
+    assert table["限高冲突"].astype(str).str.lower().tolist() == ["true"] * 3 + ["false"] * 3
+    assert table["开发类型"].fillna("").tolist() == ["rd_office", "rd_office", "", "pilot_base", "", ""]
+    capsys.readouterr()
+
+
+def test_a_multipolygon_edit_selects_in_each_part(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = _polygon_4326(-50.0, 150.0), _polygon_4326(950.0, 1150.0)  # P1's and P6's centres
+    within = {"type": "MultiPolygon", "coordinates": [first["coordinates"], second["coordinates"]]}
+    path = _write(tmp_path, _whatif(edits=[{"within": within, "far": 2.0}]))
+    summary, p = _run(tmp_path, capsys, "--scenario", str(path), "--year", "2028")
+    assert [p[f"P{k}"]["edited"] for k in range(1, 7)] == [True, False, False, False, False, True]
+    assert p["P6"]["floor_area"] == pytest.approx(20_000.0, rel=1e-6)
+    assert summary["scenario"]["edits"][0]["parcel_count"] == 2
