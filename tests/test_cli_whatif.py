@@ -302,3 +302,17 @@ def test_a_multipolygon_edit_selects_in_each_part(tmp_path: Path, capsys: pytest
     assert [p[f"P{k}"]["edited"] for k in range(1, 7)] == [True, False, False, False, False, True]
     assert p["P6"]["floor_area"] == pytest.approx(20_000.0, rel=1e-6)
     assert summary["scenario"]["edits"][0]["parcel_count"] == 2
+
+
+def test_compare_saved_scenarios_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ppath, zpath = _layers(tmp_path)
+    save_scenario("rd what-if", yaml.safe_dump(_whatif(), allow_unicode=True))
+    out = tmp_path / "cmp"
+    common = ["--parcels", str(ppath), "--zones", str(zpath), "--as-of", "2025-06-30", "--out", str(out)]
+    assert main(["compare", "rd what-if", "rd what-if", *common]) == 2
+    assert "同一情景" in capsys.readouterr().err
+    assert main(["compare", "delayed", "rd what-if", *common]) == 0, capsys.readouterr().err
+    table = pd.read_csv(out / "comparison.csv", encoding="utf-8-sig")
+    edited = table[table["kpi"] == "edited_parcels"].set_index("year")
+    assert edited.loc[2028, "difference"] == 4  # B − A
+    capsys.readouterr()
