@@ -5,7 +5,8 @@ after the year's what-if edits (:mod:`analysis.scenario.whatif_rows`).
 Output of the cluster (亿元): the base-year output grown at a fixed rate, plus an uplift per
 hectare of released host-use land (ramping up over ``ramp_years``) and per project by where
 it sits, plus what the year's edits add to the parcels' output (``edit_output_gain_yi``).
-Developable land leaves out the developable parcels an edit in force has taken.
+Developable land leaves out the developable parcels an edit in force has taken, and an edited
+parcel hosts no project.
 """
 
 from __future__ import annotations
@@ -139,7 +140,12 @@ def scenario_timeline(
         active = height_limit_active(scenario, year)
         uses = released_use_ha(scenario, year, airport_ha)
         released = min(airport_ha, airport_ha * released_share_pct(scenario, year) / 100.0)
-        placed, taken = place_in_year(scenario, year, airport_ha=airport_ha, reserve=reserve)
+        edited = _edited_mask(scenario, year, parcels_analysed, types)
+        year_reserve = reserve
+        if edited.any() and "parcel_id" in parcels_analysed.columns:  # an edited parcel hosts no project
+            used = set(parcels_analysed.loc[edited, "parcel_id"].astype(str))
+            year_reserve = reserve[~reserve["parcel_id"].isin(used)].reset_index(drop=True)
+        placed, taken = place_in_year(scenario, year, airport_ha=airport_ha, reserve=year_reserve)
         in_demo = placed[placed["zone_id"] == "demonstration"]
         in_inc = placed[placed["zone_id"] == "incubation"]
         rows.append((year, "height_limit_active", "total", float(active), "1/0"))
@@ -148,7 +154,8 @@ def scenario_timeline(
         gains = gain_by_zone * (0.0 if active else 1.0)
         rows.append((year, "floor_area_gain_m2", "total", float(gains.sum()), "m²"))
         rows.extend((year, "floor_area_gain_m2", z, float(g), "m²") for z, g in gains.items())
-        taken_ha = _edited_developable(scenario, year, parcels_analysed, dev_mask, area_ha, zone, types)
+        took = edited & dev_mask.to_numpy()
+        taken_ha = area_ha[took].groupby(zone[took]).sum()
         dev = dev_parcels.sub(taken_ha, fill_value=0.0).reindex(dev_parcels.index, fill_value=0.0).clip(lower=0.0)
         dev["demonstration"] += max(0.0, released - uses["test_road"] - float(in_demo["land_ha"].sum()))
         used_dev_reserve = sum(ha for pid, ha in taken.items() if pid in dev_ids)
@@ -173,13 +180,12 @@ def scenario_timeline(
     return frame
 
 
-def _edited_developable(scenario: Scenario, year: int, parcels: gpd.GeoDataFrame, dev_mask: pd.Series,
-                        area_ha: pd.Series, zone: pd.Series, types: DevelopmentTypes | None) -> pd.Series:
-    """Hectares per zone of the developable parcels an edit in force in ``year`` has taken."""
+def _edited_mask(scenario: Scenario, year: int, parcels: gpd.GeoDataFrame,
+                 types: DevelopmentTypes | None) -> np.ndarray:
+    """Which parcels an edit in force in ``year`` changes."""
     if not any(e.start_year(scenario.horizon) <= year for e in scenario.edits):
-        return pd.Series(0.0, index=pd.Index([], dtype="object"))
-    taken = apply_edits(parcels, scenario, year, types=types)["edited"].to_numpy() & dev_mask.to_numpy()
-    return area_ha[taken].groupby(zone[taken]).sum()
+        return np.zeros(len(parcels), dtype=bool)
+    return apply_edits(parcels, scenario, year, types=types)["edited"].to_numpy(dtype=bool)
 
 
 def _projected_output(scenario: Scenario, year: int, airport_ha: float, n_demo: int, n_inc: int) -> float:
