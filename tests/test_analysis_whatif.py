@@ -264,3 +264,10 @@ def test_whatif_yaml_reads_back_to_the_same_edits() -> None:
     assert (sc.name, sc.base, sc.title_zh) == ("我的情景", "delayed", "研发办公 2027")
     assert sc.edits[0] == edits[0]
     assert sc.edits[1].within.equals_exact(edits[1].within, 0.0) and sc.edits[1].far == 2.5
+
+
+def test_a_categorical_land_use_column_takes_the_new_use() -> None:
+    frame = _frame()
+    frame["land_use"] = frame["land_use"].astype("category")  # categories: commercial_office, industrial
+    out = apply_edits(frame, _scenario([{"parcels": ["a"], "development_type": "talent_housing"}]), 2030)
+    assert out["land_use"].astype(str).tolist() == ["residential", "industrial", "commercial_office"]

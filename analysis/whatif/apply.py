@@ -130,7 +130,10 @@ def _set_uses_and_far(out: gpd.GeoDataFrame, touched: np.ndarray, code: np.ndarr
     if new_use.any():
         land = out["land_use"].astype("object").to_numpy(copy=True)
         land[new_use] = use[new_use]
-        out["land_use"] = pd.Series(land, index=out.index).astype(out["land_use"].dtype)
+        dtype = out["land_use"].dtype
+        column = pd.Series(land, index=out.index)
+        # a categorical column's categories may lack the new use: keep it categorical with it added
+        out["land_use"] = column.astype("category") if isinstance(dtype, pd.CategoricalDtype) else column.astype(dtype)
     new_far = touched & ~np.isnan(far)
     if new_far.any():
         area = pd.to_numeric(out["area_m2"], errors="coerce").to_numpy(dtype=np.float64)
