@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 #: Attribute columns of the analysed frame, in order (geometry last).
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS + DERIVED_FIELDS)
 
-_EMPTY_BY_KIND = {"str": "", "category": "", "date": pd.NaT, "int": pd.NA, "float": np.nan}
-_DTYPE_BY_KIND = {"str": "str", "category": "str", "date": "datetime64[ms]", "int": "Int64", "float": "float64"}
+_EMPTY_BY_KIND = {"str": "", "category": "", "date": pd.NaT, "int": pd.NA, "float": np.nan, "bool": pd.NA}
+_DTYPE_BY_KIND = {"str": "str", "category": "str", "date": "datetime64[ms]", "int": "Int64", "float": "float64",
+                  "bool": "boolean"}
 
 
 def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

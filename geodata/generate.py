@@ -143,13 +143,15 @@ def _empty_frame() -> gpd.GeoDataFrame:
 def _frame(cols: dict[str, object], geoms: np.ndarray) -> gpd.GeoDataFrame:
     data: dict[str, object] = {}
     for f in CANONICAL_FIELDS:
-        v = cols[f.name]
+        v = cols.get(f.name, [None] * len(geoms))
         if f.kind == "date":
             data[f.name] = pd.Series(v, dtype="datetime64[ms]")
         elif f.kind == "int":
             data[f.name] = pd.Series(v, dtype="Int64")
         elif f.kind == "float":
             data[f.name] = pd.Series(v, dtype="float64")
+        elif f.kind == "bool":
+            data[f.name] = pd.Series(v, dtype="boolean")
         else:
             data[f.name] = pd.Series(v, dtype="str")
     values = to_lonlat(np.asarray(geoms, dtype=object))

@@ -13,6 +13,7 @@ __all__ = [
     "FieldSpec",
     "CANONICAL_FIELDS",
     "DERIVED_FIELDS",
+    "SHARE_FIELDS",
     "FIELD_BY_NAME",
     "LAND_USES",
     "LAND_USE_ZH",
@@ -88,7 +89,21 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
               ("declared_area", "宗地面积", "用地面积", "土地面积", "zdmj", "ydmj")),
     FieldSpec("zone_id", "str", "", "功能区", "Functional zone",
               ("zone_id", "功能区", "功能区编号", "gnq")),
+    FieldSpec("industry_code", "str", "", "行业代码", "Industry (GB/T 4754 division)",
+              ("industry_code", "行业代码", "行业类别", "所属行业", "国民经济行业", "国民经济行业分类", "行业分类", "hydm",
+               "industry")),
+    FieldSpec("safety_hazard", "bool", "", "安全环保消防隐患", "Safety, environmental or fire hazard",
+              ("safety_hazard", "安全环保消防隐患", "安全隐患", "存在隐患", "隐患", "hazard")),
+    FieldSpec("building_coverage", "float", "", "建筑系数", "Building coverage",
+              ("building_coverage", "建筑系数", "jzxs")),
+    FieldSpec("admin_land_share", "float", "", "行政办公及生活服务设施用地占比", "Administrative and service land share",
+              ("admin_land_share", "行政办公及生活服务设施用地占比", "行政办公及生活服务设施用地比例", "行政办公用地占比",
+               "配套设施用地占比", "xzbgzb")),
+    FieldSpec("green_ratio", "float", "", "绿地率", "Green ratio", ("green_ratio", "绿地率", "ldl")),
 )
+
+#: Canonical fields holding a share of the parcel (0-1; read from fractions or percentages).
+SHARE_FIELDS: tuple[str, ...] = ("building_coverage", "admin_land_share", "green_ratio")
 
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("area_m2", "float", "m²", "面积", "Area"),
