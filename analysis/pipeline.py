@@ -10,7 +10,9 @@ canonical parcel frame, in this order:
    ``remaining_years``, ``expiry_status`` (:mod:`analysis.expiry`);
 4. ``far``, ``converted_land`` (:mod:`analysis.landuse`);
 5. indicators, ``efficiency_score``, ``efficiency_class``, ``efficiency_reason``,
-   ``low_efficiency``, ``price_tier`` (:mod:`analysis.efficiency`);
+   ``price_tier`` (:mod:`analysis.efficiency`); the control standard's verdicts
+   (:mod:`analysis.control_check`); ``low_efficiency``, ``low_efficiency_basis`` and the
+   industry median (:mod:`analysis.low_efficiency`);
 6. ``recommendation``, ``recommendation_zh``, ``recommendation_rule``
    (:mod:`analysis.recommend`);
 7. ``height_limit_m``, ``buildable_floor_area_m2`` — NaN here; the airport scenario model
@@ -29,9 +31,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.efficiency import EfficiencyProfile, rate_efficiency
+from analysis.control_check import check_control_standard
+from analysis.control_standard import ControlStandard
+from analysis.efficiency import EfficiencyProfile, default_profile, rate_efficiency
 from analysis.expiry import effective_lease_end, expiry_status, remaining_years, resolve_as_of
 from analysis.landuse import converted_land, floor_area_ratio
+from analysis.low_efficiency import low_efficiency_basis
 from analysis.recommend import DemonstrationAdvice, recommend
 from analysis.summary import summarise
 from core.errors import CRSError, SchemaError
@@ -75,6 +80,8 @@ def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             frame[spec.name] = pd.to_datetime(frame[spec.name]).astype("datetime64[ms]")
         elif spec.kind in ("str", "category"):
             frame[spec.name] = frame[spec.name].fillna("").astype("str")
+        elif spec.kind == "bool":
+            frame[spec.name] = frame[spec.name].astype("boolean")
     return frame
 
 
@@ -104,10 +111,11 @@ def analyse(
     demonstration: DemonstrationAdvice | None = None,
     metric_crs: str | None = None,
     metric_geometry: gpd.GeoSeries | None = None,
+    standard: ControlStandard | None = None,
 ) -> gpd.GeoDataFrame:
     """Canonical parcels plus every derived field (see :func:`analyse_with_metric` for the parameters)."""
     return analyse_with_metric(parcels, zones, as_of=as_of, profile=profile, demonstration=demonstration,
-                               metric_crs=metric_crs, metric_geometry=metric_geometry).frame
+                               metric_crs=metric_crs, metric_geometry=metric_geometry, standard=standard).frame
 
 
 def analyse_with_metric(
@@ -119,6 +127,7 @@ def analyse_with_metric(
     demonstration: DemonstrationAdvice | None = None,
     metric_crs: str | None = None,
     metric_geometry: gpd.GeoSeries | None = None,
+    standard: ControlStandard | None = None,
 ) -> Analysed:
     """Canonical parcels plus every derived field, and the metric geometry they were measured on.
 
@@ -142,6 +151,8 @@ def analyse_with_metric(
         The parcels' geometry already in ``metric_crs``, aligned to ``parcels.index`` (e.g. a
         layer read in the metric CRS, :attr:`parcels.read.IngestResult.metric`); by default
         the parcels are projected here, once.
+    standard
+        Land control standard; default ``analysis/config/control_standard.yaml``.
 
     Returns
     -------
@@ -177,9 +188,17 @@ def analyse_with_metric(
     frame["far"] = floor_area_ratio(frame)
     frame["converted_land"] = converted_land(frame)
 
-    rated = rate_efficiency(frame, profile=profile)
+    prof = profile or default_profile()
+    rated = rate_efficiency(frame, profile=prof)
     for col in rated.columns:
         frame[col] = rated[col]
+    checked = check_control_standard(frame, standard=standard, fallback_output_per_mu=prof.low_output_per_mu,
+                                     fallback_tax_per_mu=prof.low_tax_per_mu)
+    for col in checked.columns:
+        frame[col] = checked[col]
+    basis = low_efficiency_basis(frame)
+    for col in basis.columns:
+        frame[col] = basis[col]
 
     recs = recommend(frame, demonstration=demonstration)
     for col in recs.columns:
