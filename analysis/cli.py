@@ -102,7 +102,8 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gcj02", action="store_true", help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
-    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
+                   "YAML file (default: the shipped default)")
     _add_join_options(p)
 
 
@@ -130,9 +131,9 @@ def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str,
 
 
 def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
-    from analysis.efficiency import load_profile
+    from analysis.profile_presets import resolve_profile
 
-    return load_profile(args.profile) if args.profile else None
+    return resolve_profile(args.profile or None)
 
 
 def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -239,7 +240,8 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --parcels-crs even when the parcel layer declares another CRS (a wrong .prj)")
-    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
+                   "YAML file (default: the shipped default)")
     _add_join_options(p)
     p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
     p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")

@@ -47,8 +47,8 @@ Low efficiency
 Which parcels are low-efficiency land, and on what basis, is :mod:`analysis.low_efficiency`'s
 (against the control standard, :mod:`analysis.control_check`).  A profile's
 ``low_efficiency`` minimums are the output and tax figures used for industrial parcels whose
-industry the standard has no row for.  ``unavailable`` lists indicators of the scheme a
-profile follows that parcel data cannot supply (shown, never scored).
+industry the standard has no row for.  ``unavailable`` lists (``{zh, en}``) indicators of the
+scheme a profile follows that parcel data cannot supply (shown, never scored).
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ class EfficiencyProfile:
     low_output_per_mu: float | None
     low_tax_per_mu: float | None
     name_zh: str = ""
-    unavailable: tuple[str, ...] = field(default_factory=tuple)
+    unavailable: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     description: str = ""
     sources: tuple[str, ...] = field(default_factory=tuple)
 
@@ -278,8 +278,12 @@ def profile_from_dict(data: Any) -> EfficiencyProfile:
     low = _check_keys("low_efficiency", top.get("low_efficiency") or {}, {"output_per_mu_min", "tax_per_mu_min"}, set())
     low_out = low.get("output_per_mu_min")
     low_tax = low.get("tax_per_mu_min")
-    sources, unavailable = top.get("sources", []), top.get("unavailable", [])
-    if not isinstance(sources, list) or not isinstance(unavailable, list):
+    unavailable = top.get("unavailable", [])
+    if not isinstance(unavailable, list) or not all(isinstance(u, dict) and set(u) == {"zh", "en"} for u in unavailable):
+        raise _fail("unavailable", f"received {unavailable!r}", f"收到 {unavailable!r}",
+                    "give a list of {zh: ..., en: ...} items", "请给出 {zh: 中文, en: English} 列表")
+    sources = top.get("sources", [])
+    if not isinstance(sources, list):
         raise _fail("sources", f"expected a list, received {sources!r}", f"应为列表，收到 {sources!r}",
                     "write one source per line starting with '- '", "每行一个来源，以 '- ' 开头")
     return EfficiencyProfile(
@@ -287,7 +291,7 @@ def profile_from_dict(data: Any) -> EfficiencyProfile:
         name_zh=str(top.get("name_zh", "")),
         description=str(top.get("description", "")),
         sources=tuple(map(str, sources)),
-        unavailable=tuple(map(str, unavailable)),
+        unavailable=tuple((str(u["zh"]), str(u["en"])) for u in unavailable),
         indicators=tuple(specs),
         rated_land_uses=tuple(uses),
         cap=cap,
