@@ -81,6 +81,10 @@ MEANINGS: dict[str, str] = {
     "for industrial land judged on output and tax without one; empty when it cannot be judged.",
     "low_efficiency_basis": "Why industrial land is low-efficiency (湖里区低效工业用地, 2024): hazard_conflict, "
     "below_standard, below_industry_level, joined with ';'; empty when none.",
+    "low_efficiency_note_zh": "The basis in Chinese with the figures behind it, e.g. 产值 412 万元/亩，低于标准 "
+    "600 万元/亩（C39，2020版）; empty when no basis.",
+    "low_efficiency_note": "The same in English, e.g. Output 412 × 10k yuan/mu, below the standard's 600 × 10k "
+    "yuan/mu (C39, 2020 edition).",
     "meets_control_standard": "True when all seven indicators of the land control standard are known and met, "
     "false when one is not met, empty when not enough is known.",
     "standard_far_met": "far >= the standard's minimum FAR for the parcel's industry; empty when unknown.",

@@ -37,6 +37,8 @@ SHP_NAMES: dict[str, str] = {
     "efficiency_reason": "eff_reason",
     "low_efficiency": "low_eff",
     "low_efficiency_basis": "low_basis",
+    "low_efficiency_note_zh": "low_noteZH",
+    "low_efficiency_note": "low_note",
     "meets_control_standard": "meets_std",
     "standard_far_met": "std_far",
     "standard_investment_met": "std_invest",

@@ -37,6 +37,7 @@ from analysis.efficiency import EfficiencyProfile, default_profile, rate_efficie
 from analysis.expiry import effective_lease_end, expiry_status, remaining_years, resolve_as_of
 from analysis.landuse import converted_land, floor_area_ratio
 from analysis.low_efficiency import low_efficiency_basis
+from analysis.low_efficiency_text import basis_notes
 from analysis.recommend import DemonstrationAdvice, recommend
 from analysis.summary import summarise
 from core.errors import CRSError, SchemaError
@@ -192,13 +193,16 @@ def analyse_with_metric(
     rated = rate_efficiency(frame, profile=prof)
     for col in rated.columns:
         frame[col] = rated[col]
-    checked = check_control_standard(frame, standard=standard, fallback_output_per_mu=prof.low_output_per_mu,
-                                     fallback_tax_per_mu=prof.low_tax_per_mu)
+    fallbacks = {"fallback_output_per_mu": prof.low_output_per_mu, "fallback_tax_per_mu": prof.low_tax_per_mu}
+    checked = check_control_standard(frame, standard=standard, **fallbacks)
     for col in checked.columns:
         frame[col] = checked[col]
     basis = low_efficiency_basis(frame)
     for col in basis.columns:
         frame[col] = basis[col]
+    notes = basis_notes(frame, standard=standard, **fallbacks)
+    for col in notes.columns:
+        frame[col] = notes[col]
 
     recs = recommend(frame, demonstration=demonstration)
     for col in recs.columns:

@@ -122,6 +122,8 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("efficiency_reason", "str", "", "未评价原因", "Why unrated"),
     FieldSpec("low_efficiency", "bool", "", "低效用地", "Low-efficiency land"),
     FieldSpec("low_efficiency_basis", "str", "", "低效认定依据", "Low-efficiency basis"),
+    FieldSpec("low_efficiency_note_zh", "str", "", "低效认定说明", "Low-efficiency basis explained (Chinese)"),
+    FieldSpec("low_efficiency_note", "str", "", "低效认定说明（英文）", "Low-efficiency basis explained"),
     FieldSpec("meets_control_standard", "bool", "", "符合用地控制标准", "Meets the land control standard"),
     FieldSpec("standard_far_met", "bool", "", "容积率达标", "FAR meets the standard"),
     FieldSpec("standard_investment_met", "bool", "", "投资强度达标", "Investment intensity meets the standard"),
