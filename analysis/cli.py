@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from core.errors import ConfigError, PlanningError
 
 if TYPE_CHECKING:
+    from analysis.control_standard import ControlStandard
     from analysis.efficiency import EfficiencyProfile
 
 __all__ = ["main", "build_parser"]
@@ -104,6 +105,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
                    help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
     p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
                    "YAML file (default: the shipped default)")
+    p.add_argument("--standard", help="land control standard YAML (default: analysis/config/control_standard.yaml)")
     _add_join_options(p)
 
 
@@ -128,6 +130,12 @@ def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str,
                           "--join-sheet 指定 --join 工作簿中的工作表：请同时给出 --join。")
     options["join"], options["join_sheet"] = getattr(args, "join", None), getattr(args, "join_sheet", None)
     return {k: v for k, v in options.items() if v}
+
+
+def _standard(args: argparse.Namespace) -> ControlStandard | None:
+    from analysis.control_standard import load_control_standard
+
+    return load_control_standard(args.standard) if args.standard else None
 
 
 def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
@@ -162,7 +170,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     advice = demonstration_advice(scenario, year) if scenario is not None else None
     result = run_analysis(
         args.parcels, args.zones, as_of=as_of, demonstration=advice,
-        profile=_profile(args), read_options=_input_options(args),
+        profile=_profile(args), read_options=_input_options(args), standard=_standard(args),
     )
     if scenario is not None:
         result = apply_scenario_to_run(result, scenario, year)
@@ -200,7 +208,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     b = load_scenario(args.scenario_b)
     result = run_analysis(
         args.parcels, args.zones, as_of=resolve_as_of(args.as_of),
-        profile=_profile(args), read_options=_input_options(args),
+        profile=_profile(args), read_options=_input_options(args), standard=_standard(args),
     )
     frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out,
                                     metric=result.metric)
@@ -242,6 +250,7 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="use --parcels-crs even when the parcel layer declares another CRS (a wrong .prj)")
     p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
                    "YAML file (default: the shipped default)")
+    p.add_argument("--standard", help="land control standard YAML (default: analysis/config/control_standard.yaml)")
     _add_join_options(p)
     p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
     p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")
@@ -261,7 +270,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
                                  layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs,
                                  join=args.join, join_sheet=args.join_sheet)
     request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of,
-                           read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args))
+                           read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args),
+                           standard=_standard(args))
     every = ("zones", "parcels", *(SCENARIO_LAYERS if args.scenario else ()))
     if args.postgis:
         names = every if args.layer in (None, "all") else (args.layer,)

@@ -1,4 +1,5 @@
-"""The shipped profile presets: the Zhejiang/Huangyan one scored by hand, chosen by name in the CLI."""
+"""The shipped profile presets (the Zhejiang/Huangyan one scored by hand, chosen by name in the CLI) and the
+CLI's --standard."""
 
 from __future__ import annotations
 
@@ -72,3 +73,30 @@ def test_cli_refuses_an_unknown_profile(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["run", "--profile", "nowhere", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
     assert "zhejiang_huangyan" in err and "预设" in err
+
+
+def test_cli_run_takes_a_control_standard_file(tmp_path: Path) -> None:
+    import yaml
+
+    from analysis.control_standard import DEFAULT_STANDARD_PATH
+
+    data = yaml.safe_load(DEFAULT_STANDARD_PATH.read_text(encoding="utf-8"))
+    for row in data["divisions"].values():  # nothing can be below these minimums
+        row["output_per_mu_min"]["value"] = 0.0
+        row["tax_per_mu_min"]["value"] = 0.0
+    path = tmp_path / "standard.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "std"
+    assert main(["run", "--as-of", "2025-06-30", "--standard", str(path), "--out", str(out)]) == 0
+    doc = json.loads((out / "parcels.geojson").read_text(encoding="utf-8"))
+    bases = [f["properties"]["low_efficiency_basis"] for f in doc["features"]
+             if f["properties"]["industry_code"] in data["divisions"]]
+    assert bases and "below_standard" not in "".join(bases)
+
+
+def test_cli_refuses_a_control_standard_of_the_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("title: x\nedition: 2020\ndivisions:\n  '99': {name_zh: x}\n", encoding="utf-8")
+    assert main(["run", "--standard", str(path), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "13-43" in err and "大类" in err
