@@ -32,15 +32,19 @@ _ICV = "/".join(ICV_DIVISIONS)
 
 
 def _num(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}")
+    return values.map(lambda v: "—" if np.isnan(v) else f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}")
 
 
-def _joined(parts: list[pd.Series], sep: str, index: pd.Index) -> pd.Series:
-    out = pd.Series("", index=index, dtype="str")
-    for part in parts:
-        part = part.reindex(index).fillna("")
-        out = out.where(part == "", out.where(out == "", out + sep) + part)
-    return out
+def _joined(parts: list[pd.Series], sep: str, rows: np.ndarray, index: pd.Index) -> pd.Series:
+    """The non-empty parts of each row joined with ``sep``, placed at ``rows`` of a ""-filled column."""
+    text = np.full(len(index), "", dtype=object)
+    if parts:
+        joined = pd.Series("", index=parts[0].index, dtype=object)
+        for part in parts:
+            bit = part.astype(object).fillna("")
+            joined = joined.where(bit == "", joined.where(joined == "", joined + sep) + bit)
+        text[rows] = joined.to_numpy()
+    return pd.Series(text, index=index).astype("str")
 
 
 def basis_notes(
@@ -99,7 +103,7 @@ def basis_notes(
             if fallback is not None:
                 figure = figure.where(has_row, fallback)
             value = number_column(f, value_col)
-            v, m = _num(value.fillna(0.0)), _num(figure.fillna(0.0))
+            v, m = _num(value), _num(figure)
             zh.append((word_zh + " " + v + " 万元/亩，低于标准 " + m + " 万元/亩" + ref_zh).where(failed, ""))
             en.append((word_en + " " + v + " × 10k yuan/mu, below the standard's " + m + " × 10k yuan/mu" + ref_en)
                       .where(failed, ""))
@@ -113,5 +117,6 @@ def basis_notes(
                    + " 宗）").where(level, ""))
         en.append(("Output " + v + " × 10k yuan/mu meets the standard but is below the district median of its industry (C"
                    + code + ") " + med + " × 10k yuan/mu (" + n + " parcels)").where(level, ""))
-    return pd.DataFrame({"low_efficiency_note_zh": _joined(zh, "；", idx), "low_efficiency_note": _joined(en, "; ", idx)},
-                        index=idx)
+    where = np.flatnonzero(rows.to_numpy())
+    return pd.DataFrame({"low_efficiency_note_zh": _joined(zh, "；", where, idx),
+                         "low_efficiency_note": _joined(en, "; ", where, idx)}, index=idx)
