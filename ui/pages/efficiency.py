@@ -198,16 +198,14 @@ def _per_mu(frame: pd.DataFrame, lang: str) -> None:
                         width="stretch")
 
 
-def _low_list(frame: pd.DataFrame, lang: str) -> None:
+def _low_list(frame: pd.DataFrame, by_basis: dict[str, Any], lang: str) -> None:
     st.subheader(t("eff.low_list", lang))
     low = frame[frame["low_efficiency"].astype("boolean").fillna(False).to_numpy()] \
         if "low_efficiency" in frame.columns else frame.iloc[:0]
     st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{low['area_mu'].sum():,.1f}"))
-    if "low_efficiency_basis" in low.columns:
-        for basis in ("hazard_conflict", "below_standard", "below_industry_level"):
-            hit = low["low_efficiency_basis"].str.contains(basis, regex=False).to_numpy()
-            st.caption(t("eff.basis_count", lang, basis=basis_text(basis, lang), n=f"{int(hit.sum()):,}",
-                         area=f"{low.loc[hit, 'area_mu'].sum():,.1f}"))
+    for basis, figures in by_basis.items():
+        st.caption(t("eff.basis_count", lang, basis=basis_text(basis, lang), n=f"{figures['count']:,}",
+                     area=f"{figures['area_mu']:,.1f}"))
     cols = ("parcel_id", "enterprise", "zone_id", "area_mu", "output_per_mu", "tax_per_mu", "efficiency_class",
             "low_efficiency_basis", "low_efficiency_note_zh", "recommendation_zh")
     st.dataframe(display_table(low.sort_values("output_per_mu"), lang, cols), hide_index=True, width="stretch",
@@ -254,7 +252,8 @@ def render() -> None:
             return
         _distribution(frame, lang)
         _per_mu(frame, lang)
-        _low_list(frame, lang)
+        _low_list(frame, data.summary(dataset_id, current_as_of(), current_profile())["district"]
+                  .get("low_efficiency_by_basis") or {}, lang)
         _price_tiers(frame, current_profile() or base, lang)
         render_standard(lang)
         with st.expander(t("eff.sources", lang)):
