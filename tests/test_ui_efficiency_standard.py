@@ -102,3 +102,17 @@ def test_the_detail_panel_explains_the_basis_in_the_ui_language() -> None:
     assert ["Low-efficiency basis", row["low_efficiency_note"]] in en["lines"]
     assert ["Low-efficiency basis", "Output below the control standard"] in en["rows"]
     assert not any("产值" in v for _, v in en["rows"])  # the Chinese note gives way to the English one
+
+
+def test_publishing_says_so_once_and_the_page_is_analysed_again_at_once() -> None:
+    at = _app()
+    text = DEFAULT_STANDARD_PATH.read_text(encoding="utf-8").replace("edition: 2020", "edition: 2025")
+    at.text_area(key="std_text").set_value(text).run()
+    at.button(key="std_publish").click().run()
+    assert not at.exception, at.exception
+    assert any("已发布" in s.value for s in at.success)
+    assert any("全区发布的控制标准" in i.value for i in at.info)
+    low = next(d.value for d in at.dataframe if "低效认定说明" in d.value.columns)
+    assert low["低效认定说明"].str.contains("2025版").any()  # the list above already uses the new table
+    at.run()
+    assert not any("已发布" in s.value for s in at.success)

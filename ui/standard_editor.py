@@ -16,7 +16,7 @@ import yaml
 from analysis import control_standard
 from analysis.control_standard import ControlStandard
 from core.errors import PlanningError
-from ui import data, office
+from ui import data, office, state
 from ui.frame import guarded_write, show_error
 from ui.i18n import field_label, t, unit_label, with_unit
 
@@ -66,7 +66,8 @@ def _editor(published: dict[str, object] | None, lang: str) -> None:
                 from office import records
 
                 records.publish_control_standard(office.store(), content, actor=who)
-                st.success(t("std.published", lang))
+                st.session_state[state.STANDARD_PUBLISHED] = True
+                st.rerun()  # the page above is analysed again against the table just published
         if published is not None and c2.button(t("std.reset", lang), key="std_reset"):
             who = guarded_write("publish")
             if who is not None:
@@ -88,6 +89,8 @@ def render_standard(lang: str) -> None:
     st.caption(t("std.caption", lang, title=title, edition=standard.edition))
     if lang == "zh" and standard.issued_by:  # the document number is Chinese: shown in Chinese only
         st.caption(t("std.issued", lang, issued=standard.issued_by))
+    if st.session_state.pop(state.STANDARD_PUBLISHED, False):
+        st.success(t("std.published", lang))
     if published is not None:
         st.info(t("std.district", lang))
     st.dataframe(standard_table(standard, lang), hide_index=True, width="stretch")
