@@ -62,6 +62,8 @@ class LayerRequest:
         ``encoding``, ``layer``, ``gcj02``, ``override_crs``).
     profile
         Efficiency evaluation profile; None for the shipped one.
+    standard
+        Land control standard; None for the shipped one.
     """
 
     parcels_path: str | Path | None = None
@@ -70,6 +72,7 @@ class LayerRequest:
     as_of: dt.date | str | None = None
     read_options: Mapping[str, Any] = field(default_factory=dict)
     profile: Any = None
+    standard: Any = None
 
 
 def _check(names: tuple[str, ...], request: LayerRequest) -> None:
@@ -130,7 +133,7 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     if request.scenario is None:
         if wanted & {"parcels"}:
             built["parcels"] = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
-                                            read_options=dict(request.read_options)).parcels
+                                            read_options=dict(request.read_options), standard=request.standard).parcels
         if "height_limit" in wanted:
             grid, _ = sio.district_height_surface(sio.load_airport_inputs())
             built["height_limit"] = _raster(grid)
@@ -140,7 +143,7 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     scenario = resolve_scenario(request.scenario)
     inputs = sio.load_airport_inputs()
     analysed = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
-                            read_options=dict(request.read_options),
+                            read_options=dict(request.read_options), standard=request.standard,
                             demonstration=sc.demonstration_advice(scenario, year)).parcels
     check_edits(analysed, scenario.edits)
     grid, _ = sio.district_height_surface(inputs, parcels=analysed)

@@ -69,6 +69,11 @@ MEANINGS: dict[str, str] = {
     "floor_area": "Built floor area.",
     "declared_area": "Parcel area as declared in the source register.",
     "zone_id": "Functional zone: hq, incubation, demonstration, or empty when outside every zone.",
+    "industry_code": "Industry of the land user: two-digit GB/T 4754 division (e.g. 39), read from codes or names.",
+    "safety_hazard": "True when a safety, environmental or fire hazard is recorded on the parcel; empty when unknown.",
+    "building_coverage": "Building coverage (建筑系数): built footprint and yards over the parcel, share 0-1.",
+    "admin_land_share": "Share (0-1) of the parcel used for administration and living services.",
+    "green_ratio": "Green ratio (绿地率): green space over the parcel, share 0-1.",
     "area_m2": "Parcel area measured on the geometry in the metric CRS (EPSG:4548 by default).",
     "area_mu": "area_m2 in mu (1 mu = 10000/15 m²).",
     "far": "Floor area ratio: floor_area / area_m2.",
@@ -83,7 +88,27 @@ MEANINGS: dict[str, str] = {
     "efficiency_score": "Composite per-mu efficiency score of the evaluation profile.",
     "efficiency_class": "Efficiency class from the score: " + ", ".join(EFFICIENCY_CLASSES) + ".",
     "efficiency_reason": "Why the parcel is unrated (missing inputs); empty when rated.",
-    "low_efficiency": "True when the parcel counts as low-efficiency land under the profile.",
+    "low_efficiency": "True exactly where low_efficiency_basis names a basis; false for non-industrial land and "
+    "for industrial land judged on output and tax without one; empty when it cannot be judged.",
+    "low_efficiency_basis": "Why industrial land is low-efficiency (湖里区低效工业用地, 2024): hazard_conflict, "
+    "below_standard, below_industry_level, joined with ';'; empty when none.",
+    "low_efficiency_note_zh": "The basis in Chinese with the figures behind it, e.g. 产值 412 万元/亩，低于标准 "
+    "600 万元/亩（C39，2020版）; empty when no basis.",
+    "low_efficiency_note": "The same in English, e.g. Output 412 × 10k yuan/mu, below the standard's 600 × 10k "
+    "yuan/mu (C39, 2020 edition).",
+    "meets_control_standard": "True when all seven indicators of the land control standard are known and met, "
+    "false when one is not met, empty when not enough is known.",
+    "standard_far_met": "far >= the standard's minimum FAR for the parcel's industry; empty when unknown.",
+    "standard_investment_met": "investment_per_mu >= the standard's investment intensity; empty when unknown.",
+    "standard_output_met": "output_per_mu >= the standard's land output rate; empty when unknown.",
+    "standard_tax_met": "tax_per_mu >= the standard's tax per mu; empty when unknown.",
+    "standard_coverage_met": "building_coverage >= the standard's minimum (40 %); empty when unknown.",
+    "standard_admin_land_met": "admin_land_share <= the standard's maximum (7 %); empty when unknown.",
+    "standard_green_met": "green_ratio <= the standard's maximum (20 %); empty when unknown.",
+    "industry_median_output_per_mu": "Median output_per_mu of the district's industrial parcels of the same "
+    "industry_code.",
+    "industry_sample_size": "Number of parcels the industry median rests on (below 5: no below_industry_level "
+    "basis).",
     "price_tier": "Differentiated resource-price tier implied by the efficiency class.",
     "converted_land": "True for commercial/office parcels in the incubation zone: old industrial land the plan "
     "says has changed to commercial/office use.",

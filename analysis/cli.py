@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from core.errors import ConfigError, PlanningError
 
 if TYPE_CHECKING:
+    from analysis.control_standard import ControlStandard
     from analysis.efficiency import EfficiencyProfile
 
 __all__ = ["main", "build_parser"]
@@ -106,7 +107,9 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gcj02", action="store_true", help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
-    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
+                   "YAML file (default: the shipped default)")
+    p.add_argument("--standard", help="land control standard YAML (default: analysis/config/control_standard.yaml)")
     _add_join_options(p)
 
 
@@ -133,10 +136,16 @@ def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str,
     return {k: v for k, v in options.items() if v}
 
 
-def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
-    from analysis.efficiency import load_profile
+def _standard(args: argparse.Namespace) -> ControlStandard | None:
+    from analysis.control_standard import load_control_standard
 
-    return load_profile(args.profile) if args.profile else None
+    return load_control_standard(args.standard) if args.standard else None
+
+
+def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
+    from analysis.profile_presets import resolve_profile
+
+    return resolve_profile(args.profile or None)
 
 
 def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -166,7 +175,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     profile = _profile(args)
     result = run_analysis(
         args.parcels, args.zones, as_of=as_of, demonstration=advice,
-        profile=profile, read_options=_input_options(args),
+        profile=profile, read_options=_input_options(args), standard=_standard(args),
     )
     if scenario is not None:
         result = apply_scenario_to_run(result, scenario, year, profile=profile)
@@ -217,7 +226,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         )
     result = run_analysis(
         args.parcels, args.zones, as_of=resolve_as_of(args.as_of),
-        profile=_profile(args), read_options=_input_options(args),
+        profile=_profile(args), read_options=_input_options(args), standard=_standard(args),
     )
     for scenario in (a, b):
         check_edits(result.parcels, scenario.edits)
@@ -260,7 +269,9 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
     p.add_argument("--override-crs", dest="override_crs", action="store_true",
                    help="use --parcels-crs even when the parcel layer declares another CRS (a wrong .prj)")
-    p.add_argument("--profile", help="efficiency evaluation profile YAML (default: the shipped one)")
+    p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
+                   "YAML file (default: the shipped default)")
+    p.add_argument("--standard", help="land control standard YAML (default: analysis/config/control_standard.yaml)")
     _add_join_options(p)
     p.add_argument("--encoding", default="utf-8", choices=("utf-8", "gbk"), help="Shapefile encoding (default utf-8)")
     p.add_argument("--no-wkt", dest="wkt", action="store_false", help="CSV without the WKT geometry column")
@@ -280,7 +291,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
                                  layer=args.in_layer, gcj02=args.in_gcj02, override_crs=args.override_crs,
                                  join=args.join, join_sheet=args.join_sheet)
     request = LayerRequest(args.parcels, args.scenario, args.year, args.as_of,
-                           read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args))
+                           read_options=_input_options(reading, prefix="--parcels-"), profile=_profile(args),
+                           standard=_standard(args))
     every = ("zones", "parcels", *(SCENARIO_LAYERS if args.scenario else ()))
     if args.postgis:
         names = every if args.layer in (None, "all") else (args.layer,)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from analysis._yamlconfig import CONFIG_DIR, check_keys, mapping, read_yaml
 from core.errors import ConfigError
 
@@ -40,6 +42,7 @@ __all__ = [
     "DivisionStandard",
     "ControlStandard",
     "standard_from_dict",
+    "standard_from_text",
     "load_control_standard",
     "default_control_standard",
 ]
@@ -190,6 +193,27 @@ def standard_from_dict(data: Any) -> ControlStandard:
         edition=edition,
         divisions=divisions,
     )
+
+
+def standard_from_text(text: str) -> tuple[dict[str, Any], ControlStandard]:
+    """Read and validate a control-indicator table written as YAML text (an editor's edit).
+
+    Returns
+    -------
+    (data, standard)
+        The plain data (to store as it was written) and the validated table.
+
+    Raises
+    ------
+    ConfigError
+        The text is not YAML, or fails validation (see :func:`standard_from_dict`).
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{_WHAT_EN}: the text is not valid YAML ({err}); fix the syntax",
+                          f"{_WHAT_ZH}：文本不是合法的 YAML（{err}），请修正语法") from err
+    return data, standard_from_dict(data)
 
 
 def load_control_standard(path: str | Path | None = None) -> ControlStandard:

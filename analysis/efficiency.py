@@ -1,4 +1,4 @@
-"""Per-mu efficiency evaluation (亩均效益评价): indicators, score, class, price tier, low efficiency.
+"""Per-mu efficiency evaluation (亩均效益评价): indicators, score, class, price tier.
 
 Indicators (per parcel)
 -----------------------
@@ -44,12 +44,11 @@ D 严格限制); the profile carries the electricity surcharge per class.
 
 Low efficiency
 --------------
-Huli counts industrial land whose output is below the control standard as low-efficiency
-(低效工业用地).  For rated land uses: ``low_efficiency`` is True when output per mu or tax
-per mu is known and below the profile's minimum, False when both are known and not below,
-and <NA> (cannot be judged) otherwise.  Parcels of other land uses are False (they are not
-industrial land).  The hazard and public-interest cases of the definition need data parcels
-do not carry.
+Which parcels are low-efficiency land, and on what basis, is :mod:`analysis.low_efficiency`'s
+(against the control standard, :mod:`analysis.control_check`).  A profile's
+``low_efficiency`` minimums are the output and tax figures used for industrial parcels whose
+industry the standard has no row for.  ``unavailable`` lists (``{zh, en}``) indicators of the
+scheme a profile follows that parcel data cannot supply (shown, never scored).
 """
 
 from __future__ import annotations
@@ -149,6 +148,7 @@ class EfficiencyProfile:
     low_output_per_mu: float | None
     low_tax_per_mu: float | None
     name_zh: str = ""
+    unavailable: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     description: str = ""
     sources: tuple[str, ...] = field(default_factory=tuple)
 
@@ -170,7 +170,8 @@ _TOP_KEYS = {
     "indicators": True,
     "classification": True,
     "price_tiers": True,
-    "low_efficiency": True,
+    "low_efficiency": False,
+    "unavailable": False,
 }
 
 
@@ -274,9 +275,13 @@ def profile_from_dict(data: Any) -> EfficiencyProfile:
         tiers[c] = PriceTier(c, str(t["zh"]), str(t["en"]), _number(
             f"price_tiers.{c}.electricity_surcharge_yuan_per_kwh", t["electricity_surcharge_yuan_per_kwh"], minimum=0.0))
 
-    low = _check_keys("low_efficiency", top["low_efficiency"], {"output_per_mu_min", "tax_per_mu_min"}, set())
+    low = _check_keys("low_efficiency", top.get("low_efficiency") or {}, {"output_per_mu_min", "tax_per_mu_min"}, set())
     low_out = low.get("output_per_mu_min")
     low_tax = low.get("tax_per_mu_min")
+    unavailable = top.get("unavailable", [])
+    if not isinstance(unavailable, list) or not all(isinstance(u, dict) and set(u) == {"zh", "en"} for u in unavailable):
+        raise _fail("unavailable", f"received {unavailable!r}", f"收到 {unavailable!r}",
+                    "give a list of {zh: ..., en: ...} items", "请给出 {zh: 中文, en: English} 列表")
     sources = top.get("sources", [])
     if not isinstance(sources, list):
         raise _fail("sources", f"expected a list, received {sources!r}", f"应为列表，收到 {sources!r}",
@@ -286,6 +291,7 @@ def profile_from_dict(data: Any) -> EfficiencyProfile:
         name_zh=str(top.get("name_zh", "")),
         description=str(top.get("description", "")),
         sources=tuple(map(str, sources)),
+        unavailable=tuple((str(u["zh"]), str(u["en"])) for u in unavailable),
         indicators=tuple(specs),
         rated_land_uses=tuple(uses),
         cap=cap,
@@ -439,24 +445,8 @@ def _score(ind: pd.DataFrame, prof: EfficiencyProfile) -> np.ndarray:
         return np.where(weights > 0, 100.0 * weighted / weights, np.nan)
 
 
-def _low_efficiency(ind: pd.DataFrame, prof: EfficiencyProfile, in_scope: np.ndarray) -> pd.arrays.BooleanArray:
-    """True below a control minimum, False when both known and not below, <NA> when unjudgeable."""
-    n = len(ind)
-    is_low = np.zeros(n, dtype=bool)
-    known = np.ones(n, dtype=bool)
-    for column, minimum in (("output_per_mu", prof.low_output_per_mu), ("tax_per_mu", prof.low_tax_per_mu)):
-        if minimum is None:
-            continue
-        v = ind[column].to_numpy()
-        is_low |= v < minimum
-        known &= ~np.isnan(v)
-    low = pd.array(in_scope & is_low, dtype="boolean")
-    low[in_scope & ~is_low & ~known] = pd.NA
-    return low
-
-
 def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = None) -> pd.DataFrame:
-    """Indicators, score, class, reason, low-efficiency flag and price tier per parcel.
+    """Indicators, score, class, reason and price tier per parcel.
 
     Parameters
     ----------
@@ -470,8 +460,7 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
     pandas.DataFrame
         Index-aligned columns :data:`INDICATORS`, ``efficiency_score`` (float, NaN when
         unrated), ``efficiency_class`` (A/B/C/D/unrated), ``efficiency_reason`` (str, empty
-        when rated), ``low_efficiency`` (nullable boolean) and ``price_tier`` (str, empty when
-        unrated).
+        when rated) and ``price_tier`` (str, empty when unrated).
     """
     prof = profile or default_profile()
     idx = frame.index
@@ -491,6 +480,5 @@ def rate_efficiency(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = 
     result["efficiency_score"] = pd.Series(score, index=idx)
     result["efficiency_class"] = label_series(_ALL_CLASSES, cls_code, idx)
     result["efficiency_reason"] = _join_reasons(idx, list(reasons.items()))
-    result["low_efficiency"] = pd.Series(_low_efficiency(ind, prof, in_scope), index=idx)
     result["price_tier"] = label_series(["", *(prof.price_tiers[c].zh for c in _CLASSES)], cls_code, idx)
     return result

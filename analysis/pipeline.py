@@ -10,7 +10,9 @@ canonical parcel frame, in this order:
    ``remaining_years``, ``expiry_status`` (:mod:`analysis.expiry`);
 4. ``far``, ``converted_land`` (:mod:`analysis.landuse`);
 5. indicators, ``efficiency_score``, ``efficiency_class``, ``efficiency_reason``,
-   ``low_efficiency``, ``price_tier`` (:mod:`analysis.efficiency`);
+   ``price_tier`` (:mod:`analysis.efficiency`); the control standard's verdicts
+   (:mod:`analysis.control_check`); ``low_efficiency``, ``low_efficiency_basis`` and the
+   industry median (:mod:`analysis.low_efficiency`);
 6. ``recommendation``, ``recommendation_zh``, ``recommendation_rule``
    (:mod:`analysis.recommend`);
 7. ``height_limit_m``, ``buildable_floor_area_m2`` — NaN here; the airport scenario model
@@ -29,9 +31,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.efficiency import EfficiencyProfile, rate_efficiency
+from analysis.control_check import check_control_standard
+from analysis.control_standard import ControlStandard
+from analysis.efficiency import EfficiencyProfile, default_profile, rate_efficiency
 from analysis.expiry import effective_lease_end, expiry_status, remaining_years, resolve_as_of
 from analysis.landuse import converted_land, floor_area_ratio
+from analysis.low_efficiency import low_efficiency_basis
+from analysis.low_efficiency_text import basis_notes
 from analysis.recommend import DemonstrationAdvice, recommend
 from analysis.summary import summarise
 from core.errors import CRSError, SchemaError
@@ -47,8 +53,9 @@ log = logging.getLogger(__name__)
 #: Attribute columns of the analysed frame, in order (geometry last).
 OUTPUT_COLUMNS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS + DERIVED_FIELDS)
 
-_EMPTY_BY_KIND = {"str": "", "category": "", "date": pd.NaT, "int": pd.NA, "float": np.nan}
-_DTYPE_BY_KIND = {"str": "str", "category": "str", "date": "datetime64[ms]", "int": "Int64", "float": "float64"}
+_EMPTY_BY_KIND = {"str": "", "category": "", "date": pd.NaT, "int": pd.NA, "float": np.nan, "bool": pd.NA}
+_DTYPE_BY_KIND = {"str": "str", "category": "str", "date": "datetime64[ms]", "int": "Int64", "float": "float64",
+                  "bool": "boolean"}
 
 
 def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -74,6 +81,8 @@ def _canonical(parcels: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             frame[spec.name] = pd.to_datetime(frame[spec.name]).astype("datetime64[ms]")
         elif spec.kind in ("str", "category"):
             frame[spec.name] = frame[spec.name].fillna("").astype("str")
+        elif spec.kind == "bool":
+            frame[spec.name] = frame[spec.name].astype("boolean")
     return frame
 
 
@@ -103,10 +112,11 @@ def analyse(
     demonstration: DemonstrationAdvice | None = None,
     metric_crs: str | None = None,
     metric_geometry: gpd.GeoSeries | None = None,
+    standard: ControlStandard | None = None,
 ) -> gpd.GeoDataFrame:
     """Canonical parcels plus every derived field (see :func:`analyse_with_metric` for the parameters)."""
     return analyse_with_metric(parcels, zones, as_of=as_of, profile=profile, demonstration=demonstration,
-                               metric_crs=metric_crs, metric_geometry=metric_geometry).frame
+                               metric_crs=metric_crs, metric_geometry=metric_geometry, standard=standard).frame
 
 
 def analyse_with_metric(
@@ -118,6 +128,7 @@ def analyse_with_metric(
     demonstration: DemonstrationAdvice | None = None,
     metric_crs: str | None = None,
     metric_geometry: gpd.GeoSeries | None = None,
+    standard: ControlStandard | None = None,
 ) -> Analysed:
     """Canonical parcels plus every derived field, and the metric geometry they were measured on.
 
@@ -141,6 +152,8 @@ def analyse_with_metric(
         The parcels' geometry already in ``metric_crs``, aligned to ``parcels.index`` (e.g. a
         layer read in the metric CRS, :attr:`parcels.read.IngestResult.metric`); by default
         the parcels are projected here, once.
+    standard
+        Land control standard; default ``analysis/config/control_standard.yaml``.
 
     Returns
     -------
@@ -176,9 +189,9 @@ def analyse_with_metric(
     frame["far"] = floor_area_ratio(frame)
     frame["converted_land"] = converted_land(frame)
 
-    rated = rate_efficiency(frame, profile=profile)
-    for col in rated.columns:
-        frame[col] = rated[col]
+    derived = efficiency_fields(frame, profile=profile, standard=standard)
+    for col in derived.columns:
+        frame[col] = derived[col]
 
     recs = recommend(frame, demonstration=demonstration)
     for col in recs.columns:
@@ -193,6 +206,30 @@ def analyse_with_metric(
         "zone_disagreements": assignment.disagreements,
     }
     return Analysed(out, geometry)
+
+
+def efficiency_fields(frame: pd.DataFrame, *, profile: EfficiencyProfile | None = None,
+                      standard: ControlStandard | None = None) -> pd.DataFrame:
+    """The efficiency fields of ``frame`` (areas, land use, zones and lease already derived): the
+    亩均 rating, the control standard's verdicts, ``low_efficiency`` with its basis, and the notes
+    explaining it; index-aligned with ``frame``.  Also what a what-if derives again after edits."""
+    prof = profile or default_profile()
+    work = frame.copy(deep=False)  # copy-on-write: the new columns stay here
+    rated = rate_efficiency(work, profile=prof)
+    for col in rated.columns:
+        work[col] = rated[col]
+    fallbacks = {"fallback_output_per_mu": prof.low_output_per_mu, "fallback_tax_per_mu": prof.low_tax_per_mu}
+    checked = check_control_standard(work, standard=standard, **fallbacks)
+    for col in checked.columns:
+        work[col] = checked[col]
+    basis = low_efficiency_basis(work)
+    for col in basis.columns:
+        work[col] = basis[col]
+    notes = basis_notes(work, standard=standard, **fallbacks)
+    for col in notes.columns:
+        work[col] = notes[col]
+    columns = [*rated.columns, *checked.columns, *basis.columns, *notes.columns]
+    return pd.DataFrame({c: work[c] for c in dict.fromkeys(columns)}, index=frame.index)
 
 
 def _metric_geometry(frame: gpd.GeoDataFrame, crs: str, given: gpd.GeoSeries | None) -> gpd.GeoSeries:

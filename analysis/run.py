@@ -33,6 +33,7 @@ import geopandas as gpd
 import pandas as pd
 
 import geodata
+from analysis.control_standard import ControlStandard
 from analysis.efficiency import EfficiencyProfile
 from analysis.expiry import resolve_as_of
 from analysis.export import export_layer, output_folder
@@ -174,6 +175,7 @@ def run_analysis(
     profile: EfficiencyProfile | None = None,
     demonstration: DemonstrationAdvice | None = None,
     read_options: Mapping[str, Any] | None = None,
+    standard: ControlStandard | None = None,
 ) -> RunResult:
     """Read, analyse and summarise; nothing is written.
 
@@ -195,6 +197,8 @@ def run_analysis(
         ``encoding``, ``layer``, ``gcj02``, ``override_crs``, ``field_map``), and ``join``
         (``join_sheet``): a statistics table (CSV or XLSX) whose values are joined onto the
         parcels by parcel number (:func:`parcels.join.join_file`), for the embedded data too.
+    standard
+        Land control standard; default the shipped one.
 
     Returns
     -------
@@ -209,7 +213,7 @@ def run_analysis(
     ingest, validation, embedded = _read_parcels(parcels_path, read_options or {})
     zones = load_zones(zones_path) if zones_path is not None else geodata.embedded_zones()
     done = analyse_with_metric(ingest.frame, zones, as_of=ref, profile=profile, demonstration=demonstration,
-                               metric_geometry=ingest.metric)
+                               metric_geometry=ingest.metric, standard=standard)
     analysed = done.frame
     summary = summarise(analysed, as_of=ref)
     summary["data"] = {

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.expiry import expiry_timeline, resolve_as_of
 from analysis.landuse import landuse_summary, use_changed
+from analysis.low_efficiency import BASES
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES
 from zones.summary import DISTRICT, zone_summary
 
@@ -58,7 +59,18 @@ def jsonable(value: Any) -> Any:
 
 #: Columns :func:`_kpis` reads (with :func:`analysis.landuse.use_changed`).
 _KPI_COLUMNS = ("recommendation", "area_mu", "land_use", "planned_use", "efficiency_class", "converted_land",
-                "tax", "expiry_status")
+                "tax", "expiry_status", "low_efficiency_basis")
+
+
+def _by_basis(rows: pd.DataFrame, area_mu: pd.Series) -> dict[str, dict[str, float]]:
+    """Parcels and area of each low-efficiency basis (a parcel with two bases counts in both)."""
+    basis = rows["low_efficiency_basis"].fillna("").astype("str") if "low_efficiency_basis" in rows \
+        else pd.Series("", index=rows.index)
+    out = {}
+    for b in BASES:
+        hit = basis.str.contains(b, regex=False).to_numpy()
+        out[b] = {"count": int(hit.sum()), "area_mu": float(area_mu[hit].sum())}
+    return out
 
 
 def _kpis(rows: pd.DataFrame, zrow: pd.Series) -> dict[str, Any]:
@@ -86,6 +98,7 @@ def _kpis(rows: pd.DataFrame, zrow: pd.Series) -> dict[str, Any]:
         "rated_parcels": int(rated.sum()),
         "low_efficiency_count": int(zrow["low_efficiency_count"]),
         "low_efficiency_area_mu": float(zrow["low_efficiency_area_mu"]),
+        "low_efficiency_by_basis": _by_basis(rows, area_mu),
         "output_value_wan_yuan": zrow["output_value"],
         "tax_wan_yuan": zrow["tax"],
         "output_per_mu_overall": zrow["output_per_mu_overall"],

@@ -58,6 +58,8 @@ LAYERS: tuple[str, ...] = ("district", "context", "zones", "airport", "runway", 
 #: them as DATE / INTEGER; they are normalised to the canonical dtypes on read).
 _DATE_COLUMNS: tuple[str, ...] = ("lease_start", "lease_end")
 _INT_COLUMNS: tuple[str, ...] = ("lease_years", "employees")
+_BOOL_COLUMNS: tuple[str, ...] = ("safety_hazard",)
+_STR_COLUMNS: tuple[str, ...] = ("industry_code",)
 
 
 class DatasetNotFoundError(PlanningError, KeyError):
@@ -153,7 +155,7 @@ def embedded_zones() -> gpd.GeoDataFrame:
 
 
 def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Canonical dtypes for date and nullable integer columns."""
+    """Canonical dtypes for date, nullable integer, nullable boolean and text columns."""
     import pandas as pd
 
     out = frame.copy()
@@ -166,4 +168,10 @@ def _normalise(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for col in _INT_COLUMNS:
         if col in out.columns:
             out[col] = out[col].astype("Int64")
+    for col in _BOOL_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].astype("boolean")
+    for col in _STR_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].astype("str")
     return out

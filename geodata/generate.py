@@ -36,7 +36,9 @@ declared area within a few per cent of the geometric area.  Economic figures exi
 firms (industrial, commercial_office, logistics) only; each figure is missing in about
 3 % of rows; ``lease_end`` is recorded for about three rows in four (the others leave
 it to be derived from start + term).  ``zone_id`` is the zone a parcel was generated
-in ("" outside the zones); the analysis assigns zones spatially anyway.
+in ("" outside the zones); the analysis assigns zones spatially anyway.  Industrial
+parcels also carry an industry, a hazard flag and site-layout shares
+(:mod:`geodata.generate_industry`, a random stream of their own).
 
 Usage::
 
@@ -62,6 +64,7 @@ import shapely
 from core.crs import to_lonlat, to_metric
 from core.errors import ConfigError, InputFileError
 from core.settings import GEOGRAPHIC_CRS, SQM_PER_MU
+from geodata.generate_industry import industry_attributes
 from geodata.lattice import (
     FIRM_USES,
     Lattice,
@@ -143,13 +146,15 @@ def _empty_frame() -> gpd.GeoDataFrame:
 def _frame(cols: dict[str, object], geoms: np.ndarray) -> gpd.GeoDataFrame:
     data: dict[str, object] = {}
     for f in CANONICAL_FIELDS:
-        v = cols[f.name]
+        v = cols.get(f.name, [None] * len(geoms))
         if f.kind == "date":
             data[f.name] = pd.Series(v, dtype="datetime64[ms]")
         elif f.kind == "int":
             data[f.name] = pd.Series(v, dtype="Int64")
         elif f.kind == "float":
             data[f.name] = pd.Series(v, dtype="float64")
+        elif f.kind == "bool":
+            data[f.name] = pd.Series(v, dtype="boolean")
         else:
             data[f.name] = pd.Series(v, dtype="str")
     values = to_lonlat(np.asarray(geoms, dtype=object))
@@ -175,7 +180,7 @@ def _lognormal(rng: np.random.Generator, median: np.ndarray, sigma: np.ndarray) 
 
 
 def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, airport: np.ndarray,
-                named: np.ndarray) -> dict[str, object]:
+                named: np.ndarray, seed: int) -> dict[str, object]:
     n = area.size
     cls = np.select([origin == z for z in _CLASSES[:3]], [0, 1, 2], 3)
     land_use = _choice_by_class(rng, cls)
@@ -270,6 +275,7 @@ def _attributes(rng: np.random.Generator, area: np.ndarray, origin: np.ndarray, 
         **cols,
         "employees": employees,
         "zone_id": origin,
+        **industry_attributes(seed, land_use, origin, named),
     }
 
 
@@ -355,7 +361,7 @@ def generate_parcels(n: int, *, seed: int = DEFAULT_SEED, zones: gpd.GeoDataFram
         is_airport = np.concatenate([is_airport, np.zeros(extra, bool)])
         named = np.concatenate([named, np.zeros(extra, bool)])
     rng = np.random.default_rng(seed)
-    cols = _attributes(rng, shapely.area(geoms), origin, is_airport, named)
+    cols = _attributes(rng, shapely.area(geoms), origin, is_airport, named, seed)
     return _frame(cols, geoms)
 
 

@@ -3,7 +3,8 @@
 - per-person settings (language, basemap, theme, filters, scenario choices, active dataset):
   :func:`person_settings`, :func:`save_person_settings`; nothing here touches anyone else's;
 - district-wide settings an editor publishes on purpose (the default dataset, the default
-  efficiency profile): :func:`shared`, :func:`publish`, :func:`publish_profile`;
+  efficiency profile, the land control standard): :func:`shared`, :func:`publish`,
+  :func:`publish_profile`, :func:`publish_control_standard`;
 - datasets (:func:`register_dataset`, :func:`list_datasets`, :func:`delete_dataset`);
 - scenarios in versions (:func:`save_scenario` never overwrites: it adds a version, or raises
   :class:`Conflict` when the scenario changed since the version the editor opened).
@@ -27,13 +28,15 @@ from office.store import Store
 from office.tables import Dataset, PersonSetting, Profile, Scenario, ScenarioVersion, SharedSetting, utcnow
 
 __all__ = ["Actor", "LOCAL", "Conflict", "person_settings", "save_person_settings", "save_own_profile", "OWN_PROFILE", "shared", "publish",
-           "publish_profile", "district_profile", "register_dataset", "list_datasets", "dataset_record",
+           "publish_profile", "district_profile", "publish_control_standard", "district_control_standard",
+           "register_dataset", "list_datasets", "dataset_record",
            "delete_dataset", "check_scenario_name", "save_scenario", "list_scenarios", "scenario_text",
-           "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE"]
+           "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE", "CONTROL_STANDARD"]
 
 #: Shared-setting keys.
 DEFAULT_DATASET = "default_dataset"
 DEFAULT_PROFILE = "default_profile"
+CONTROL_STANDARD = "control_standard"
 _SCENARIO_NAME = re.compile(r"^\w[\w\- ]{0,59}$", re.UNICODE)
 
 
@@ -156,6 +159,19 @@ def district_profile(store: Store) -> dict[str, Any] | None:
             return None
         profile = session.get(Profile, int(row.value))
         return None if profile is None else dict(profile.content)
+
+
+def publish_control_standard(store: Store, content: dict[str, Any] | None, *, actor: Actor) -> None:
+    """Publish a land control-indicator table (as plain data, already validated by the caller with
+    ``analysis.control_standard.standard_from_dict``) for the whole district; None: back to the
+    shipped table.  Editors only, audited with the table before and after."""
+    publish(store, CONTROL_STANDARD, content, actor=actor)
+
+
+def district_control_standard(store: Store) -> dict[str, Any] | None:
+    """The published control-indicator table, or None (the shipped one)."""
+    value = shared(store, CONTROL_STANDARD)
+    return dict(value) if isinstance(value, dict) else None
 
 
 # --- datasets -------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ import pandas as pd
 
 from parcels.dates import DATE_DTYPE, complete_lease, parse_dates
 from parcels.fields import FieldMapping
+from parcels.flags import parse_yes_no
+from parcels.industry import parse_industry_codes
 from parcels.landuse import classify_land_use, unrecognised_land_use
-from parcels.numbers import UNIT_SCALES, coerce_numeric, coerce_quantity
-from parcels.schema import ALLOCATED_USES, CANONICAL_FIELDS, DERIVED_FIELDS, ZONE_IDS
+from parcels.numbers import UNIT_SCALES, coerce_numeric, coerce_quantity, coerce_share
+from parcels.schema import ALLOCATED_USES, CANONICAL_FIELDS, DERIVED_FIELDS, SHARE_FIELDS, ZONE_IDS
 from parcels.validate import Issue
 
 __all__ = ["EXTRA_COLUMNS", "canonical_attributes", "issues_for", "field_issues", "extras"]
@@ -29,7 +31,7 @@ __all__ = ["EXTRA_COLUMNS", "canonical_attributes", "issues_for", "field_issues"
 #: Columns the reader adds to the canonical ones.
 EXTRA_COLUMNS: tuple[str, ...] = ("source_row", "land_use_source")
 
-_FLOAT_FIELDS = tuple(f.name for f in CANONICAL_FIELDS if f.kind == "float")
+_FLOAT_FIELDS = tuple(f.name for f in CANONICAL_FIELDS if f.kind == "float" and f.name not in SHARE_FIELDS)
 _ZONE_WORDS = {"总部": "hq", "孵化": "incubation", "示范": "demonstration", "场景": "demonstration"}
 
 
@@ -245,6 +247,19 @@ def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) 
     else:
         out["zone_id"] = pd.Series("", index=src.index, dtype="str")
 
+    out["industry_code"], more = _industry(by_field, rows, ids, src.index)
+    issues += more
+    if "safety_hazard" in by_field:
+        out["safety_hazard"], bad = parse_yes_no(by_field["safety_hazard"])
+        issues += issues_for(bad, rows, ids, "unparsable_flag", "安全环保消防隐患“{v}”不是是/否，已视为缺失",
+                              "safety_hazard '{v}' is not a yes or no; set to missing", field_name="safety_hazard",
+                              raw=by_field["safety_hazard"])
+    else:
+        out["safety_hazard"] = pd.Series(pd.NA, index=src.index, dtype="boolean")
+    for name in SHARE_FIELDS:
+        out[name], more = _shares(name, by_field.get(name), rows, ids, src.index)
+        issues += more
+
     if not has_lease_cols:
         issues.append(Issue.make("missing_lease", "图层没有出让日期、出让年限或终止日期字段，所有地块到期状态未知",
                                  "the layer has no lease start, term or end column; expiry is unknown for all parcels"))
@@ -252,6 +267,31 @@ def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) 
     out = out[[*ordered[:3], "land_use_source", *ordered[3:]]]
     assert len(out) == n
     return out, issues
+
+
+def _industry(by_field: dict[str, pd.Series], rows: np.ndarray, ids: np.ndarray,
+              index: pd.Index) -> tuple[pd.Series, list[Issue]]:
+    if "industry_code" not in by_field:
+        return pd.Series(pd.NA, index=index, dtype="str"), []
+    codes, bad = parse_industry_codes(by_field["industry_code"])
+    return codes, issues_for(bad, rows, ids, "unknown_industry",
+                             "无法识别的行业“{v}”（应为国民经济行业分类代码或大类名称），已视为缺失",
+                             "industry '{v}' not recognised (give a GB/T 4754 code or division name); set to missing",
+                             field_name="industry_code", raw=by_field["industry_code"])
+
+
+def _shares(name: str, values: pd.Series | None, rows: np.ndarray, ids: np.ndarray,
+            index: pd.Index) -> tuple[pd.Series, list[Issue]]:
+    if values is None:
+        return pd.Series(np.nan, index=index, dtype="float64"), []
+    zh = next(f.zh for f in CANONICAL_FIELDS if f.name == name)
+    shares, bad, converted = coerce_share(values)
+    issues = issues_for(converted, rows, ids, "unit_converted", f"{zh}“{{v}}”按百分数读取（已除以 100）",
+                        f"{name} '{{v}}' read as a percentage (divided by 100)", field_name=name, raw=values)
+    issues += issues_for(bad, rows, ids, "unparsable_number", f"{zh}“{{v}}”不是 0–100 % 之间的比例，已视为缺失",
+                         f"{name} '{{v}}' is not a share between 0 and 100 %; set to missing", field_name=name,
+                         raw=values)
+    return shares, issues
 
 
 def field_issues(fm: FieldMapping) -> list[Issue]:

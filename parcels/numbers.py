@@ -21,7 +21,7 @@ import pandas as pd
 
 from core.settings import SQM_PER_MU
 
-__all__ = ["coerce_numeric", "coerce_quantity", "Quantity", "NULL_TOKENS", "UNIT_SCALES"]
+__all__ = ["coerce_numeric", "coerce_quantity", "coerce_share", "Quantity", "NULL_TOKENS", "UNIT_SCALES"]
 
 #: Text values that mean "no value" (compared after NFKC and case-folding).
 NULL_TOKENS: frozenset[str] = frozenset(
@@ -118,3 +118,26 @@ def coerce_quantity(values: pd.Series, unit: str) -> Quantity:
     numbers = numbers.where(~missing)
     unparsable = numbers.isna() & ~missing
     return Quantity(numbers, unparsable.astype(bool), scale.where(numbers.notna(), 1.0).astype("float64"))
+
+
+def coerce_share(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Shares (0-1) from fractions or percentages: ``0.35``, ``35%``, ``35`` all give 0.35.
+
+    A value with a ``%`` sign, or a plain number above 1 and at most 100, is a percentage;
+    anything above 100 (or below 0) is not a share.
+
+    Returns
+    -------
+    (shares, unparsable, converted)
+        ``shares`` float64 in 0-1 (NaN where missing or unreadable); ``unparsable`` True where a
+        non-empty value is not a share; ``converted`` True where a percentage was divided by 100.
+    """
+    numbers, unparsable = coerce_numeric(values)
+    if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        percent_sign = pd.Series(False, index=values.index)
+    else:
+        percent_sign = values.astype("str").fillna("").str.normalize("NFKC").str.strip().str.endswith("%")
+    converted = numbers.notna() & (percent_sign | (numbers > 1))
+    shares = numbers.where(~converted, numbers / 100.0)
+    out_of_range = shares.notna() & ((shares < 0) | (shares > 1))
+    return shares.mask(out_of_range).astype("float64"), (unparsable | out_of_range).astype(bool), (converted & ~out_of_range).astype(bool)

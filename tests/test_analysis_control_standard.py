@@ -110,3 +110,17 @@ def test_a_division_missing_an_indicator_is_refused() -> None:
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
         load_control_standard(tmp_path / "none.yaml")
+
+
+def test_a_table_written_as_text_is_read_or_refused_in_both_languages() -> None:
+    from analysis.control_standard import DEFAULT_STANDARD_PATH, standard_from_text
+
+    text = DEFAULT_STANDARD_PATH.read_text(encoding="utf-8")
+    data, standard = standard_from_text(text)
+    assert data["edition"] == 2020 and standard.division("39") is not None
+    with pytest.raises(ConfigError, match="not valid YAML") as err:
+        standard_from_text("divisions: [unclosed")
+    assert "YAML" in err.value.message_zh
+    with pytest.raises(ConfigError, match=r"0\.40") as err:
+        standard_from_text(text.replace("green_ratio_max: {value: 0.20", "green_ratio_max: {value: 20"))
+    assert "比例" in err.value.message_zh

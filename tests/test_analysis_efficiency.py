@@ -1,4 +1,4 @@
-"""Per-mu efficiency: indicators, score, classes, unrated reasons, low efficiency, profiles."""
+"""Per-mu efficiency: indicators, score, classes, unrated reasons, profiles."""
 
 from __future__ import annotations
 
@@ -195,27 +195,6 @@ def test_logistics_rated_when_profile_says_so() -> None:
     r = rate_efficiency(f, profile=prof)
     assert r["efficiency_class"].iloc[0] != "unrated"
     assert r["efficiency_reason"].iloc[1] == "not industrial or logistics land"
-
-
-@pytest.mark.parametrize(
-    ("output", "tax", "land_use", "low"),
-    [
-        (400.0, 100.0, "industrial", True),  # output/mu 40 < 50
-        (1000.0, 40.0, "industrial", True),  # tax/mu 4 < 5
-        (500.0, 50.0, "industrial", False),  # exactly at both minima: not below
-        (np.nan, 10.0, "industrial", True),  # tax alone already below
-        (np.nan, 100.0, "industrial", None),  # cannot be judged
-        (1000.0, np.nan, "industrial", None),
-        (10.0, 1.0, "residential", False),  # not industrial land
-    ],
-)
-def test_low_efficiency(output: float, tax: float, land_use: str, low: bool | None) -> None:
-    f = pd.DataFrame([{"land_use": land_use, "area_mu": 10.0, "output_value": output, "tax": tax}])
-    value = rate_efficiency(f, profile=_simple_profile(out=50.0, tax=5.0))["low_efficiency"].iloc[0]
-    if low is None:
-        assert value is pd.NA
-    else:
-        assert bool(value) is low
 
 
 def test_default_profile_documents_itself() -> None:

@@ -263,3 +263,21 @@ def test_empty_parcel_frame() -> None:
     assert list(out.columns) == [*OUTPUT_COLUMNS, "geometry"]
     s = summarise(out, as_of=AS_OF)
     assert s["district"]["parcel_count"] == 0
+
+
+def test_low_efficiency_follows_the_control_standard_of_each_industry() -> None:
+    # every parcel 1 ha = 15 mu; shipped standard: C39 output >= 700, tax >= 35 万元/亩 (illustrative),
+    # C36 output >= 600, tax >= 30; the profile's fallback 300 / 15 for industries without a row
+    parcels = _canonical_parcels()
+    parcels["industry_code"] = ["39", "36", "", "", "32"]  # canonical divisions; 32 has no row
+    # P1 9150/15 = 610 < 700 (tax 459/15 = 30.6 < 35); P2 600/15 = 40 < 600; P5 30/15 = 2 < 300 (fallback)
+    out = analyse(parcels, _zones_4548(), as_of=AS_OF).set_index("parcel_id")
+    assert out.loc["P1", "standard_output_met"] == False  # noqa: E712 - a nullable boolean
+    assert out.loc["P1", "standard_tax_met"] == False  # noqa: E712
+    assert out.loc["P1", "low_efficiency_note_zh"] == ("产值 610 万元/亩，低于标准 700 万元/亩（C39，2020版）；"
+                                                       "税收 30.6 万元/亩，低于标准 35.0 万元/亩（C39，2020版）")
+    assert out.loc["P5", "low_efficiency_note_zh"].endswith("（该行业无控制标准，按评价方案下限）")
+    assert out["low_efficiency_basis"].tolist() == ["below_standard", "below_standard", "", "", "below_standard"]
+    assert out["low_efficiency"].tolist() == [True, True, False, False, True]
+    assert out["meets_control_standard"].loc[["P1", "P2"]].tolist() == [False, False]
+    assert out["meets_control_standard"].loc[["P3", "P4"]].isna().all()  # not industrial land

@@ -65,3 +65,20 @@ def test_summary_by_hand() -> None:
     assert ends_2026 == [{"year": 2026, "zone_id": "incubation", "count": 1, "area_mu": 30.0}]
     assert {r["year"] for r in s["expiry_timeline"]} == set(range(2025, 2031))
     assert s["as_of"] == "2025-06-30"
+
+
+def test_low_efficiency_by_basis_by_hand() -> None:
+    f = _analysed()
+    f["low_efficiency_basis"] = ["", "hazard_conflict;below_standard", "", ""]
+    f.loc[0, "low_efficiency_basis"] = "below_industry_level"
+    d = summarise(f, as_of=dt.date(2025, 6, 30))["district"]
+    # 30 mu with two bases counts in both; 15 mu below its industry's level
+    assert d["low_efficiency_by_basis"] == {
+        "hazard_conflict": {"count": 1, "area_mu": 30.0},
+        "below_standard": {"count": 1, "area_mu": 30.0},
+        "below_industry_level": {"count": 1, "area_mu": 15.0},
+    }
+    inc = summarise(f, as_of=dt.date(2025, 6, 30))["zones"]["incubation"]
+    assert inc["low_efficiency_by_basis"]["below_industry_level"] == {"count": 0, "area_mu": 0.0}
+    bare = summarise(_analysed(), as_of=dt.date(2025, 6, 30))["district"]  # a frame without the column
+    assert bare["low_efficiency_by_basis"]["below_standard"] == {"count": 0, "area_mu": 0.0}

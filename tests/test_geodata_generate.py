@@ -60,6 +60,8 @@ def _assert_schema(frame: gpd.GeoDataFrame) -> None:
             assert isinstance(dtype, pd.Int64Dtype), f.name
         elif f.kind == "float":
             assert dtype == "float64", f.name
+        elif f.kind == "bool":
+            assert isinstance(dtype, pd.BooleanDtype), f.name
         else:
             assert pd.api.types.is_string_dtype(dtype), f.name
     assert frame["parcel_id"].is_unique

@@ -79,6 +79,8 @@ def test_parcels_layer_has_canonical_dtypes() -> None:
             assert isinstance(dtype, pd.Int64Dtype), f.name
         elif f.kind == "float":
             assert dtype == "float64", f.name
+        elif f.kind == "bool":
+            assert isinstance(dtype, pd.BooleanDtype), f.name
         else:
             assert pd.api.types.is_string_dtype(dtype), f.name
     assert frame["parcel_id"].is_unique

@@ -326,3 +326,17 @@ def test_an_editors_own_profile_is_theirs_and_audited(store: Store) -> None:
     edits = audit.entries(store, action="profile_edit")
     assert [(e["user"], e["before"], e["after"]) for e in edits] == [
         ("wang", "", '{"method": "percentiles"}'), ("wang", '{"method": "percentiles"}', "")]
+
+
+def test_a_published_control_standard_is_shared_audited_and_editors_only(store: Store) -> None:
+    table = {"title": "t", "edition": 2025, "divisions": {}}
+    with pytest.raises(PermissionDenied):
+        records.publish_control_standard(store, table, actor=VIEWER)
+    assert records.district_control_standard(store) is None
+    records.publish_control_standard(store, table, actor=EDITOR)
+    assert records.district_control_standard(store) == table
+    records.publish_control_standard(store, None, actor=OTHER_EDITOR)
+    assert records.district_control_standard(store) is None
+    trail = audit.entries(store, action="publish")
+    assert [(e["user"], e["object"]) for e in trail] == [("wang", "control_standard"), ("li", "control_standard")]
+    assert '"edition": 2025' in trail[0]["after"]

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui import state
-from ui.charts import LABEL_LIMIT, category_bars, category_scale
+from ui.charts import LABEL_LIMIT, category_bars, category_scale, per_mu_scatter
 from ui.map_theme import theme_style
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -94,7 +94,7 @@ def test_the_pages_charts_colour_categories_as_the_map_in_both_languages(page: s
     expected = {"A 类 优先发展": "#1a9850", "D 类 倒逼整治": "#d73027", "工业用地": "#8c6bb1"}[labels["zh"]]
     found = {}
     for lang in ("zh", "en"):
-        scales = [s for s in _charts(page, lang) if "scale" in s["encoding"].get("color", {})]
+        scales = [s for s in _charts(page, lang) if "scale" in s.get("encoding", {}).get("color", {})]
         assert scales, f"{page} has a coloured chart"
         found[lang] = next(_colour_of(s, labels[lang]) for s in scales
                            if labels[lang] in s["encoding"]["color"]["scale"]["domain"])
@@ -103,7 +103,7 @@ def test_the_pages_charts_colour_categories_as_the_map_in_both_languages(page: s
 
 def test_the_expiry_timeline_stacks_the_zones_in_their_outline_colours() -> None:
     for lang, hq in (("zh", "汽车电子总部经济区"), ("en", "Automotive-electronics HQ zone")):
-        timeline = next(s for s in _charts("expiry", lang) if s["encoding"]["color"]["legend"]["title"]
+        timeline = next(s for s in _charts("expiry", lang) if s.get("encoding", {}).get("color", {}).get("legend", {}).get("title")
                         in ("功能区", "Functional zone"))
         assert _colour_of(timeline, hq) == "#1f5fa8"
 
@@ -113,7 +113,24 @@ def test_the_airport_timeline_keeps_each_line_colour_in_both_languages() -> None
     for lang, output, target in (("zh", "预计产业产值", "规划产值目标"), ("en", "Projected cluster output",
                                                                    "Plan output target")):
         spec = next(s for s in _charts("airport", lang)
-                    if output in s["encoding"]["color"]["scale"]["domain"])
+                    if output in s.get("encoding", {}).get("color", {}).get("scale", {}).get("domain", []))
         colours[lang] = (_colour_of(spec, output), _colour_of(spec, target))
         assert spec["encoding"]["x"]["title"] == {"zh": "年份", "en": "Year"}[lang]
     assert colours["zh"] == colours["en"] == ("#1f5fa8", "#7f7f7f")
+
+
+def test_the_per_mu_scatter_draws_the_upgrade_targets_as_reference_lines() -> None:
+    frame = pd.DataFrame({"parcel_id": ["a", "b", "c"], "efficiency_class": ["A", "D", "unrated"],
+                          "output_per_mu": [1200.0, 150.0, 80.0], "tax_per_mu": [60.0, 5.0, 1.0]})
+    for lang, a_label in (("zh", "A 类 优先发展"), ("en", "A · develop first")):
+        spec = per_mu_scatter(frame, lang=lang, x_title="x", y_title="y").to_dict()
+        points, vertical, _, horizontal, _ = spec["layer"]
+        assert _colour_of(points, a_label) == "#1a9850"  # the map's class colour
+        values = spec["datasets"]
+        # the unrated parcel is left out; 1,000 万元/亩 output and 45 万元/亩 tax (提容增效行动方案)
+        assert next(len(v) for v in values.values()) == 2
+        assert vertical["mark"]["type"] == "rule" and horizontal["mark"]["type"] == "rule"
+        assert vertical["mark"]["strokeDash"] == [6, 4]
+        xs = [v for v in values.values() if v and "x" in v[0] and "label" in v[0]]
+        ys = [v for v in values.values() if v and "y" in v[0] and "label" in v[0] and "x" not in v[0]]
+        assert xs[0][0]["x"] == 1000.0 and ys[0][0]["y"] == 45.0

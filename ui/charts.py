@@ -10,18 +10,23 @@ Plain functions that return charts; the pages hand them to ``st.altair_chart``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import altair as alt
 import pandas as pd
 
+from analysis.targets import UPGRADE_TARGETS
 from ui.i18n import category_label, t
 from ui.map_theme import category_colours
 
-__all__ = ["LABEL_LIMIT", "category_scale", "category_title", "category_bars", "series_lines"]
+__all__ = ["LABEL_LIMIT", "category_scale", "category_title", "category_bars", "series_lines", "per_mu_scatter"]
 
 #: Widest axis or legend label in pixels before it is cut (Vega-Lite's default of 180 cut
 #: "C · regulate and assist" and the zones' English names).
 LABEL_LIMIT = 360
+
+#: Colour of the target reference lines (not a category colour).
+_TARGET_COLOUR = "#b2182b"
 
 _TITLES = {"land_use": "theme.land_use", "planned_use": "theme.land_use", "expiry_status": "theme.expiry_status",
            "efficiency_class": "theme.efficiency_class", "zone_id": "filter.zone"}
@@ -119,3 +124,50 @@ def series_lines(data: pd.DataFrame, colours: Mapping[str, str], *, x_title: str
         tooltip=[alt.Tooltip("x:O", title=x_title), alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("value:Q", title=y_title, format=",.2f")],
     )
+
+
+def per_mu_scatter(frame: pd.DataFrame, *, lang: str, x_title: str, y_title: str) -> alt.LayerChart:
+    """Output per mu (x) against tax per mu (y) of the rated parcels, coloured by class, with the
+    提容增效 targets (:data:`analysis.targets.UPGRADE_TARGETS`) as dashed reference lines.
+
+    Parameters
+    ----------
+    frame
+        Parcels with ``output_per_mu``, ``tax_per_mu``, ``efficiency_class`` and ``parcel_id``.
+    lang
+        Label language.
+    x_title, y_title
+        Axis titles with their units.
+    """
+    rated = frame[frame["efficiency_class"].astype("string").fillna("unrated") != "unrated"]
+    data = pd.DataFrame({
+        "x": pd.to_numeric(rated["output_per_mu"], errors="coerce").to_numpy(),
+        "y": pd.to_numeric(rated["tax_per_mu"], errors="coerce").to_numpy(),
+        "category": [category_label("efficiency_class", c, lang) for c in rated["efficiency_class"].astype(str)],
+        "id": rated["parcel_id"].astype(str).to_numpy(),
+    }).dropna(subset=["x", "y"])
+    title = category_title("efficiency_class", lang)
+    points = alt.Chart(data).mark_circle(size=28, opacity=0.75).encode(
+        alt.X("x:Q", title=x_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        alt.Y("y:Q", title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        color=alt.Color("category:N", scale=category_scale("efficiency_class", lang),
+                        legend=alt.Legend(title=title, orient="bottom", columns=2, labelLimit=LABEL_LIMIT)),
+        tooltip=[alt.Tooltip("id:N", title="ID"), alt.Tooltip("category:N", title=title),
+                 alt.Tooltip("x:Q", title=x_title, format=",.1f"), alt.Tooltip("y:Q", title=y_title, format=",.1f")],
+    )
+    targets = {target.indicator: target for target in UPGRADE_TARGETS}
+    label = {k: (v.en if lang == "en" else v.zh) for k, v in targets.items()}
+    vertical = alt.Chart(pd.DataFrame({"x": [targets["output_per_mu"].value], "label": [label["output_per_mu"]]}))
+    horizontal = alt.Chart(pd.DataFrame({"y": [targets["tax_per_mu"].value], "label": [label["tax_per_mu"]]}))
+    def rule(chart: alt.Chart) -> alt.Chart:
+        return chart.mark_rule(strokeDash=[6, 4], color=_TARGET_COLOUR, strokeWidth=1.5)
+
+    layered = alt.layer(
+        points,
+        rule(vertical).encode(x="x:Q", tooltip=alt.Tooltip("label:N", title=t("eff.target", lang))),
+        vertical.mark_text(align="left", dx=4, dy=-6, color=_TARGET_COLOUR, baseline="bottom").encode(
+            x="x:Q", y=alt.value(0), text="label:N"),
+        rule(horizontal).encode(y="y:Q", tooltip=alt.Tooltip("label:N", title=t("eff.target", lang))),
+        horizontal.mark_text(align="right", dy=-4, color=_TARGET_COLOUR, x="width").encode(y="y:Q", text="label:N"),
+    )
+    return cast(alt.LayerChart, layered)  # alt.layer of plain charts is a LayerChart

@@ -2,7 +2,8 @@
 
 Every function here is a thin cache wrapper keyed on cheap, hashable
 inputs: the dataset id, a stamp that changes when the stored file changes, and the
-analysis parameters as plain values (ISO date, the profile as JSON text).  The
+analysis parameters as plain values (ISO date, the profile and the control standard as
+JSON text).  The
 analysis itself lives in ``analysis/``, ``zones/`` and ``parcels/``.
 """
 
@@ -20,7 +21,7 @@ import yaml
 from pyogrio.errors import DataLayerError
 
 import geodata
-from analysis import efficiency, pipeline
+from analysis import control_standard, efficiency, pipeline
 from core.errors import PlanningError
 from ui import state, workspace
 
@@ -39,6 +40,8 @@ __all__ = [
     "summary",
     "default_profile_dict",
     "profile_json",
+    "standard_json",
+    "standard_in_use",
 ]
 
 logger = logging.getLogger(__name__)
@@ -99,9 +102,38 @@ def profile_json(profile: dict[str, Any] | None) -> str:
     return json.dumps(profile, sort_keys=True, ensure_ascii=False, default=str) if profile else ""
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+def standard_json() -> str:
+    """The control standard in use as canonical JSON text: the district's published table, ""
+    for the shipped one (a cache key, read from the store on every call so a table another
+    editor publishes is used at the next rerun)."""
+    from office import records
+    from ui import office
+
+    return profile_json(records.district_control_standard(office.store()))
+
+
+def standard_in_use() -> control_standard.ControlStandard:
+    """The control standard the analysis uses (published, else shipped), validated."""
+    text = standard_json()
+    return _standard(text)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _standard(text: str) -> control_standard.ControlStandard:
+    if not text:
+        return control_standard.default_control_standard()
+    return control_standard.standard_from_dict(json.loads(text))
+
+
 def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "") -> gpd.GeoDataFrame:
-    """Parcels with every derived field, for one dataset, as-of date and profile, analysed once.
+    """Parcels with every derived field, for one dataset, as-of date and profile, analysed once,
+    against the control standard in use (:func:`standard_json`; see :func:`_analysed`)."""
+    return _analysed(dataset_id, stamp, as_of, profile, standard_json())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _analysed(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str) -> gpd.GeoDataFrame:
+    """Parcels with every derived field, for one dataset, as-of date, profile and standard, analysed once.
 
     The frame is shared by every rerun and every person looking at the same dataset, date and
     profile (``st.cache_resource``: a cache hit hands out the same object, no pickled copy), so
@@ -115,10 +147,13 @@ def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "
         ISO date of the evaluation.
     profile
         Efficiency profile as JSON text (:func:`profile_json`); "" for the default.
+    standard
+        Control standard as JSON text (:func:`standard_json`); "" for the shipped one.
     """
     frame = raw_parcels(dataset_id, stamp)
     parsed = efficiency.profile_from_dict(json.loads(profile)) if profile else None
-    return pipeline.analyse(frame, zones_layer(), as_of=dt.date.fromisoformat(as_of), profile=parsed)
+    return pipeline.analyse(frame, zones_layer(), as_of=dt.date.fromisoformat(as_of), profile=parsed,
+                            standard=_standard(standard))
 
 
 def usable_dataset(dataset_id: str | None) -> bool:
@@ -172,7 +207,8 @@ def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tupl
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _summary(dataset_id: str, stamp: float, as_of: str, profile: str) -> dict[str, Any]:
+def _summary(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str) -> dict[str, Any]:
+    del standard  # part of the cache key (analysed_parcels reads the one in use)
     frame = analysed_parcels(dataset_id, stamp, as_of, profile)
     return pipeline.summarise(frame, as_of=dt.date.fromisoformat(as_of))
 
@@ -180,7 +216,7 @@ def _summary(dataset_id: str, stamp: float, as_of: str, profile: str) -> dict[st
 def summary(dataset_id: str, as_of: dt.date, profile: dict[str, Any] | None = None) -> dict[str, Any]:
     """:func:`analysis.pipeline.summarise` of the analysed frame: the district and zone figures the
     pages show (the same as ``summary.json`` of ``python -m analysis run``)."""
-    return _summary(dataset_id, dataset_stamp(dataset_id), as_of.isoformat(), profile_json(profile))
+    return _summary(dataset_id, dataset_stamp(dataset_id), as_of.isoformat(), profile_json(profile), standard_json())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

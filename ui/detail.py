@@ -5,7 +5,8 @@ parcel in the browser and the panel fetches its details from the app's own servi
 (:mod:`ui.map_service`, ``.../parcel/{pid}``, answered by :class:`FrameDetails`): no rerun of
 the page, so the details come in a few tens of milliseconds whatever the layer's size.  The
 details are the same as the table's: every field, labelled and formatted in the UI language
-(:func:`ui.filters.detail_rows`), with the recommendation and the rule that fired on top.
+(:func:`ui.filters.detail_rows`), with the recommendation, the rule that fired and, for
+low-efficiency land, its basis with the figures behind it on top.
 Everything is put in the page with ``textContent``: attribute values cannot inject markup.
 """
 
@@ -29,7 +30,8 @@ def _text(value: object) -> str | None:
 
 
 def detail_payload(row: pd.Series, lang: str = "zh") -> dict[str, Any]:
-    """One parcel's details: ``id``, ``lines`` ([label, text]: recommendation, rule) and ``rows``
+    """One parcel's details: ``id``, ``lines`` ([label, text]: recommendation, rule, low-efficiency
+    basis when there is one) and ``rows``
     ([field, value]: every field but the geometry), all text in ``lang``."""
     lines: list[list[str]] = []
     if "recommendation_zh" in row.index or "recommendation" in row.index:
@@ -41,6 +43,9 @@ def detail_payload(row: pd.Series, lang: str = "zh") -> dict[str, Any]:
         rule = (_text(row.get("recommendation_rule_zh")) if lang == "zh" else None) or _text(
             row.get("recommendation_rule"))
         lines.append([t("detail.rule", lang), rule or "—"])
+    note = _text(row.get("low_efficiency_note_zh" if lang == "zh" else "low_efficiency_note"))
+    if note:
+        lines.append([t("eff.basis", lang), note])
     table = detail_rows(row, lang)
     return {
         "id": str(row["parcel_id"]),

@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.recommend import recommendation_text
 from parcels.schema import FIELD_BY_NAME
 from ui.i18n import category_label, field_label, field_unit, t, unit_label, with_unit
+from ui.i18n_efficiency import basis_text
 from ui.value_labels import efficiency_reason_text, price_tier_en
 
 __all__ = [
@@ -95,8 +96,10 @@ def format_value(field: str, value: object, lang: str = "zh") -> str:
 #: A field written once per language: in each UI language the other language's twin is left out
 #: of the details when its own is there (``recommendation`` is the code, read as its English sentence).
 _TWINS: dict[str, dict[str, str]] = {
-    "zh": {"recommendation": "recommendation_zh", "recommendation_rule": "recommendation_rule_zh"},
-    "en": {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule"},
+    "zh": {"recommendation": "recommendation_zh", "recommendation_rule": "recommendation_rule_zh",
+           "low_efficiency_note": "low_efficiency_note_zh"},
+    "en": {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule",
+           "low_efficiency_note_zh": "low_efficiency_note"},
 }
 
 
@@ -109,6 +112,8 @@ def _detail_value(field: str, value: object, lang: str) -> str:
             return recommendation_text(value, lang=lang)
         if field == "price_tier" and lang == "en":
             return price_tier_en().get(value, value)
+        if field == "low_efficiency_basis":
+            return basis_text(value, lang)
     return format_value(field, value, lang)
 
 
@@ -141,7 +146,8 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
     to the English sentence of the code and to the rule in English.
     """
     if lang == "en":
-        english = {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule"}
+        english = {"recommendation_zh": "recommendation", "recommendation_rule_zh": "recommendation_rule",
+                   "low_efficiency_note_zh": "low_efficiency_note"}
         columns = list(dict.fromkeys(english.get(c, c) for c in columns))
     cols = [c for c in columns if c in frame.columns]
     out = pd.DataFrame(index=frame.index)
@@ -149,6 +155,8 @@ def display_table(frame: pd.DataFrame, lang: str = "zh", columns: Iterable[str] 
         s = frame[c]
         if c in ("zone_id", "land_use", "expiry_status", "efficiency_class"):
             s = s.map(lambda v, c=c: category_label(c, v, lang) if isinstance(v, str) else "—")
+        elif c == "low_efficiency_basis":
+            s = s.map(lambda v: basis_text(v, lang) if isinstance(v, str) and v else "—")
         elif c == "recommendation" and lang == "en":
             sentences = {v: recommendation_text(v, lang="en") for v in s.dropna().unique() if isinstance(v, str)}
             s = s.astype("object").map(sentences).fillna("—")

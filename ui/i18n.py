@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_efficiency import EFFICIENCY_TEXT
 from ui.i18n_kpis import KPI_TEXT, KPI_UNIT_KEYS
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
@@ -167,8 +168,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "eff.method.percentiles": ("按排名百分位", "By rank percentiles"),
     "eff.threshold": ("{c} 类最低得分", "Lowest score of class {c}"),
     "eff.percentile": ("{c} 类累计比例（%）", "Class {c} cumulative share (%)"),
-    "eff.low_output": ("低效认定：亩均产值下限（万元/亩）", "Low efficiency: output per mu below (10k yuan/mu)"),
-    "eff.low_tax": ("低效认定：亩均税收下限（万元/亩）", "Low efficiency: tax per mu below (10k yuan/mu)"),
+    "eff.low_output": ("行业无控制标准时：亩均产值下限（万元/亩）", "Industry not in the standard: output per mu minimum (10k yuan/mu)"),
+    "eff.low_tax": ("行业无控制标准时：亩均税收下限（万元/亩）", "Industry not in the standard: tax per mu minimum (10k yuan/mu)"),
     "eff.reset": ("恢复全区方案", "Back to the district's profile"),
     "eff.distribution": ("效益分类分布", "Efficiency class distribution"),
     "eff.low_list": ("低效用地清单", "Low-efficiency parcels"),
@@ -353,6 +354,7 @@ TEXT.update(OFFICE_TEXT)
 TEXT.update(LABEL_TEXT)
 TEXT.update(MAP_TEXT)
 TEXT.update(KPI_TEXT)
+TEXT.update(EFFICIENCY_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

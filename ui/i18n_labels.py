@@ -34,6 +34,8 @@ LABEL_TEXT: dict[str, tuple[str, str]] = {
     "issue.negative_value": ("数值为负", "Negative value"),
     "issue.unknown_land_use": ("土地用途无法识别", "Unknown land use"),
     "issue.unknown_zone": ("功能区无法识别", "Unknown zone"),
+    "issue.unknown_industry": ("行业无法识别", "Unknown industry"),
+    "issue.unparsable_flag": ("是/否无法识别", "Unreadable yes/no"),
     "issue.outside_district": ("位于区界之外", "Outside the district"),
     "issue.approximate_datum": ("坐标基准近似转换", "Approximate datum"),
     "issue.crs_overridden": ("坐标系已按指定覆盖", "CRS overridden"),

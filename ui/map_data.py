@@ -27,7 +27,7 @@ def map_sources(frame: gpd.GeoDataFrame, dataset_id: str, lang: str, *, context:
     """What the map of ``frame`` publishes (the person's whole frame of ``dataset_id``;
     ``context`` names anything else it depends on, e.g. a scenario and year)."""
     version = (dataset_id, data.dataset_stamp(dataset_id))
-    key = (*version, current_as_of().isoformat(), data.profile_json(current_profile()), context)
+    key = (*version, current_as_of().isoformat(), data.profile_json(current_profile()), data.standard_json(), context)
     person = office.person()
     return MapSources(detail=map_detail(frame, key=(person, key), lang=lang, base_path=base_path()),
                       tiles=TileRequest(frame, version=version, key=key, person=person, base_path=base_path()))

@@ -29,6 +29,7 @@ __all__ = [
     "DATASET",
     "LOGIN_NAME",
     "LOGIN_PASSWORD",
+    "STANDARD_PUBLISHED",
 ]
 
 LANG = "lang"
@@ -58,3 +59,5 @@ DATASET_CHOICE = "dataset_choice"
 DATASET = "dataset"
 LOGIN_NAME = "login_name"
 LOGIN_PASSWORD = "login_password"
+#: The control standard was published in the run before (the Efficiency page says so once after its rerun).
+STANDARD_PUBLISHED = "standard_published"

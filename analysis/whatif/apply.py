@@ -41,6 +41,7 @@ from core.settings import SQM_PER_MU
 from parcels.schema import LAND_USES
 
 if TYPE_CHECKING:
+    from analysis.control_standard import ControlStandard
     from analysis.efficiency import EfficiencyProfile
     from analysis.recommend import DemonstrationAdvice
     from analysis.scenario.schema import Scenario
@@ -180,7 +181,8 @@ def _set_figures(out: gpd.GeoDataFrame, code: np.ndarray, type_from: np.ndarray,
 
 
 def rederive(frame: gpd.GeoDataFrame, *, profile: EfficiencyProfile | None = None,
-             demonstration: DemonstrationAdvice | None = None) -> gpd.GeoDataFrame:
+             demonstration: DemonstrationAdvice | None = None,
+             standard: ControlStandard | None = None) -> gpd.GeoDataFrame:
     """``converted_land``, the efficiency fields and the recommendations derived again (after edits).
 
     Parameters
@@ -191,15 +193,17 @@ def rederive(frame: gpd.GeoDataFrame, *, profile: EfficiencyProfile | None = Non
         The efficiency profile the frame was analysed with (default: the shipped one).
     demonstration
         The demonstration zone's advice of the year (None: the neutral rule).
+    standard
+        The land control standard the frame was analysed with (default: the shipped one).
     """
-    from analysis.efficiency import rate_efficiency
     from analysis.landuse import converted_land
+    from analysis.pipeline import efficiency_fields
     from analysis.recommend import recommend
 
     out = frame.copy()
     out.attrs = dict(frame.attrs)
     out["converted_land"] = converted_land(out)
-    rated = rate_efficiency(out, profile=profile)
+    rated = efficiency_fields(out, profile=profile, standard=standard)
     for col in rated.columns:
         out[col] = rated[col]
     recs = recommend(out, demonstration=demonstration)

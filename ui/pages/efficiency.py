@@ -1,4 +1,5 @@
-"""亩均效益 Efficiency per mu: edit the profile, see classes re-computed, low-efficiency land, price tiers."""
+"""亩均效益 Efficiency per mu: choose or edit the profile, see classes re-computed, output and tax per
+mu against the 提容增效 targets, low-efficiency land with its basis, price tiers, the control standard."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis import efficiency
+from analysis import efficiency, profile_presets
 from core.errors import PlanningError
 from parcels.schema import EFFICIENCY_CLASSES
 from ui import data, office
-from ui.charts import category_bars
+from ui.charts import category_bars, per_mu_scatter
 from ui.filters import display_table
 from ui.frame import (
     PROFILE_SETTING,
@@ -28,6 +29,8 @@ from ui.frame import (
     show_error,
 )
 from ui.i18n import class_label, field_label, field_unit, t, with_unit
+from ui.i18n_efficiency import basis_text
+from ui.standard_editor import render_standard
 
 __all__ = ["render", "edited_profile"]
 
@@ -76,6 +79,20 @@ def _init_widgets(current: dict[str, Any]) -> None:
             st.session_state[key] = value
 
 
+def _presets(current: dict[str, Any], lang: str) -> None:
+    """Choose a shipped profile (a preset) as this editor's own; the widgets follow it."""
+    names = profile_presets.preset_names()
+    now = str(current.get("name") or "")
+    c1, c2 = st.columns([3, 1])
+    chosen = c1.selectbox(t("eff.preset", lang), names, index=names.index(now) if now in names else 0,
+                          format_func=lambda n: t(f"eff.preset.{n}", lang), key="eff_preset")
+    if c2.button(t("eff.preset.use", lang), key="eff_preset_use", disabled=chosen == now):
+        set_own_profile(profile_presets.preset_dict(chosen))
+        for key in _KEYS:
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
 def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
     current = current_profile() or base
     _init_widgets(current)
@@ -99,6 +116,10 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
             "required": st.column_config.CheckboxColumn(t("eff.required", lang)),
         },
     )
+    unavailable = [u for u in current.get("unavailable") or [] if isinstance(u, dict)]
+    if unavailable:
+        items = t("eff.list_sep", lang).join(str(u.get(lang, "")) for u in unavailable)
+        st.caption(t("eff.unavailable", lang, items=items))
     method = keep_choice("eff_method", st.radio(
         t("eff.method", lang), ("thresholds", "percentiles"), horizontal=True,
         format_func=lambda m: t(f"eff.method.{m}", lang), **localized("eff_method", lang)))
@@ -111,7 +132,7 @@ def _editor(base: dict[str, Any], lang: str) -> dict[str, Any]:
     c1, c2 = st.columns(2)
     low_output = c1.number_input(t("eff.low_output", lang), min_value=0.0, key="eff_low_output")
     low_tax = c2.number_input(t("eff.low_tax", lang), min_value=0.0, key="eff_low_tax")
-    return edited_profile(base, indicators=edited, method=method, thresholds=thr, percentiles=pct,
+    return edited_profile(current, indicators=edited, method=method, thresholds=thr, percentiles=pct,
                           low_output=low_output, low_tax=low_tax)
 
 
@@ -168,6 +189,29 @@ def _distribution(frame: pd.DataFrame, lang: str) -> None:
                     width="stretch")
 
 
+def _per_mu(frame: pd.DataFrame, lang: str) -> None:
+    st.subheader(t("eff.targets", lang))
+    if {"output_per_mu", "tax_per_mu"} <= set(frame.columns):
+        st.altair_chart(per_mu_scatter(frame, lang=lang,
+                                       x_title=with_unit(field_label("output_per_mu", lang), field_unit("output_per_mu"), lang),
+                                       y_title=with_unit(field_label("tax_per_mu", lang), field_unit("tax_per_mu"), lang)),
+                        width="stretch")
+
+
+def _low_list(frame: pd.DataFrame, by_basis: dict[str, Any], lang: str) -> None:
+    st.subheader(t("eff.low_list", lang))
+    low = frame[frame["low_efficiency"].astype("boolean").fillna(False).to_numpy()] \
+        if "low_efficiency" in frame.columns else frame.iloc[:0]
+    st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{low['area_mu'].sum():,.1f}"))
+    for basis, figures in by_basis.items():
+        st.caption(t("eff.basis_count", lang, basis=basis_text(basis, lang), n=f"{figures['count']:,}",
+                     area=f"{figures['area_mu']:,.1f}"))
+    cols = ("parcel_id", "enterprise", "zone_id", "area_mu", "output_per_mu", "tax_per_mu", "efficiency_class",
+            "low_efficiency_basis", "low_efficiency_note_zh", "recommendation_zh")
+    st.dataframe(display_table(low.sort_values("output_per_mu"), lang, cols), hide_index=True, width="stretch",
+                 height=300)
+
+
 def _price_tiers(frame: pd.DataFrame, profile: dict[str, Any], lang: str) -> None:
     st.subheader(t("eff.price", lang))
     tiers = profile.get("price_tiers") or {}
@@ -199,6 +243,7 @@ def render() -> None:
             candidate = _editor(base, lang)
             _apply(base, candidate)
             _own_and_published(base, lang)
+            _presets(current_profile() or base, lang)
         else:
             st.info(t("office.editors_only_profile", lang))
         dataset_id, frame = data.current_frame(current_as_of(), current_profile())
@@ -206,15 +251,11 @@ def render() -> None:
         if "efficiency_class" not in frame.columns:
             return
         _distribution(frame, lang)
-        st.subheader(t("eff.low_list", lang))
-        low = frame[frame["low_efficiency"].astype("boolean").fillna(False).to_numpy()] \
-            if "low_efficiency" in frame.columns else frame.iloc[:0]
-        cols = ("parcel_id", "enterprise", "zone_id", "area_mu", "output_per_mu", "tax_per_mu", "efficiency_score",
-                "efficiency_class", "recommendation_zh" if lang == "zh" else "recommendation")
-        st.caption(t("exp.count", lang, n=f"{len(low):,}", area=f"{low['area_mu'].sum():,.1f}"))
-        st.dataframe(display_table(low.sort_values("output_per_mu"), lang, cols), hide_index=True, width="stretch",
-                     height=300)
+        _per_mu(frame, lang)
+        _low_list(frame, data.summary(dataset_id, current_as_of(), current_profile())["district"]
+                  .get("low_efficiency_by_basis") or {}, lang)
         _price_tiers(frame, current_profile() or base, lang)
+        render_standard(lang)
         with st.expander(t("eff.sources", lang)):
             for src in base.get("sources") or []:
                 st.text(f"· {src}")
