@@ -84,6 +84,11 @@ def test_edits_are_applied_the_same_way_and_the_fields_derived_again(world: dict
     assert by_id.loc[reserve[1], "efficiency_class"] != "unrated"
     assert int(fast["edited"].sum()) == 2
     assert {"height_conflict", "max_far_under_height_limit"} <= set(fast.columns)
+    # the low-efficiency verdict is derived again with its basis: 1,000 万元/亩 and 60 万元/亩 meet every
+    # division's minimum output (≤ 700) and tax (≤ 35) of the shipped control standard
+    assert "below_standard" not in str(by_id.loc[reserve[1], "low_efficiency_basis"] or "")
+    basis = fast["low_efficiency_basis"].fillna("").astype(str)
+    assert (fast["low_efficiency"].fillna(False).astype(bool) == (basis != "")).all()
 
 
 def test_edited_reserve_parcels_host_no_project_and_leave_the_developable_land(world: dict) -> None:
