@@ -37,7 +37,7 @@ from analysis.summary import summarise
 from core.errors import ConfigError
 from core.settings import get_settings
 
-__all__ = ["BriefRequest", "BriefContent", "LIST_ROWS", "gather_brief", "year_of"]
+__all__ = ["BriefRequest", "BriefContent", "LIST_ROWS", "gather_brief", "parcel_lists", "year_of"]
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,14 @@ def _totals(timeline: pd.DataFrame, year: int) -> dict[str, float]:
     return dict(zip(rows["kpi"].astype(str), rows["value"].astype(float), strict=True))
 
 
-def _lists(frame: gpd.GeoDataFrame) -> dict[str, pd.DataFrame | None]:
+def parcel_lists(frame: gpd.GeoDataFrame) -> dict[str, pd.DataFrame | None]:
+    """The parcels a meeting acts on, each list in reading order.
+
+    ``expiring``: industrial parcels expired or expiring within 10 years that the plan's rules
+    recommend as reserve, by lease end; ``low_efficiency``: low-efficiency parcels, lowest output
+    per mu first; ``conflicts``: parcels a what-if edit changed (``edited``) whose FAR the year's
+    height limit cannot hold (``height_conflict``), or None when no parcel is edited.
+    """
     land = frame["land_use"].astype("string")
     status = frame["expiry_status"].astype("string")
     rec = frame["recommendation"].astype("string")
@@ -249,7 +256,7 @@ def gather_brief(request: BriefRequest, *, inputs: AirportInputs | None = None) 
         comparison=_comparison(timelines, request.scenarios, year),
         frame=frame,
         state=state,
-        lists=_lists(frame),
+        lists=parcel_lists(frame),
         assumptions=[{"name": s.name, "title_zh": s.title_zh, "title_en": s.title_en,
                       "items": scenario_assumptions(s)} for s in request.scenarios],
         inputs=inputs,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -82,7 +83,8 @@ def _base(ax: Axes, content: BriefContent) -> None:
 def _zone_handles(content: BriefContent, lang: str) -> list[Patch]:
     zones = content.summary.get("zones", {})
     return [Patch(facecolor="none", edgecolor=ZONE_COLOURS.get(z, "#555555"), linewidth=1.6,
-                  label=str(v["name_en" if lang == "en" else "name_zh"])) for z, v in zones.items()]
+                  label=textwrap.fill(str(v["name_en" if lang == "en" else "name_zh"]), 26))
+            for z, v in zones.items()]
 
 
 def district_map(content: BriefContent) -> bytes:
