@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_brief import BRIEF_TEXT
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
@@ -351,6 +352,7 @@ TEXT: dict[str, tuple[str, str]] = {
 TEXT.update(OFFICE_TEXT)
 TEXT.update(LABEL_TEXT)
 TEXT.update(MAP_TEXT)
+TEXT.update(BRIEF_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",
