@@ -80,6 +80,24 @@ def _base(ax: Axes, content: BriefContent) -> None:
     ax.set_aspect("equal")
 
 
+def _zoom(fig: Figure, ax: Axes, content: BriefContent, *, pad_m: float) -> None:
+    """Fit the map to the zones and the airport (where a scenario acts), ``pad_m`` around them."""
+    frames = [f for f in (_metric(content.request.zones), _metric(content.inputs.airport)) if f is not None]
+    if not frames:
+        return
+    bounds = np.array([f.total_bounds for f in frames])
+    x0, y0 = bounds[:, 0].min() - pad_m, bounds[:, 1].min() - pad_m
+    x1, y1 = bounds[:, 2].max() + pad_m, bounds[:, 3].max() + pad_m
+    box = ax.get_position()
+    fig_w, fig_h = fig.get_size_inches()
+    ratio = (box.height * fig_h) / (box.width * fig_w)  # the axes' height over width
+    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    w, h = max(w, h / ratio), max(h, w * ratio)  # widen the short side, so nothing is cut
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+    ax.set_aspect("equal")
+
+
 def _zone_handles(content: BriefContent, lang: str) -> list[Patch]:
     zones = content.summary.get("zones", {})
     return [Patch(facecolor="none", edgecolor=ZONE_COLOURS.get(z, "#555555"), linewidth=1.6,
@@ -154,6 +172,7 @@ def scenario_map(content: BriefContent) -> bytes:
         handles.append(Line2D([], [], color="#333333", linewidth=0.8, linestyle=(0, (2, 3)),
                               label=text("legend.airport", lang)))
         _base(ax, content)
+        _zoom(fig, ax, content, pad_m=1500.0)
         fig.legend(handles=handles, title=text("legend.height", lang), loc="upper left", bbox_to_anchor=(0.68, 0.98),
                    frameon=False, alignment="left")
         fig.legend(handles=_zone_handles(content, lang), title=text("legend.zones", lang), loc="lower left",

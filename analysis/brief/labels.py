@@ -87,6 +87,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.height": ("限高（m）", "Height limit (m)"),
     "col.use": ("用途", "Use"),
     "col.type": ("开发类型", "Development type"),
+    "col.status": ("是否达标", "Reached?"),
     "chart.year": ("年份", "Year"),
     "kpi.height_limit_active": ("限高生效", "Height limits apply"),
     "kpi.released_airport_land_ha": ("释放机场用地（公顷）", "Released airport land (ha)"),

@@ -141,8 +141,17 @@ def _scenario(c: BriefContent, lang: str) -> str:
                      yi(gap, lang, sign=True) if known else "—",
                      text("reached" if gap >= 0 else "not_reached", lang) if known else "—"))
     out += _table((text("year", lang), text("target", lang), text("kpi.projected_output_yi", lang),
-                   text("gap", lang), ""), rows)
+                   text("gap", lang), text("col.status", lang)), rows)
     return out
+
+
+def _difference(kpi: str, value: float, lang: str) -> str:
+    """A difference of two scenarios' KPI: signed; a yes/no KPI as −1, 0 or +1."""
+    if kpi == "height_limit_active":
+        return f"{value:+.0f}" if value else "0"
+    if kpi in ("projected_output_yi", "output_target_yi", "output_gap_yi"):
+        return yi(value, lang, sign=True)
+    return ("+" if value > 0 else "") + kpi_value(kpi, value, lang)
 
 
 def _compare(c: BriefContent, lang: str) -> str:
@@ -156,7 +165,7 @@ def _compare(c: BriefContent, lang: str) -> str:
         rows = []
         for kpi, row in table.iterrows():
             vals = [kpi_value(str(kpi), float(row[n]), lang) if pd.notna(row[n]) else "—" for n in names]
-            diffs = [kpi_value(str(kpi), float(row[f"diff:{n}"]), lang) if pd.notna(row[f"diff:{n}"]) else "—"
+            diffs = [_difference(str(kpi), float(row[f"diff:{n}"]), lang) if pd.notna(row[f"diff:{n}"]) else "—"
                      for n in names[1:]]
             rows.append((text(f"kpi.{kpi}", lang), *vals, *diffs))
         out += _heading(1, text("sec.compare", lang, year=c.year))
