@@ -180,3 +180,19 @@ def test_unwritable_out_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["brief", "--scenario", "on_schedule", "--out", str(out)]) == 2
     assert "--out" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+def test_a_scenario_saved_in_the_office(tmp_path: Path) -> None:
+    """A saved scenario's name: read from the store through the scenario loader, named as saved."""
+    import yaml
+    from office_support import save_scenario
+
+    from ui import scenarios
+
+    data = yaml.safe_load(scenarios.template_text("delayed"))
+    data.update(relocation_year=2031, title_zh="晚一年搬迁", title_en="One year later")
+    save_scenario("晚一年", yaml.safe_dump(data, allow_unicode=True))
+    out = tmp_path / "saved.pdf"
+    assert main(["brief", "--scenario", "晚一年", "--year", "2032", "--as-of", AS_OF, "--out", str(out)]) == 0
+    text = _text(out)
+    assert "晚一年搬迁" in text and "搬迁年份：2031 年" in text  # its title and its own assumptions (Typst spaces digits from CJK)
