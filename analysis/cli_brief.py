@@ -118,7 +118,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
                           read_options=input_options(args))
     request = BriefRequest(parcels=result.parcels, zones=result.zones, as_of=as_of, scenarios=scenarios,
                            year=args.year, lang=args.lang, parcels_source=args.parcels, zones_source=args.zones,
-                           metric=result.metric)
+                           profile_source=args.profile, metric=result.metric)
     pdf = build_brief(request)
     try:
         atomic_write_bytes(out, pdf)

@@ -73,7 +73,7 @@ def test_the_figures_are_those_of_summary_json(built: dict[str, Any]) -> None:
     assert f"{_kpi(s, 'developable_land_ha'):,.1f}" in text
     # the plan's targets: 150 亿元 in 2022, 200 亿元 in 2025
     assert "150.0 亿元" in text and "200.0 亿元" in text
-    assert "示意数据" in text and AS_OF in text and "2026-01-01 00:00 UTC" in text
+    assert "示意数据" in text and AS_OF in text and "2026-01-01 00:00 UTC" in text and "内置默认方案" in text
     assert "按计划搬迁" in text and "搬迁推迟" in text  # both scenarios' titles
     assert re.search(r"第 1 页，共 (\d+) 页", text)
 

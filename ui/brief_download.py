@@ -39,7 +39,8 @@ def brief_pdf(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys:
     scenarios = tuple(scenario_of(k) for k in unique)
     embedded = dataset_id == workspace.EMBEDDED or bool(workspace.read_options(dataset_id).get("embedded_base"))
     request = BriefRequest(parcels=parcels, zones=data.zones_layer(), as_of=as_of, scenarios=scenarios, year=year,
-                           lang=lang, parcels_source=None if embedded else workspace.dataset_name(dataset_id))
+                           lang=lang, parcels_source=None if embedded else workspace.dataset_name(dataset_id),
+                           profile_source=t("brief.profile_edited", lang) if profile else None)
     return build_brief(request)
 
 

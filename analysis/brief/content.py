@@ -70,6 +70,9 @@ class BriefRequest:
         Where the parcels come from (a file name or dataset label), or None for the embedded data.
     zones_source
         Where the zones come from, or None for the embedded zones.
+    profile_source
+        Which efficiency profile the parcels were evaluated with (a file name or a label), or
+        None for the shipped one.
     metric
         The parcels' geometry in the metric CRS when the analysis kept it.
     """
@@ -82,6 +85,7 @@ class BriefRequest:
     lang: str = "zh"
     parcels_source: str | None = None
     zones_source: str | None = None
+    profile_source: str | None = None
     metric: gpd.GeoSeries | None = field(default=None, repr=False)
 
 

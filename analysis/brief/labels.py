@@ -25,6 +25,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "parcels_source": ("宗地", "Parcels"),
     "zones_source": ("功能区", "Zones"),
     "embedded": ("内置示意数据", "embedded illustrative data"),
+    "profile_source": ("亩均评价方案", "Efficiency profile"),
+    "shipped_profile": ("内置默认方案", "the shipped default"),
     "embedded_zones": ("内置三大功能区（示意范围）", "embedded three zones (approximate extents)"),
     "notice": ("示意数据：内置宗地为生成的示意数据，并非真实地籍，数字仅用于演示。",
                "示意数据 (illustrative data): the embedded parcels are generated, not real cadastre; "

@@ -78,6 +78,8 @@ def _cover(c: BriefContent, generated: dt.datetime) -> str:
         (text("as_of", lang), r.as_of.isoformat()),
         (text("parcels_source", lang), text("embedded", lang) if embedded else str(r.parcels_source)),
         (text("zones_source", lang), text("embedded_zones", lang) if r.zones_source is None else r.zones_source),
+        (text("profile_source", lang),
+         text("shipped_profile", lang) if r.profile_source is None else r.profile_source),
         (text("generated", lang), generated.strftime("%Y-%m-%d %H:%M UTC")),
     ]
     out = "#v(3cm)\n"
