@@ -7,9 +7,11 @@ SVG bytes, the same bytes for the same content (fixed ids, no date).
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import textwrap
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,11 +45,20 @@ _TARGET = "#7f7f7f"
 _TIMELINE_KPIS = ("projected_output_yi", "released_airport_land_ha", "floor_area_gain_m2", "test_road_km")
 
 
-@contextmanager
-def _style() -> Iterator[None]:
+#: matplotlib's settings are process-wide: one drawing at a time (the app draws from many sessions).
+_DRAWING = threading.Lock()
+
+
+@functools.cache
+def _register_fonts() -> None:
     for path in font_files():
         font_manager.fontManager.addfont(str(path))
-    with rc_context({"font.family": "sans-serif", "font.sans-serif": [FONT_FAMILY], "font.size": 8,
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    _register_fonts()
+    with _DRAWING, rc_context({"font.family": "sans-serif", "font.sans-serif": [FONT_FAMILY], "font.size": 8,
                      "svg.fonttype": "path", "svg.hashsalt": "huli-brief", "axes.unicode_minus": False}):
         yield
 
