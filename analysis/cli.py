@@ -11,6 +11,8 @@ A scenario argument is a built-in name (on_schedule, delayed), a scenario YAML f
 office (see :mod:`analysis.scenario_names`).
     export --layer LAYER --format FMT [--crs CRS] [--scenario S --year Y] [--as-of DATE] --out PATH
            [--parcels FILE [--parcels-crs CRS] [--parcels-encoding ENC] [--parcels-layer NAME] ...]
+    brief --scenario S [--compare S2 [S3]] [--year Y] [--as-of DATE] [--lang zh|en] --out FILE.pdf
+          (the decision briefing, see analysis.cli_brief)
     users add|list|remove|set-role|set-password ...     (accounts, see analysis.cli_office)
     audit [--since YYYY-MM-DD] [--user NAME] [--action A] [--format table|csv|json]
 
@@ -24,13 +26,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from analysis.cli_options import add_input_options as _add_input_options
+from analysis.cli_options import add_join_options as _add_join_options
+from analysis.cli_options import input_options as _input_options
+from analysis.cli_options import profile_option as _profile
+from analysis.cli_options import standard_option as _standard
 from core.errors import ConfigError, PlanningError
-
-if TYPE_CHECKING:
-    from analysis.control_standard import ControlStandard
-    from analysis.efficiency import EfficiencyProfile
 
 __all__ = ["main", "build_parser"]
 
@@ -97,55 +99,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 # --- run ------------------------------------------------------------------------------------
-
-
-def _add_input_options(p: argparse.ArgumentParser) -> None:
-    """How to read a user's parcel layer (the same options as ``validate``)."""
-    p.add_argument("--crs", help="CRS to assume when the parcel layer declares none, e.g. EPSG:4548")
-    p.add_argument("--encoding", help="attribute encoding of the parcel layer, e.g. gbk or utf-8")
-    p.add_argument("--layer", help="layer name inside a parcel GeoPackage")
-    p.add_argument("--gcj02", action="store_true", help="parcel lon/lat are GCJ-02 (AMap/Gaode)")
-    p.add_argument("--override-crs", dest="override_crs", action="store_true",
-                   help="use --crs even when the parcel layer declares another CRS (a wrong .prj)")
-    p.add_argument("--profile", help="efficiency evaluation profile: a preset (default, zhejiang_huangyan) or a "
-                   "YAML file (default: the shipped default)")
-    p.add_argument("--standard", help="land control standard YAML (default: analysis/config/control_standard.yaml)")
-    _add_join_options(p)
-
-
-def _add_join_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--join", metavar="TABLE",
-                   help="statistics table (.csv or .xlsx) whose values are joined onto the parcels by parcel number")
-    p.add_argument("--join-sheet", dest="join_sheet", metavar="NAME", help="sheet of the --join workbook")
-
-
-def _input_options(args: argparse.Namespace, *, prefix: str = "--") -> dict[str, object]:
-    """``read_parcels`` keywords from the input options (``prefix`` names them in messages)."""
-    options = {"crs": args.crs, "encoding": args.encoding, "layer": args.layer, "gcj02": args.gcj02,
-               "override_crs": args.override_crs}
-    if args.parcels is None and any(options.values()):
-        names = f"{prefix}crs, {prefix}encoding, {prefix}layer, {prefix}gcj02, --override-crs"
-        raise ConfigError(
-            f"{names} describe a parcel layer: give it with --parcels",
-            f"{names} 用于描述宗地图层：请同时用 --parcels 指定该图层",
-        )
-    if getattr(args, "join_sheet", None) and not getattr(args, "join", None):
-        raise ConfigError("--join-sheet names a sheet of the --join workbook: give --join too.",
-                          "--join-sheet 指定 --join 工作簿中的工作表：请同时给出 --join。")
-    options["join"], options["join_sheet"] = getattr(args, "join", None), getattr(args, "join_sheet", None)
-    return {k: v for k, v in options.items() if v}
-
-
-def _standard(args: argparse.Namespace) -> ControlStandard | None:
-    from analysis.control_standard import load_control_standard
-
-    return load_control_standard(args.standard) if args.standard else None
-
-
-def _profile(args: argparse.Namespace) -> EfficiencyProfile | None:
-    from analysis.profile_presets import resolve_profile
-
-    return resolve_profile(args.profile or None)
 
 
 def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -284,7 +237,6 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _cmd_export(args: argparse.Namespace) -> int:
     from analysis._export_layers import SCENARIO_LAYERS, LayerRequest, build_layers
     from analysis.export import export_layer, export_layers, export_postgis
-    from core.errors import ConfigError
     from core.raster import Raster
 
     reading = argparse.Namespace(parcels=args.parcels, crs=args.in_crs, encoding=args.in_encoding,
@@ -339,8 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run(sub)
     _add_compare(sub)
     _add_export(sub)
+    from analysis.cli_brief import add_brief_command
     from analysis.cli_office import add_office_commands
 
+    add_brief_command(sub)
     add_office_commands(sub)
     return parser
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.brief import format_brief
 from bench.stages import FLOOR_STAGES, RUN_STAGES, STAGES
 from core.files import atomic_write_text
 
@@ -140,6 +141,7 @@ def format_targets(document: dict[str, Any]) -> str:
     lines.append(f"  map payload <= {TARGET_PAYLOAD_BYTES:g} B/parcel: "
                  + (f"{worst:.0f} (largest over sizes) {mark(worst <= TARGET_PAYLOAD_BYTES)}"
                     if worst is not None else "not measured"))
+    lines.append(format_brief(document.get("briefing")))
     return "\n".join(lines)
 
 

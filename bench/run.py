@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from bench.brief import measure_brief
 from bench.inputs import generate_input
 from bench.isolate import in_process
 from bench.machine import commit, load_average, machine
@@ -42,7 +43,8 @@ def run_bench(
     -------
     dict
         JSON-able document: ``started``, ``options``, ``machine``, ``sizes`` (one entry per
-        size, see :func:`bench.stages.measure_size`), ``stages`` and ``run_stages``.
+        size, see :func:`bench.stages.measure_size`), ``stages``, ``run_stages`` and ``briefing``
+        (the briefing of the embedded data, :func:`bench.brief.measure_brief`).
     """
     opts = options or BenchOptions()
     started = dt.datetime.now(dt.UTC)
@@ -55,6 +57,7 @@ def run_bench(
             results.append(res)
             if progress is not None:
                 progress(res)
+    briefing = in_process(opts.isolate, measure_brief, opts)
     return {
         "started": started.isoformat(timespec="seconds"),
         "load_average_at_start": load_at_start,
@@ -66,6 +69,7 @@ def run_bench(
         "run_stages": list(RUN_STAGES),
         "floor_stages": list(FLOOR_STAGES),
         "sizes": results,
+        "briefing": briefing,
     }
 
 

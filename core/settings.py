@@ -76,6 +76,9 @@ class Settings:
         embedded district outline.  Parcels outside it are reported (``outside_district``).
     region_margin_m
         Margin around the region in metres (measured in ``metric_crs``); 0 for none.
+    source_date_epoch
+        ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC): the time a generated document (the
+        briefing) says it was made, for reproducible files; None: the current time.
     """
 
     metric_crs: str = "EPSG:4548"
@@ -94,6 +97,7 @@ class Settings:
     parcels_layer: str = ""
     region: str = ""
     region_margin_m: float = 1000.0
+    source_date_epoch: int | None = None
 
 
 def _positive_int(name: str, default: int) -> int:
@@ -154,4 +158,5 @@ def get_settings() -> Settings:
         parcels_layer=env.get("HULI_PARCELS_LAYER", "").strip(),
         region=env.get("HULI_REGION", "").strip(),
         region_margin_m=_non_negative_number("HULI_REGION_MARGIN_M", 1000.0),
+        source_date_epoch=_positive_int("SOURCE_DATE_EPOCH", 0) if env.get("SOURCE_DATE_EPOCH", "").strip() else None,
     )

@@ -77,6 +77,11 @@ def test_table_and_targets_from_a_known_document() -> None:
     assert "at 100,000: 2.00 met" in targets
     assert "1,000,000 end to end: not measured" in targets
     assert "300 (largest over sizes) MISSED" in targets  # 300 > 250 B/parcel
+    assert "briefing of the embedded data <= 15 s: not measured" in targets
+    doc["briefing"] = {"seconds": 16.0, "parts": {"analysis": 1.0, "gather": 5.0, "figures_typeset": 10.0},
+                       "pdf_bytes": 2048}
+    assert "briefing of the embedded data <= 15 s: 16.00 s MISSED (analysis 1.00 s, gather 5.00 s, " \
+           "figures_typeset 10.00 s; 2 KiB)" in format_targets(doc)
 
 
 def test_markdown_tables_from_a_known_document() -> None:
@@ -108,6 +113,9 @@ def test_bench_quick_writes_every_stage(tmp_path: Path, capsys: pytest.CaptureFi
     assert "| **I/O floor** |" in printed
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert [r["parcels"] for r in doc["sizes"]] == list(QUICK_SIZES)
+    brief = doc["briefing"]
+    assert brief["seconds"] >= sum(brief["parts"].values()) * 0.99 > 0 and brief["pdf_bytes"] > 10_000
+    assert "briefing of the embedded data <= 15 s: " in printed
     assert doc["machine"]["cores"] >= 1
     for res in doc["sizes"]:
         assert set(res["stages"]) == set(STAGES)

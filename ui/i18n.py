@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_brief import BRIEF_TEXT
 from ui.i18n_efficiency import EFFICIENCY_TEXT
 from ui.i18n_kpis import KPI_TEXT, KPI_UNIT_KEYS
 from ui.i18n_labels import LABEL_TEXT
@@ -350,11 +351,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "The analysis this page relies on is not available yet: {what}",
     ),
 }
-TEXT.update(OFFICE_TEXT)
-TEXT.update(LABEL_TEXT)
-TEXT.update(MAP_TEXT)
-TEXT.update(KPI_TEXT)
-TEXT.update(EFFICIENCY_TEXT)
+for _more in (OFFICE_TEXT, LABEL_TEXT, MAP_TEXT, KPI_TEXT, EFFICIENCY_TEXT, BRIEF_TEXT):
+    TEXT.update(_more)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

@@ -17,6 +17,7 @@ import orjson
 import pandas as pd
 
 from analysis.efficiency import EfficiencyProfile, load_profile
+from analysis.palette import CATEGORY_COLOURS, HEIGHT_BINS, NODATA_COLOUR, OUTSIDE_ZONE_COLOUR, ZONE_COLOURS
 from ui.i18n import category_label, t
 
 __all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "category_colours", "theme_bins", "output_per_mu_edges",
@@ -25,41 +26,13 @@ __all__ = ["THEMES", "ZONE_COLOURS", "LegendItem", "category_colours", "theme_bi
 #: Thematic colourings of the parcel layer.
 THEMES: tuple[str, ...] = ("land_use", "expiry_status", "efficiency_class", "output_per_mu", "height_limit_m")
 
-#: Outline colour of each functional zone.
-ZONE_COLOURS: dict[str, str] = {"hq": "#1f5fa8", "incubation": "#d9730d", "demonstration": "#2e8b57"}
+# The colours themselves live in :mod:`analysis.palette` (the one source, also for the briefing).
+_NODATA = NODATA_COLOUR
 
-_NODATA = "#c8c8c8"
-
-_CATEGORY_COLOURS: dict[str, dict[str, str]] = {
-    "land_use": {
-        "industrial": "#8c6bb1",
-        "commercial_office": "#e34a33",
-        "logistics": "#b07a3b",
-        "residential": "#f2c94c",
-        "public_service": "#4f81bd",
-        "transport": "#7f7f7f",
-        "airport": "#5b6f8a",
-        "green_open": "#5aae61",
-        "other": "#bdbdbd",
-    },
-    "expiry_status": {
-        "expired": "#b2182b",
-        "within_5y": "#ef8a62",
-        "within_10y": "#fddbc7",
-        "beyond_10y": "#67a9cf",
-        "unknown": _NODATA,
-    },
-    "efficiency_class": {
-        "A": "#1a9850",
-        "B": "#a6d96a",
-        "C": "#fdae61",
-        "D": "#d73027",
-        "unrated": _NODATA,
-    },
-}
+_CATEGORY_COLOURS: dict[str, dict[str, str]] = CATEGORY_COLOURS
 
 #: Colour of the land outside the three zones where a chart shows it beside them.
-_OUTSIDE_ZONE = "#9e9e9e"
+_OUTSIDE_ZONE = OUTSIDE_ZONE_COLOUR
 
 
 def category_colours(field: str) -> dict[str, str]:
@@ -90,11 +63,7 @@ _NUMERIC_BINS: dict[str, tuple[tuple[float, ...], tuple[str, ...], str]] = {
         ("#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"),
         "万元/亩",
     ),
-    "height_limit_m": (
-        (30.0, 50.0, 80.0, 120.0, np.inf),
-        ("#d73027", "#fc8d59", "#fee090", "#91bfdb", "#4575b4"),
-        "m",
-    ),
+    "height_limit_m": (*HEIGHT_BINS, "m"),
 }
 
 

@@ -355,6 +355,10 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
                         f"{layers['advice_en' if lang == 'en' else 'advice_zh']}")
             st.caption(t("ap.map_note", lang))
         _downloads(layers, grid, year, scenario_name, lang)
+        from ui.brief_download import render_brief_download
+
+        render_brief_download(dataset_id=dataset_id, stamp=stamp, as_of=as_of, profile=profile, keys=(key_a, key_b),
+                              year=year, lang=lang, key="ap_brief")
         cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
         _comparison(cmp, year, names, lang)
     remember_state()  # a year move reruns only this fragment: keep it as app.py does after a full run
