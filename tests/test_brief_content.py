@@ -19,7 +19,6 @@ from analysis.brief.content import parcel_lists
 from analysis.brief.labels import _TEXT, text, yi
 from analysis.brief.typeset import typst_string
 from analysis.run import run_analysis
-from analysis.scenario import load_scenario
 
 
 def _frame(**extra: list[object]) -> gpd.GeoDataFrame:
@@ -95,19 +94,26 @@ def test_what_if_conflicts_and_hostile_text_in_the_pdf(embedded: object) -> None
     first = reserve.index[0]
     hostile = '#set page(width: 1cm) *加粗* "引号" \\ $x$ ]'
     parcels.loc[first, "enterprise"] = hostile
-    edited = pd.Series(False, index=parcels.index)
-    conflict = pd.Series(False, index=parcels.index)
-    ids = parcels["parcel_id"].tolist()
-    edited.iloc[[3, 4]] = True
-    conflict.iloc[[3, 5]] = True  # parcel 3 edited and in conflict; 4 edited, no conflict; 5 not edited
-    parcels = parcels.assign(edited=edited, height_conflict=conflict,
-                             development_type=pd.Series("研发总部", index=parcels.index).where(edited, None))
+    # a real what-if: R&D offices at FAR 30 need 100 storeys of 4 m at 30 % coverage (400 m), more than any
+    # height limit near the airport allows while it operates; at FAR 0.5 two storeys (8 m) are enough
+    from analysis.heights import parcel_height_limits
+    from analysis.scenario import parse_scenario
+    from analysis.scenario_io import load_airport_inputs
+
+    inputs = load_airport_inputs()
+    limits = parcel_height_limits(parcels, runway=inputs.runway, params=inputs.params)
+    capped = limits[limits.notna() & (limits > 0)].sort_values()
+    low, high = parcels.loc[capped.index[0], "parcel_id"], parcels.loc[capped.index[-1], "parcel_id"]
+    assert capped.iloc[0] < 400 and capped.iloc[-1] >= 8
+    scenario = parse_scenario({"name": "w", "base": "on_schedule", "edits": [
+        {"parcels": [low], "development_type": "rd_office", "far": 30},
+        {"parcels": [high], "development_type": "rd_office", "far": 0.5}]})
     request = BriefRequest(parcels=parcels, zones=result.zones, as_of=result.as_of,  # type: ignore[attr-defined]
-                           scenarios=(load_scenario("on_schedule"),), year=2024, metric=result.metric)  # type: ignore[attr-defined]
+                           scenarios=(scenario,), year=2024, metric=result.metric)  # type: ignore[attr-defined]
     pdf = build_brief(request, generated=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     text_zh = _pdf_text(pdf)
     assert "#set page(width: 1cm)" in text_zh  # printed, not run: every page stays A4
     assert {round(float(p.mediabox.width)) for p in PdfReader(io.BytesIO(pdf)).pages} == {595}
     assert "*加粗*" in text_zh and '"引号"' in text_zh and "$x$" in text_zh
     assert "情景编辑的限高冲突（1）" in text_zh
-    assert f"{ids[3]} " in text_zh and "研发总部" in text_zh
+    assert f"{low} " in text_zh and "研发办公" in text_zh  # the type's name, not its code

@@ -183,6 +183,16 @@ def _zone_name(c: BriefContent, zone: object, lang: str) -> str:
     return text("outside", lang) if z is None else str(z["name_en" if lang == "en" else "name_zh"])
 
 
+def _type_name(code: object, lang: str) -> str:
+    """A development type's name in ``lang`` (the code when the shipped library has no such type)."""
+    from analysis.whatif.types import load_development_types
+
+    if not isinstance(code, str) or not code:
+        return "—"
+    found = load_development_types().get(code)
+    return code if found is None else (found.name_en if lang == "en" else found.name_zh)
+
+
 def _rows(c: BriefContent, frame: pd.DataFrame, columns: Sequence[str], lang: str) -> list[list[str]]:
     out = []
     for rec in frame.head(LIST_ROWS).to_dict(orient="records"):
@@ -199,6 +209,8 @@ def _rows(c: BriefContent, frame: pd.DataFrame, columns: Sequence[str], lang: st
                 row.append("—" if v is None or pd.isna(v) else str(v)[:10])
             elif col in ("efficiency_class", "land_use"):
                 row.append(category(col, v, lang))
+            elif col == "development_type":
+                row.append(_type_name(v, lang))
             elif col == "low_efficiency_basis":
                 codes = [b for b in str(v or "").split(";") if b]
                 row.append((", " if lang == "en" else "；").join(text(f"basis.{b}", lang) for b in codes) or "—")
