@@ -13,6 +13,7 @@ from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME,
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
+from ui.i18n_whatif import WHATIF_TEXT
 
 __all__ = [
     "LANGS",
@@ -351,6 +352,7 @@ TEXT: dict[str, tuple[str, str]] = {
 TEXT.update(OFFICE_TEXT)
 TEXT.update(LABEL_TEXT)
 TEXT.update(MAP_TEXT)
+TEXT.update(WHATIF_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",

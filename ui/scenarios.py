@@ -29,6 +29,8 @@ __all__ = [
     "parse_text",
     "parse_saved",
     "template_text",
+    "custom_titled",
+    "same_scenario",
 ]
 
 #: The built-in scenarios, in the order the selectors show them.
@@ -119,6 +121,24 @@ def parse_saved(text: str, name: str) -> sc.Scenario:
     if (zh, en) in builtin_titles or zh == scenario.name:
         zh = en = name
     return dataclasses.replace(scenario, name=name, title_zh=zh, title_en=en)
+
+
+def custom_titled(scenario: sc.Scenario) -> sc.Scenario:
+    """A built-in moved to another relocation year, titled as the custom scenario it is
+    (“自定义（2031年搬迁）”, not the built-in's “按计划搬迁（2031年搬迁）”)."""
+    from ui.i18n import t
+
+    year = scenario.relocation_year
+    if year is None:
+        return dataclasses.replace(scenario, title_zh=t("scn.custom_never", "zh"), title_en=t("scn.custom_never", "en"))
+    return dataclasses.replace(scenario, title_zh=t("scn.custom_title", "zh", year=year),
+                               title_en=t("scn.custom_title", "en", year=year))
+
+
+def same_scenario(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether two scenario keys (:func:`scenario_key`) name the same scenario (comparing one with
+    itself says nothing)."""
+    return tuple(a) == tuple(b)
 
 
 def template_text(base: str = "on_schedule") -> str:

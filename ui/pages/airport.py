@@ -324,7 +324,8 @@ def _all_years(cmp: pd.DataFrame, names: tuple[str, str], lang: str) -> pd.DataF
 
 @st.fragment
 def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys: tuple[tuple, tuple],
-               horizon: tuple[int, int], names: tuple[str, str], scenario_name: str, lang: str) -> None:
+               horizon: tuple[int, int], names: tuple[str, str], scenario_name: str, lang: str,
+               compare: bool = True) -> None:
     """The year slider and everything of that year (KPIs, advice, map, downloads, the comparison's
     year), rerun alone when the year moves: the scenario pickers and the timelines are not."""
     from ui import scenario_data as sd
@@ -355,8 +356,9 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
                         f"{layers['advice_en' if lang == 'en' else 'advice_zh']}")
             st.caption(t("ap.map_note", lang))
         _downloads(layers, grid, year, scenario_name, lang)
-        cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        _comparison(cmp, year, names, lang)
+        if compare:
+            cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
+            _comparison(cmp, year, names, lang)
     remember_state()  # a year move reruns only this fragment: keep it as app.py does after a full run
 
 
@@ -380,13 +382,17 @@ def render() -> None:
             key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, options)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
         names = (_title(scenario_a, key_a, lang), _title(scenario_b, key_b, lang))
+        same = scenarios.same_scenario(key_a, key_b)
+        if same:  # a scenario compared with itself says nothing: refused, in both languages
+            st.warning(f"{t('scn.same', 'zh')}\n\n{t('scn.same', 'en')}")
         _year_view(dataset_id, stamp, as_of, profile, (key_a, key_b), scenario_a.horizon, names, scenario_a.name,
-                   lang)
+                   lang, compare=not same)
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
         _timeline_charts(tl, lang)
-        cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        with st.expander(t("ap.all_years", lang)):
-            st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
+        if not same:
+            cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
+            with st.expander(t("ap.all_years", lang)):
+                st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
         with st.expander(t("ap.assumptions", lang)):
             for item in tl.attrs.get("assumptions", []):
                 st.text("· " + item["en" if lang == "en" else "zh"])
