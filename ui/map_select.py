@@ -125,14 +125,17 @@ function huliDrawTool(map, options, layer) {
     map.on("mousemove", function (e) {
         if (tool.mode === "polygon" && tool.points.length) { drawPreview(e.latlng); }
         if (tool.mode === "rectangle" && tool.start) {
+            tool.corner = e.latlng;
             clearPreview();
             tool.preview = L.rectangle(L.latLngBounds(tool.start, e.latlng), style()).addTo(map);
         }
     });
-    map.on("mousedown", function (e) { if (tool.mode === "rectangle") { tool.start = e.latlng; } });
-    map.on("mouseup", function (e) {
+    map.on("mousedown", function (e) { if (tool.mode === "rectangle") { tool.start = tool.corner = e.latlng; } });
+    map.on("mouseup", function () {
+        // the corner is where the last move went: a mouseup's own position is read at its mousedown
+        // (ui.map_hook.CLICK_AT_DOWN_JS)
         if (tool.mode !== "rectangle" || !tool.start) { return; }
-        var b = L.latLngBounds(tool.start, e.latlng);
+        var b = L.latLngBounds(tool.start, tool.corner);
         tool.start = null;
         if (near(b.getSouthWest(), b.getNorthEast(), 3)) { return; }  // a click, not a rectangle
         finish([b.getSouthWest(), b.getSouthEast(), b.getNorthEast(), b.getNorthWest()]);
