@@ -19,6 +19,7 @@ The public names of all of them are importable from ``analysis.scenario``.
 from __future__ import annotations
 
 from analysis.scenario.apply import apply_scenario_year, scenario_year_frame
+from analysis.scenario.assumptions import scenario_assumptions
 from analysis.scenario.layers import YearState, scenario_year_state
 from analysis.scenario.placement import place_projects
 from analysis.scenario.rules import demonstration_advice, height_limit_active, released_share_pct
@@ -40,7 +41,6 @@ from analysis.scenario.schema import (
     TestRoadPhase,
     load_scenario,
     parse_scenario,
-    scenario_assumptions,
 )
 from analysis.scenario.timeline import scenario_timeline
 

@@ -1,6 +1,12 @@
-"""One scenario year applied to the parcels: that year's height limits and buildable floor area
-(:func:`apply_scenario_year`), and the whole year overlaid on a frame analysed once
-(:func:`scenario_year_frame`: what the app does when the year changes)."""
+"""One scenario year applied to the parcels: that year's what-if edits, height limits, buildable floor
+area and height conflicts (:func:`apply_scenario_year`), and the whole year overlaid on a frame
+analysed once (:func:`scenario_year_frame`: what the app does when the year changes).
+
+A scenario's ``edits`` in force in the year (:func:`analysis.whatif.apply.apply_edits`) change the
+parcels first; the fields derived from them (``converted_land``, efficiency, recommendations) are
+derived again, then the height limits, the buildable floor area and the conflicts are added on
+the edited state.  Both functions always add ``height_conflict`` and
+``max_far_under_height_limit`` (:func:`analysis.whatif.apply.height_conflicts`)."""
 
 from __future__ import annotations
 
@@ -9,11 +15,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.airport import OLSParams, Runway
+from analysis.efficiency import EfficiencyProfile
 from analysis.height_grid import height_surface_raster
 from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
 from analysis.recommend import recommend
 from analysis.scenario.rules import demonstration_advice, height_limit_active
 from analysis.scenario.schema import Scenario, check_year
+from analysis.whatif.apply import apply_edits, height_conflicts, rederive
+from analysis.whatif.types import DevelopmentTypes
 from core.crs import transformer
 from core.raster import Raster
 from core.settings import get_settings
@@ -33,8 +42,11 @@ def apply_scenario_year(
     bounds: tuple[float, float, float, float] | None = None,
     cell_size: float = 10.0,
     height_limits: pd.Series | None = None,
+    types: DevelopmentTypes | None = None,
+    profile: EfficiencyProfile | None = None,
 ) -> tuple[gpd.GeoDataFrame, Raster]:
-    """Add ``height_limit_m`` and ``buildable_floor_area_m2`` for a scenario year.
+    """Apply the year's edits and add ``height_limit_m``, ``buildable_floor_area_m2``, ``height_conflict``
+    and ``max_far_under_height_limit`` for a scenario year.
 
     Parameters
     ----------
@@ -55,14 +67,48 @@ def apply_scenario_year(
     height_limits
         ``height_limit_m`` with the airport operating, when already computed (by default
         :func:`analysis.heights.parcel_height_limits`, exact analytic method).
+    types
+        The development-type library of the edits (default: the shipped one).
+    profile
+        The efficiency profile the frame was analysed with, for rating edited parcels again
+        (default: the shipped one).
 
     Returns
     -------
-    A new frame with the two fields, and the permitted-height grid of that year: the
+    A new frame with the edits of the year applied (and the fields derived from them derived
+    again, the recommendations with the year's demonstration advice) and the four fields, and the permitted-height grid of that year: the
     airport's surface while the limits apply, all NaN (no cap) once they are lifted.
     ``height_limit_m`` is NaN where no cap applies.
     """
     check_year(year, "year", scenario.horizon)
+    frame = _edited(frame, scenario, year, types=types, profile=profile)
+    return _heights(frame, scenario, year, runway=runway, params=params, buildability=buildability, raster=raster,
+                    bounds=bounds, cell_size=cell_size, height_limits=height_limits, types=types)
+
+
+def _edited(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *, types: DevelopmentTypes | None,
+            profile: EfficiencyProfile | None) -> gpd.GeoDataFrame:
+    """The frame with the edits in force in ``year`` applied and the derived fields derived again."""
+    edited = apply_edits(frame, scenario, year, types=types)
+    if not edited["edited"].any():
+        return edited
+    return rederive(edited, profile=profile, demonstration=demonstration_advice(scenario, year))
+
+
+def _heights(
+    frame: gpd.GeoDataFrame,
+    scenario: Scenario,
+    year: int,
+    *,
+    runway: Runway,
+    params: OLSParams,
+    buildability: BuildabilityParams | None,
+    raster: Raster | None,
+    bounds: tuple[float, float, float, float] | None,
+    cell_size: float,
+    height_limits: pd.Series | None,
+    types: DevelopmentTypes | None,
+) -> tuple[gpd.GeoDataFrame, Raster]:
     metric = get_settings().metric_crs
     buildability = buildability or load_buildability()
     if raster is None:
@@ -87,6 +133,9 @@ def apply_scenario_year(
     out["height_limit_m"] = limits
     out["buildable_floor_area_m2"] = buildable_floor_area(
         frame, height_limit=limits, aerodrome_elevation_m=runway.elevation_m, params=buildability, metric_crs=metric)
+    conflicts = height_conflicts(out, types=types, buildability=buildability)
+    for col in conflicts.columns:
+        out[col] = conflicts[col]
     return out, year_raster
 
 
@@ -100,12 +149,15 @@ def scenario_year_frame(
     raster: Raster,
     height_limits: pd.Series,
     buildability: BuildabilityParams | None = None,
+    types: DevelopmentTypes | None = None,
+    profile: EfficiencyProfile | None = None,
 ) -> tuple[gpd.GeoDataFrame, Raster]:
     """A scenario year overlaid on a frame analysed once, without analysing it again.
 
     Of what :func:`analysis.pipeline.analyse` derives, only the recommendations depend on the
-    scenario year (through the demonstration zone's advice); they are derived again here, and the
-    year's height limits and buildable floor area are added as :func:`apply_scenario_year` does.
+    scenario year (through the demonstration zone's advice); they are derived again here. The
+    year's edits, height limits, buildable floor area and conflicts are applied as
+    :func:`apply_scenario_year` does (with the edits, the efficiency fields are derived again too).
     The result equals ``apply_scenario_year(analyse(parcels, zones, demonstration=
     demonstration_advice(scenario, year), ...), scenario, year, ...)``.
 
@@ -121,14 +173,22 @@ def scenario_year_frame(
         ``height_limit_m`` of every parcel with the airport operating.
     buildability
         Floor-area assumptions (default: the packaged file).
+    types
+        The development-type library of the edits (default: the shipped one).
+    profile
+        The efficiency profile ``analysed`` was analysed with (default: the shipped one).
 
     Returns
     -------
     The frame of the year and that year's permitted-height grid.
     """
     check_year(year, "year", scenario.horizon)
-    recs = recommend(analysed, demonstration=demonstration_advice(scenario, year))
-    frame = analysed.assign(**{col: recs[col] for col in recs.columns})
-    frame.attrs = dict(analysed.attrs)
-    return apply_scenario_year(frame, scenario, year, runway=runway, params=params, buildability=buildability,
-                               raster=raster, height_limits=height_limits)
+    frame = apply_edits(analysed, scenario, year, types=types)
+    if frame["edited"].any():
+        frame = rederive(frame, profile=profile, demonstration=demonstration_advice(scenario, year))
+    else:
+        recs = recommend(frame, demonstration=demonstration_advice(scenario, year))
+        frame = frame.assign(**{col: recs[col] for col in recs.columns})
+        frame.attrs = dict(analysed.attrs)
+    return _heights(frame, scenario, year, runway=runway, params=params, buildability=buildability, raster=raster,
+                    bounds=None, cell_size=10.0, height_limits=height_limits, types=types)

@@ -5,7 +5,8 @@ A scenario is a YAML file (built-ins in ``analysis/scenarios/``: ``on_schedule``
 not within the horizon), how its land is released afterwards (phases in years after the
 relocation, each a share of the airport area with a planned-use mix), the ICV test-road
 phases, the V2X / smart-transport projects to place, the output model and its targets.  Every
-figure is an assumption stated in the file; :func:`scenario_assumptions` lists them.
+figure is an assumption stated in the file;
+:func:`analysis.scenario.assumptions.scenario_assumptions` lists them.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from analysis import _yamlconfig as cfg
+from analysis.scenario.base import BUILTIN_SCENARIOS, SCENARIO_DIR, BaseResolver, with_base
+from analysis.whatif.edits import Edit, parse_edits
+from analysis.whatif.types import DevelopmentTypes, load_development_types
 from core.errors import ConfigError
 
 __all__ = [
     "HORIZON", "PLANNED_USES", "PLANNED_USE_ZH", "PLANNED_USE_EN", "PROJECT_KINDS", "TEST_ROAD_PLACES",
     "BUILTIN_SCENARIOS", "SCENARIO_DIR", "SQM_PER_HA", "ReleasePhase", "TestRoadPhase", "Project", "Placement", "OutputTarget",
-    "OutputModel", "Scenario", "load_scenario", "parse_scenario", "check_year", "scenario_assumptions",
+    "OutputModel", "Scenario", "BaseResolver", "load_scenario", "parse_scenario", "check_year",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,11 +58,10 @@ PLANNED_USES: tuple[str, ...] = tuple(PLANNED_USE_ZH)
 PROJECT_KINDS: tuple[str, ...] = ("v2x", "smart_transport", "smart_energy")
 TEST_ROAD_PLACES: tuple[str, ...] = ("airport_block", "block_site")
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-BUILTIN_SCENARIOS: tuple[str, ...] = ("on_schedule", "delayed")
 
-_TOP_KEYS = ("name", "title_zh", "title_en", "description_zh", "description_en", "horizon", "relocation_year",
-             "release_phases", "test_road_phases", "projects", "placement", "output", "assumptions")
+_TOP_KEYS = ("name", "title_zh", "title_en", "description_zh", "description_en", "base", "horizon", "relocation_year",
+             "release_phases", "test_road_phases", "projects", "placement", "output", "assumptions", "edits")
+
 _SHARE_TOLERANCE = 1e-6
 SQM_PER_HA = 10_000.0
 
@@ -155,6 +158,8 @@ class Scenario:
     assumptions: tuple[tuple[str, str], ...] = ()
     description_zh: str = ""
     description_en: str = ""
+    edits: tuple[Edit, ...] = ()
+    base: str | None = None
 
     @property
     def years(self) -> list[int]:
@@ -183,13 +188,16 @@ class Scenario:
         return new
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
+def load_scenario(name_or_path: str | Path, *, resolve_base: BaseResolver | None = None,
+                  types: DevelopmentTypes | None = None) -> Scenario:
     """Load a built-in scenario by name or a scenario YAML file.
 
     Parameters
     ----------
     name_or_path
         ``"on_schedule"``, ``"delayed"`` or the path of a YAML file.
+    resolve_base, types
+        As for :func:`parse_scenario`.
 
     Raises
     ------
@@ -210,20 +218,37 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
             )
     data = cfg.read_yaml(path, what_en="Scenario", what_zh="情景")
     data.setdefault("name", path.stem)
-    return parse_scenario(data)
+    return parse_scenario(data, resolve_base=resolve_base, types=types)
 
 
-def parse_scenario(data: Mapping[str, Any]) -> Scenario:
+def parse_scenario(data: Mapping[str, Any], *, resolve_base: BaseResolver | None = None,
+                   types: DevelopmentTypes | None = None) -> Scenario:
     """Validate a scenario mapping (as read from YAML) into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data
+        The mapping.  ``base: NAME`` takes the relocation timeline (every key but the name,
+        titles, descriptions and edits) of a built-in scenario or, through ``resolve_base``, of
+        a saved one; the mapping's own keys override the base's.  ``edits:`` is a list of
+        what-if edits (:func:`analysis.whatif.edits.parse_edits`).
+    resolve_base
+        ``resolve_base(name)`` gives the mapping of a saved scenario (None: no such scenario);
+        without it only built-in names are bases.
+    types
+        The development-type library the edits' codes are checked against (default: the
+        shipped one).
 
     Raises
     ------
     ConfigError
-        Unknown keys (listing the valid ones), years outside 2022-2035, negative lengths or
-        areas, shares above 100 %, phases out of order, test roads in the airport block
-        before the relocation.
+        Unknown keys (listing the valid ones), an unknown base (listing the choices), years
+        outside 2022-2035, negative lengths or areas, shares above 100 %, phases out of order,
+        test roads in the airport block before the relocation, invalid edits.
     """
     data = cfg.mapping(data, where="scenario")
+    cfg.check_keys(data, where="scenario", valid=_TOP_KEYS, required=("name",))
+    data = with_base(data, resolve_base)
     cfg.check_keys(data, where="scenario", valid=_TOP_KEYS, required=("name", "relocation_year"))
     name = cfg.text(data["name"], where="name")
     horizon = _parse_horizon(data.get("horizon", {"start": HORIZON[0], "end": HORIZON[1]}))
@@ -246,9 +271,17 @@ def parse_scenario(data: Mapping[str, Any]) -> Scenario:
         assumptions=_parse_assumptions(data.get("assumptions", [])),
         description_zh=str(data.get("description_zh", "")),
         description_en=str(data.get("description_en", "")).strip(),
+        edits=_parse_edits(data.get("edits"), horizon, types),
+        base=None if data.get("base") is None else str(data["base"]),
     )
     _check_road_timing(scenario)
     return scenario
+
+
+def _parse_edits(value: Any, horizon: tuple[int, int], types: DevelopmentTypes | None) -> tuple[Edit, ...]:
+    if value is None or (isinstance(value, list) and not value):
+        return ()
+    return parse_edits(value, horizon=horizon, types=types if types is not None else load_development_types())
 
 
 def check_year(value: Any, where: str, horizon: tuple[int, int], *, hint_en: str = "", hint_zh: str = "") -> int:
@@ -443,48 +476,3 @@ def _parse_assumptions(value: Any) -> tuple[tuple[str, str], ...]:
         cfg.check_keys(m, where=f"assumptions[{i}]", valid=("zh", "en"), required=("zh", "en"))
         out.append((str(m["zh"]), str(m["en"])))
     return tuple(out)
-
-
-def _yuan_en(yi: float) -> str:
-    """An amount given in 亿元 (10^8 yuan) in English: ``¥12 bn`` from 10 亿元 up, ``¥150 M`` below."""
-    return f"¥{yi / 10:g} bn" if abs(yi) >= 10 else f"¥{round(yi * 100, 6):g} M"
-
-
-def scenario_assumptions(scenario: Scenario) -> list[dict[str, str]]:
-    """Every assumption behind the scenario's numbers, as ``{"zh": ..., "en": ...}`` items.
-
-    The free-text assumptions of the YAML file come first, then the figures the model uses.
-    """
-    s, o = scenario, scenario.output
-    reloc_zh = f"{s.relocation_year}年" if s.relocation_year is not None else "规划期内不搬迁"
-    reloc_en = str(s.relocation_year) if s.relocation_year is not None else "not within the horizon"
-    items = [{"zh": zh, "en": en} for zh, en in s.assumptions]
-    items.append({"zh": f"搬迁年份：{reloc_zh}；规划期 {s.horizon[0]}-{s.horizon[1]} 年。",
-                  "en": f"Relocation year: {reloc_en}; horizon {s.horizon[0]}-{s.horizon[1]}."})
-    for i, ph in enumerate(s.release_phases, 1):
-        mix_zh = "、".join(f"{PLANNED_USE_ZH[k]}{v:g}%" for k, v in ph.uses_pct.items())
-        mix_en = ", ".join(f"{PLANNED_USE_EN[k]} {v:g} %" for k, v in ph.uses_pct.items())
-        items.append({"zh": f"释放第{i}期：搬迁后第{ph.years_after_relocation}年释放机场面积的{ph.share_pct:g}%（{mix_zh}）。",
-                      "en": f"Release phase {i}: {ph.share_pct:g} % of the airport area "
-                            f"{ph.years_after_relocation} year(s) after the relocation ({mix_en})."})
-    for i, rd in enumerate(s.test_road_phases, 1):
-        when_zh = f"{rd.year}年" if rd.year is not None else f"搬迁后第{rd.years_after_relocation}年"
-        when_en = str(rd.year) if rd.year is not None else f"{rd.years_after_relocation} year(s) after the relocation"
-        where_zh = "机场地块内" if rd.place == "airport_block" else "示范区块内机场围界外选址"
-        where_en = "in the airport block" if rd.place == "airport_block" else "at a site in the block outside the airport"
-        items.append({"zh": f"测试道路第{i}期：{when_zh}，{rd.length_km:g}公里，{where_zh}。",
-                      "en": f"Test road phase {i}: {rd.length_km:g} km {where_en}, {when_en}."})
-    items.append({
-        "zh": f"产值模型：{o.base_year}年基数{o.base_yi:g}亿元，年增长{o.growth_pct_per_year:g}%；"
-              f"每公顷承载用途释放用地增产{o.uplift_yi_per_host_ha:g}亿元（{o.ramp_years}年达产）；"
-              f"每个示范区项目{o.uplift_yi_per_project_demonstration:g}亿元，每个孵化区过渡项目"
-              f"{o.uplift_yi_per_project_incubation:g}亿元。",
-        "en": f"Output model: {_yuan_en(o.base_yi)} in {o.base_year}, growing {o.growth_pct_per_year:g} % a year; "
-              f"{_yuan_en(o.uplift_yi_per_host_ha)} per released hectare of host use (full after {o.ramp_years} "
-              f"year(s)); {_yuan_en(o.uplift_yi_per_project_demonstration)} per project in the demonstration zone, "
-              f"{_yuan_en(o.uplift_yi_per_project_incubation)} per project hosted in the incubation zone.",
-    })
-    for t in o.targets:
-        items.append({"zh": f"规划目标：{t.year}年{t.yi:g}亿元（{t.source_zh}）。",
-                      "en": f"Plan target: {_yuan_en(t.yi)} in {t.year} ({t.source_en})."})
-    return items

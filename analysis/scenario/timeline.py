@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from analysis.airport import OLSParams, Runway
 from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
+from analysis.scenario.assumptions import scenario_assumptions
 from analysis.scenario.placement import place_in_year, reserve_parcels
 from analysis.scenario.rules import (
     height_limit_active,
@@ -26,7 +27,7 @@ from analysis.scenario.rules import (
     released_use_ha,
     test_road_km,
 )
-from analysis.scenario.schema import SQM_PER_HA, Scenario, scenario_assumptions
+from analysis.scenario.schema import SQM_PER_HA, Scenario
 from core.errors import CRSError, SchemaError
 from core.settings import get_settings
 from parcels.measure import analysed_areas_m2
