@@ -1,0 +1,96 @@
+"""The What-if page and the one scenario context headless (streamlit AppTest): an edit applied to a
+selection moves the tiles and undo brings them back, a save keeps name, base and edits, the Airport
+page refuses a scenario compared with itself, the Parcels height theme names the scenario it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+from ui.pages.airport import YEAR_SLIDER
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _whatif() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("ui/pages/whatif.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_an_edit_moves_the_tiles_undo_brings_them_back_and_a_save_keeps_it() -> None:
+    import geodata
+
+    at = _whatif()
+    assert at.title[0].value == "情景编辑"
+    before = _tiles(at)
+    assert set(before) >= {"建筑面积", "产业产值", "就业岗位", "保留工业用地", "启用储备地块", "限高冲突"}
+    ids = geodata.read_layer("parcels")["parcel_id"].astype(str).tolist()[:3]
+    at.session_state[state.WHATIF_SELECTION] = {"ids": ids, "within": None}
+    at.run()
+    assert any(c.value == "已选 3 宗地块" for c in at.caption)
+    at.selectbox(key="whatif.type.zh").set_value("rd_office").run()
+    at.button(key="whatif_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    painted = _tiles(at)
+    assert painted["建筑面积"] != before["建筑面积"]
+    assert any(c.value == "已应用 1 项修改" for c in at.caption)
+    at.button(key="whatif_undo").click().run()
+    assert _tiles(at) == before
+    at.button(key="whatif_redo").click().run()
+    assert _tiles(at) == painted
+    at.text_input(key="whatif.name").set_value("研发试点").run()
+    at.button(key="whatif_save").click().run()
+    assert any("已保存“研发试点”第 1 版" in s.value for s in at.success), [e.value for e in at.error]
+    from office_support import store
+
+    from office import records
+
+    text, version = records.scenario_text(store(), "研发试点")  # type: ignore[misc]
+    saved = yaml.safe_load(text)
+    assert version == 1 and saved["name"] == "研发试点" and saved["base"] == "on_schedule"
+    assert saved["edits"] == [{"parcels": ids, "development_type": "rd_office",
+                               "from_year": at.session_state[state.SCENARIO_YEAR]}]
+
+
+def test_an_apply_without_a_selection_is_refused() -> None:
+    at = _whatif()
+    assert at.button(key="whatif_apply").disabled  # nothing selected yet
+
+
+def test_the_airport_page_refuses_a_scenario_compared_with_itself() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("ui/pages/airport.py").run()
+    at.slider(key=YEAR_SLIDER).set_value(2030).run()
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("custom").run()
+    at.number_input(key=f"{state.SCENARIO_A}_year").set_value(2031).run()
+    at.radio(key=f"{state.SCENARIO_B}.zh").set_value("custom").run()
+    at.number_input(key=f"{state.SCENARIO_B}_year").set_value(2031).run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("不能与自身比较" in w and "cannot be compared with itself" in w for w in warnings), warnings
+    assert any("自定义（2031年搬迁）" in md.value for md in at.markdown)
+    assert not any("按计划搬迁（2031年搬迁）" in md.value for md in at.markdown)
+
+
+def test_the_parcels_height_theme_follows_the_airport_pages_scenario_and_year() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("ui/pages/airport.py").run()
+    at.radio(key=f"{state.SCENARIO_A}.zh").set_value("delayed").run()
+    at.slider(key=YEAR_SLIDER).set_value(2028).run()
+    at.switch_page("ui/pages/parcels.py").run()
+    at.radio(key=f"{state.THEME}.zh").set_value("height_limit_m").run()
+    assert not at.exception, at.exception
+    assert any("搬迁推迟" in c.value and "2028年" in c.value for c in at.caption), [c.value for c in at.caption]
