@@ -48,7 +48,11 @@ function huliSelectSend(map, kind, ids, geometry) {
     var seq = Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 8);
     var feature = {type: "Feature", geometry: geometry || null,
                    properties: {huli: "selection", kind: kind, ids: ids.slice(), seq: seq}};
-    map.fire("draw:created", {layer: {toGeoJSON: function () { return feature; }}, layerType: "huli_selection"});
+    // after every other handler of the same click: streamlit-folium's own click handler sets the
+    // drawing value to the clicked parcel, which would otherwise be what the page gets
+    setTimeout(function () {
+        map.fire("draw:created", {layer: {toGeoJSON: function () { return feature; }}, layerType: "huli_selection"});
+    }, 0);
 }
 function huliSelectFromPage(options) {  // the page's selection, unless the frame has it already
     if (options.nonce !== window.__huliSelectionNonce) {

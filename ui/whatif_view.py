@@ -78,14 +78,13 @@ def compare_table(kpis: Sequence[Mapping[str, float]], names: Sequence[str], lan
 
 
 def show_tiles(tiles: Sequence[Tile], *, target: tuple[float, float] | None, lang: str) -> None:
-    """The tiles, two a row; ``target`` (the 2025 target in 亿元, the share reached in %) under output."""
-    for start in range(0, len(tiles), 2):
-        cols = st.columns(2)
-        for col, tile in zip(cols, tiles[start:start + 2], strict=False):
-            inverse = tile.kpi == "height_conflicts"  # more conflicts is worse
-            col.metric(tile.label, tile.value, delta=tile.delta, delta_color="inverse" if inverse else "normal")
-            if tile.kpi == "output_yi" and target is not None:
-                col.caption(t("wi.target", lang, target=f"{target[0]:,.0f}", pct=f"{target[1]:,.1f}"))
+    """The tiles one under the other (beside the map); ``target`` (the 2025 target in 亿元, the share
+    reached in %) under output."""
+    for tile in tiles:
+        inverse = tile.kpi == "height_conflicts"  # more conflicts is worse
+        st.metric(tile.label, tile.value, delta=tile.delta, delta_color="inverse" if inverse else "normal")
+        if tile.kpi == "output_yi" and target is not None:
+            st.caption(t("wi.target", lang, target=f"{target[0]:,.0f}", pct=f"{target[1]:,.1f}"))
 
 
 def show_timelines(timelines: Sequence[pd.DataFrame], names: Sequence[str], lang: str) -> None:
