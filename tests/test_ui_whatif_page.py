@@ -94,3 +94,52 @@ def test_the_parcels_height_theme_follows_the_airport_pages_scenario_and_year() 
     at.radio(key=f"{state.THEME}.zh").set_value("height_limit_m").run()
     assert not at.exception, at.exception
     assert any("搬迁推迟" in c.value and "2028年" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_parcels_pages_filter_becomes_the_selection() -> None:
+    import geodata
+
+    parcels = geodata.read_layer("parcels")
+    logistics = int((parcels["land_use"] == "logistics").sum())
+    assert logistics > 0
+    at = _whatif()
+    at.session_state[state.FILTER_USES] = ["logistics"]
+    at.button(key="whatif_use_filter").click().run()
+    assert not at.exception, at.exception
+    assert any(c.value == f"已选 {logistics} 宗地块" for c in at.caption), [c.value for c in at.caption]
+    assert sorted(at.session_state[state.WHATIF_SELECTION]["ids"]) == \
+        sorted(parcels.loc[parcels["land_use"] == "logistics", "parcel_id"].astype(str))
+
+
+def test_a_broken_library_is_refused_in_both_languages_and_a_valid_one_published() -> None:
+    from office_support import store
+
+    from analysis.whatif.types import development_types_yaml, load_development_types
+    from office import records
+
+    at = _whatif()
+    at.text_area(key="whatif.types_text").set_value("types:\n  rd_office:\n    far: -2\n").run()
+    at.button(key="whatif_types_publish").click().run()
+    assert not at.exception, at.exception
+    assert at.error and "far" in at.error[0].value
+    assert records.development_types_text(store()) is None  # nothing published
+    text = development_types_yaml(load_development_types()).replace("far: 3.5", "far: 4.0", 1)
+    at.text_area(key="whatif.types_text").set_value(text).run()
+    at.button(key="whatif_types_publish").click().run()
+    assert any("已发布开发类型库" in s.value for s in at.success), [e.value for e in at.error]
+    assert records.development_types_text(store()) == text
+
+
+def test_the_page_in_english_has_every_label_in_english() -> None:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state[state.LANG] = "en"
+    at.run()
+    at.switch_page("ui/pages/whatif.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "What-if"
+    labels = [m.label for m in at.metric]
+    assert labels == ["Floor area", "Output", "Jobs", "Industrial land kept", "Reserve parcels used",
+                      "Height conflicts"]
+    texts = [*(c.value for c in at.caption), *(b.label for b in at.button), *labels]
+    assert not [x for x in texts if x.startswith("wi.")], "no label key left untranslated"
+    assert not [x for x in texts if any("\u4e00" <= ch <= "\u9fff" for ch in x)], "nothing left in Chinese"

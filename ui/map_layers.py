@@ -161,7 +161,7 @@ class ParcelLayer(Layer):
             if (select) { layer.on("add", function () { huliDrawTool(layer._map, select, layer); }); }
             layer.on("click", function (e) {
                 if (select) {
-                    if (layer._map && layer._map.__huliDraw && layer._map.__huliDraw.mode) { return; }  // drawing
+                    if (huliDrawing(layer._map)) { return; }  // a click of the drawing tool's
                     huliSelectClick(e, layer);
                 }
                 window.__huliSelected = e.layer.feature.properties.parcel_id;

@@ -31,7 +31,7 @@ from typing import Any
 
 __all__ = ["SELECT_JS", "select_options", "read_selection"]
 
-#: Defines ``huliSelectFromPage(options)``, ``huliSelectClick(e, layer)``, ``huliSelected(id)``
+#: Defines ``huliSelectFromPage(options)``, ``huliSelectClick(e, layer)``, ``huliSelected(id)``, ``huliDrawing(map)``
 #: and ``huliDrawTool(map, options)`` (see the module).
 SELECT_JS = """
 function huliSelectionSet() {
@@ -61,9 +61,13 @@ function huliSelectFromPage(options) {  // the page's selection, unless the fram
         huliSelectionSet();
     }
 }
+function huliDrawing(map) {  // drawing, or the click that ends a rectangle's press and release
+    var tool = map && map.__huliDraw;
+    return !!tool && (!!tool.mode || Date.now() - tool.finished < 500);
+}
 function huliSelectClick(e, layer) {  // a click: that parcel alone; with shift: added or removed
     var map = layer._map, id = e.layer.feature.properties.parcel_id;
-    if (!map || (map.__huliDraw && map.__huliDraw.mode)) { return; }
+    if (!map || huliDrawing(map)) { return; }
     var sel = (window.__huliSelection || []).slice(), shift = e.originalEvent && e.originalEvent.shiftKey;
     if (shift) {
         var k = sel.indexOf(id);
@@ -79,7 +83,7 @@ function huliSelectClick(e, layer) {  // a click: that parcel alone; with shift:
 }
 function huliDrawTool(map, options, layer) {
     if (map.__huliDraw) { map.__huliDraw.layer = layer; return map.__huliDraw; }
-    var tool = {mode: null, layer: layer, points: [], preview: null, shape: null, start: null};
+    var tool = {mode: null, layer: layer, points: [], preview: null, shape: null, start: null, finished: 0};
     var labels = options.labels || {};
     if (map.boxZoom) { map.boxZoom.disable(); }  // shift is for adding parcels, a drag with it draws nothing
     function style() { return {color: "#ff6f00", weight: 2, dashArray: "6 4", fill: true, fillOpacity: 0.08,
@@ -103,6 +107,7 @@ function huliDrawTool(map, options, layer) {
         coords.push(coords[0]);
         tool.clearShape();
         tool.shape = L.polygon(ring, style()).addTo(map);
+        tool.finished = Date.now();  // the click a release makes is not a parcel's selection
         setMode(null);
         huliSelectSend(map, "within", window.__huliSelection || [], {type: "Polygon", coordinates: [coords]});
     }

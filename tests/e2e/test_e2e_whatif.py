@@ -182,3 +182,42 @@ def test_paint_three_parcels_undo_save_and_compare_three(whatif_url: str, probe:
     assert cells["按计划搬迁"] == _value(floor_before)
     page.screenshot(path=str(ARTIFACTS / "e2e-whatif-compare.png"), full_page=True)
     assert probe.external_requests() == []
+
+
+def test_a_rectangle_drawn_selects_the_parcels_whose_representative_point_lies_inside(
+        whatif_url: str, probe: PageProbe) -> None:
+    import numpy as np
+    import shapely
+
+    import geodata
+
+    page = probe.page
+    _log_in(probe, whatif_url)
+    page.goto(whatif_url + "/whatif")
+    frame = _editor_frame(probe)
+    pid = frame.evaluate("() => huliMap.sample(40)[20]")
+    assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid) is True
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() - 1, {animate: false}); }")
+    size = frame.evaluate("() => { var s = window.map.getSize(); return [s.x, s.y]; }")
+    start, end = [size[0] * 0.30, size[1] * 0.35], [size[0] * 0.55, size[1] * 0.65]
+    corners = frame.evaluate("""([a, b]) => [a, b].map(function (p) {
+        var ll = window.map.containerPointToLatLng(p); return [ll.lng, ll.lat]; })""", [start, end])
+    frame.locator(".huli-draw-rectangle").click()
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + end[0], box["y"] + end[1], steps=8)
+    page.mouse.up()
+    # by hand: the parcels whose representative point lies in the rectangle drawn
+    parcels = geodata.read_layer("parcels")
+    (x0, y0), (x1, y1) = corners
+    rect = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    points = shapely.point_on_surface(np.asarray(parcels.geometry.values, dtype=object))
+    expected = sorted(parcels.loc[shapely.covers(rect, points), "parcel_id"].astype(str))
+    assert expected, "the rectangle covers parcels"
+    page.get_by_text(f"已选 {len(expected)} 宗地块（绘制范围内）").wait_for(timeout=30_000)
+    frame = _editor_frame(probe)
+    frame.wait_for_function(f"() => huliMap.selection().length === {len(expected)}", timeout=30_000)
+    assert sorted(frame.evaluate("() => huliMap.selection()")) == expected  # the page's choice, drawn
+    assert probe.external_requests() == []
