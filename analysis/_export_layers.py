@@ -5,8 +5,9 @@ layer          built from
 ============== =================================================================
 zones          the zone layer (:func:`geodata.embedded_zones`)
 parcels        :func:`analysis.run.run_analysis` (canonical + derived fields);
-               with a scenario and year also ``height_limit_m`` and
-               ``buildable_floor_area_m2`` (:func:`analysis.scenario.apply_scenario_year`)
+               with a scenario and year the year's what-if edits applied and
+               ``height_limit_m``, ``buildable_floor_area_m2``, ``height_conflict``,
+               ``max_far_under_height_limit`` (:func:`analysis.scenario.apply_scenario_year`)
 released_land  released airport land of the scenario in the year
                (:func:`analysis.scenario.scenario_year_state`)
 test_roads     ICV test roads built by the year (same)
@@ -29,6 +30,8 @@ import numpy as np
 from analysis import scenario as sc
 from analysis import scenario_io as sio
 from analysis.airport import NODATA
+from analysis.scenario_names import resolve_scenario
+from analysis.whatif.edits import check_edits
 from core.errors import ConfigError
 from core.raster import Raster
 
@@ -49,7 +52,7 @@ class LayerRequest:
     parcels_path
         Parcel layer file; None for the embedded data.
     scenario
-        ``on_schedule``, ``delayed`` or a scenario YAML file; None for no scenario.
+        ``on_schedule``, ``delayed``, a scenario YAML file or a saved scenario's name; None for no scenario.
     year
         Scenario year (required with a scenario).
     as_of
@@ -134,14 +137,15 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
         return {n: built[n] for n in names}
 
     year = int(request.year or 0)  # both given: checked above
-    scenario = sc.load_scenario(request.scenario)
+    scenario = resolve_scenario(request.scenario)
     inputs = sio.load_airport_inputs()
     analysed = run_analysis(request.parcels_path, as_of=request.as_of, profile=request.profile,
                             read_options=dict(request.read_options),
                             demonstration=sc.demonstration_advice(scenario, year)).parcels
+    check_edits(analysed, scenario.edits)
     grid, _ = sio.district_height_surface(inputs, parcels=analysed)
     parcels, year_grid = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway,
-                                                params=inputs.params, raster=grid)
+                                                params=inputs.params, raster=grid, profile=request.profile)
     built["parcels"] = parcels
     built["height_limit"] = _raster(year_grid)
     if wanted & set(SCENARIO_LAYERS):

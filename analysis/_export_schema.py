@@ -17,7 +17,7 @@ import sys
 from analysis._shp_names import shapefile_names
 from parcels.schema import CANONICAL_FIELDS, DERIVED_FIELDS, EFFICIENCY_CLASSES, EXPIRY_STATUSES, FieldSpec
 
-__all__ = ["MEANINGS", "ZONE_FIELDS", "LABEL_FIELDS", "field_spec", "header", "schema_markdown"]
+__all__ = ["MEANINGS", "ZONE_FIELDS", "LABEL_FIELDS", "SCENARIO_FIELDS", "field_spec", "header", "schema_markdown"]
 
 #: Columns of the zone layer (geodata ``zones``), described like parcel fields.
 ZONE_FIELDS: tuple[FieldSpec, ...] = (
@@ -27,6 +27,17 @@ ZONE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("carriers_en", "str", "", "主要载体（英文）", "Main carriers (English)"),
     FieldSpec("policy_zh", "str", "", "规划指引", "Plan guidance (Chinese)"),
     FieldSpec("policy_en", "str", "", "规划指引（英文）", "Plan guidance (English)"),
+)
+
+#: Columns a scenario year adds to the parcels besides the height fields (what-if edits, conflicts).
+SCENARIO_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("height_conflict", "bool", "", "限高冲突", "Height conflict"),
+    FieldSpec("max_far_under_height_limit", "float", "", "限高下最大容积率", "Largest FAR under the height limit"),
+    FieldSpec("edited", "bool", "", "情景已编辑", "Edited in the scenario"),
+    FieldSpec("development_type", "str", "", "开发类型", "Development type"),
+    FieldSpec("edit_from_year", "int", "年", "编辑起始年", "Edit in force from"),
+    FieldSpec("edit_on_reserve", "bool", "", "占用储备地块", "Edit on a reserve parcel"),
+    FieldSpec("jobs", "float", "人", "就业岗位", "Jobs"),
 )
 
 #: The Chinese labels the table exports (CSV, XLSX) add beside the category codes.
@@ -85,6 +96,18 @@ MEANINGS: dict[str, str] = {
     "scenario and year, in metres above the aerodrome elevation (exact minimum over the parcel); empty outside "
     "the surfaces and once the limits are lifted.",
     "buildable_floor_area_m2": "Floor area buildable on the parcel under the height limit.",
+    "height_conflict": "True when the parcel's FAR needs more storeys than the year's height limit allows "
+    "(storeys allowed × site coverage < FAR); false where no limit applies, the FAR is unknown, or on airport land.",
+    "max_far_under_height_limit": "floor(height_limit_m / storey height) × site coverage, of the parcel's "
+    "development type or else of its land use (buildability.yaml); empty where no limit applies.",
+    "edited": "True when a what-if edit of the scenario in force in the year changes the parcel (docs/what-if.md).",
+    "development_type": "Code of the development type an edit gave the parcel (development_types.yaml); empty "
+    "without one.",
+    "edit_from_year": "Latest start year of the edits in force on the parcel; empty when not edited.",
+    "edit_on_reserve": "True when the edited parcel was a developable reserve parcel of the scenario before "
+    "the edit.",
+    "jobs": "Jobs on the parcel: the development type's jobs per hectare × hectares × ramp-up for an edited "
+    "parcel, else the employees.",
     "zone_name_zh": "Chinese name of zone_id's zone (功能区外 outside the zones); CSV and XLSX only.",
     "land_use_zh": "Chinese label of land_use (e.g. 工业用地 for industrial); CSV and XLSX only.",
     "planned_use_zh": "Chinese label of planned_use; CSV and XLSX only.",
@@ -98,7 +121,8 @@ MEANINGS: dict[str, str] = {
     "policy_en": "The plan's guidance for the zone, in English.",
 }
 
-_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS + ZONE_FIELDS + LABEL_FIELDS}
+_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS + DERIVED_FIELDS + SCENARIO_FIELDS + ZONE_FIELDS
+                                   + LABEL_FIELDS}
 
 _KIND_TYPES = {
     "str": ("String", "C (text)"),
@@ -191,6 +215,13 @@ def schema_markdown() -> str:
         "## Parcel fields (derived by the analysis for the chosen as-of date, scenario and year)",
         "",
         *_table(DERIVED_FIELDS),
+        "",
+        "## Parcel fields of a scenario year (what-if edits and height conflicts)",
+        "",
+        "With `--scenario S --year Y` the parcels also carry these (see docs/what-if.md); an edited parcel's",
+        "`land_use`, `far`, `floor_area`, `output_value`, `tax` and `employees` are those of the edited state.",
+        "",
+        *_table(SCENARIO_FIELDS),
         "",
         "## Chinese labels beside the codes (CSV and XLSX only)",
         "",

@@ -4,7 +4,11 @@ Commands (the contract in DESIGN.md)::
 
     validate PATH [--crs CRS] [--encoding ENC] [--layer NAME]
     run [--parcels PATH] [--zones PATH] [--scenario S] [--year Y] [--as-of DATE] [--out DIR]
-    compare SCENARIO_A SCENARIO_B [--out DIR]
+    compare SCENARIO_A SCENARIO_B [--out DIR]   (two different scenarios)
+
+A scenario argument is a built-in name (on_schedule, delayed), a scenario YAML file (with
+``base:`` and ``edits:`` for a what-if, docs/what-if.md) or the name of a scenario saved in the
+office (see :mod:`analysis.scenario_names`).
     export --layer LAYER --format FMT [--crs CRS] [--scenario S --year Y] [--as-of DATE] --out PATH
            [--parcels FILE [--parcels-crs CRS] [--parcels-encoding ENC] [--parcels-layer NAME] ...]
     users add|list|remove|set-role|set-password ...     (accounts, see analysis.cli_office)
@@ -139,7 +143,7 @@ def _add_run(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="analyse parcels and write GeoJSON/JSON results")
     p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
     p.add_argument("--zones", help="zone layer (default: the embedded three functional zones)")
-    p.add_argument("--scenario", help="on_schedule, delayed, or a scenario YAML file")
+    p.add_argument("--scenario", help="on_schedule, delayed, a scenario YAML file or a saved scenario's name")
     p.add_argument("--year", type=int, help="scenario year, e.g. 2027")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD (default: today)")
     p.add_argument("--out", default="out", help="output folder (default: ./out)")
@@ -159,13 +163,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         scenario, year = resolve_scenario_year(args.scenario, args.year, as_of_year=as_of.year)
     advice = demonstration_advice(scenario, year) if scenario is not None else None
+    profile = _profile(args)
     result = run_analysis(
         args.parcels, args.zones, as_of=as_of, demonstration=advice,
-        profile=_profile(args), read_options=_input_options(args),
+        profile=profile, read_options=_input_options(args),
     )
     if scenario is not None:
-        result = apply_scenario_to_run(result, scenario, year)
+        result = apply_scenario_to_run(result, scenario, year, profile=profile)
         print(f"scenario {scenario.name} ({scenario.title_zh}), year {year}")
+        if scenario.edits:
+            section = result.extras["scenario"]
+            print(f"what-if: {section['edited_parcels']} parcel(s) edited in {year}, "
+                  f"{section['height_conflicts']['count']} height conflict(s)")
     written = write_outputs(result, args.out)
     district = result.summary["district"]
     print(f"analysed {district['parcel_count']} parcels ({district['area_mu']:.1f} mu) as of {as_of.isoformat()}")
@@ -179,8 +188,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("compare", help="compare two airport scenarios year by year (comparison.csv/.json)")
-    p.add_argument("scenario_a", metavar="SCENARIO_A", help="on_schedule, delayed, or a scenario YAML file")
-    p.add_argument("scenario_b", metavar="SCENARIO_B", help="on_schedule, delayed, or a scenario YAML file")
+    p.add_argument("scenario_a", metavar="SCENARIO_A",
+                   help="on_schedule, delayed, a scenario YAML file or a saved scenario's name")
+    p.add_argument("scenario_b", metavar="SCENARIO_B", help="another scenario, given the same way")
     p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")
     p.add_argument("--zones", help="zone layer (default: the embedded three functional zones)")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD for the land analysis (default: today)")
@@ -192,15 +202,25 @@ def _add_compare(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _cmd_compare(args: argparse.Namespace) -> int:
     from analysis.expiry import resolve_as_of
     from analysis.run import run_analysis
-    from analysis.scenario import load_scenario
     from analysis.scenario_io import run_comparison
+    from analysis.scenario_names import SavedScenarios, resolve_scenario
+    from analysis.whatif.edits import check_edits
 
-    a = load_scenario(args.scenario_a)
-    b = load_scenario(args.scenario_b)
+    saved = SavedScenarios()
+    a = resolve_scenario(args.scenario_a, saved=saved)
+    b = resolve_scenario(args.scenario_b, saved=saved)
+    if a == b:
+        raise ConfigError(
+            f"{args.scenario_a!r} and {args.scenario_b!r} are the same scenario ({a.name}); a scenario compared "
+            "with itself shows no difference. Give two different scenarios.",
+            f"{args.scenario_a!r} 与 {args.scenario_b!r} 是同一情景（{a.name}），与自身比较没有差异。请给出两个不同的情景。",
+        )
     result = run_analysis(
         args.parcels, args.zones, as_of=resolve_as_of(args.as_of),
         profile=_profile(args), read_options=_input_options(args),
     )
+    for scenario in (a, b):
+        check_edits(result.parcels, scenario.edits)
     frame, written = run_comparison(a, b, parcels_analysed=result.parcels, zones=result.zones, out_dir=args.out,
                                     metric=result.metric)
     print(f"compared {a.name} ({a.title_zh}) with {b.name} ({b.title_zh}): {frame['year'].nunique()} years, "
@@ -227,7 +247,8 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
                    help="layer to export; 'all' (gpkg or --postgis) writes zones, parcels and the scenario layers")
     p.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="output format (shp writes a .zip)")
     p.add_argument("--crs", help="output CRS: EPSG:4326 (default), EPSG:4490, EPSG:4548, any EPSG code or WKT")
-    p.add_argument("--scenario", help="on_schedule, delayed, or a scenario YAML file (with --year)")
+    p.add_argument("--scenario", help="on_schedule, delayed, a scenario YAML file or a saved scenario's name "
+                   "(with --year)")
     p.add_argument("--year", type=int, help="scenario year, e.g. 2030")
     p.add_argument("--as-of", dest="as_of", help="as-of date YYYY-MM-DD of the land analysis (default: today)")
     p.add_argument("--parcels", help="parcel layer (default: the embedded Huli data)")

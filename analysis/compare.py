@@ -38,6 +38,14 @@ COMPARISON_KPIS: tuple[str, ...] = (
     "projected_output_yi",
     "output_target_yi",
     "output_gap_yi",
+    "parcel_floor_area_m2",
+    "parcel_output_yi",
+    "edit_output_gain_yi",
+    "jobs",
+    "industrial_land_mu",
+    "reserve_parcels_used",
+    "height_conflicts",
+    "edited_parcels",
 )
 
 

@@ -3,7 +3,10 @@
 The analysis functions (:mod:`analysis.airport`, :mod:`analysis.heights`,
 :mod:`analysis.scenario`, :mod:`analysis.compare`) never touch files; this module reads
 the embedded airport layers and writes ``comparison.csv`` / ``comparison.json`` and
-``height_limit.tif``.
+``height_limit.tif``.  A scenario argument is a built-in name, a file or a saved scenario
+(:func:`analysis.scenario_names.resolve_scenario`); a scenario's what-if edits are applied to
+the run's parcels, and the summaries are computed again on the edited state
+(:mod:`analysis.whatif_run`).
 """
 
 from __future__ import annotations
@@ -27,10 +30,10 @@ from analysis.heights import parcel_height_limits
 from analysis.scenario import (
     Scenario,
     apply_scenario_year,
-    load_scenario,
     scenario_assumptions,
     scenario_timeline,
 )
+from analysis.scenario_names import resolve_scenario
 from core.crs import transformer
 from core.errors import ConfigError
 from core.files import atomic_write, atomic_write_text
@@ -166,7 +169,7 @@ def resolve_scenario_year(scenario: str | None, year: int | None, *, as_of_year:
     if scenario is None:
         raise ConfigError("--year needs --scenario (on_schedule, delayed or a scenario YAML file).",
                           "--year 需要同时给出 --scenario（on_schedule、delayed 或情景 YAML 文件）。")
-    sc = load_scenario(scenario)
+    sc = resolve_scenario(scenario)
     if year is None:
         year = min(max(as_of_year, sc.horizon[0]), sc.horizon[1])
     elif not sc.horizon[0] <= year <= sc.horizon[1]:
@@ -177,7 +180,8 @@ def resolve_scenario_year(scenario: str | None, year: int | None, *, as_of_year:
     return sc, year
 
 
-def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs: AirportInputs | None = None) -> Any:
+def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs: AirportInputs | None = None,
+                          profile: Any = None) -> Any:
     """The ``run`` command's scenario step.
 
     Adds ``height_limit_m`` and ``buildable_floor_area_m2`` to the parcels
@@ -194,19 +198,31 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
         The scenario and year.
     inputs
         Airport layers and parameters (default: the embedded ones).
+    profile
+        The efficiency profile the run used (edited parcels are rated again with it).
 
     Returns
     -------
-    A new RunResult.
+    A new RunResult; with edits in force, its parcels, zones and summary are those of the edited
+    state and the ``scenario`` section lists the edits and the height conflicts.
+
+    Raises
+    ------
+    ConfigError
+        An edit names parcel ids the layer lacks or selects no parcel.
     """
     import dataclasses
 
+    from analysis.whatif.edits import check_edits
+    from analysis.whatif_run import edited_run_parts
+
+    check_edits(result.parcels, scenario.edits)
     inputs = inputs or load_airport_inputs()
     metric = result.metric_parcels()  # measured on the geometry the analysis projected, not projected again
     grid, _ = district_height_surface(inputs, parcels=metric)
     limits = parcel_height_limits(metric, runway=inputs.runway, params=inputs.params)
     parcels, year_grid = apply_scenario_year(result.parcels, scenario, year, runway=inputs.runway,
-                                             params=inputs.params, raster=grid, height_limits=limits)
+                                             params=inputs.params, raster=grid, height_limits=limits, profile=profile)
     timeline = scenario_timeline(scenario, parcels_analysed=result.parcels, airport=inputs.airport,
                                  runway=inputs.runway, params=inputs.params, zones=result.zones, height_limits=limits)
     rows = timeline[timeline["year"] == year]
@@ -220,9 +236,13 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
     }
     raster = Raster(year_grid.array.astype(np.float32), year_grid.transform, year_grid.crs, nodata=NODATA,
                     name="height_limit")
+    zones, summary, whatif = edited_run_parts(result, parcels, scenario, year)
+    section.update(whatif)
     return dataclasses.replace(
         result,
         parcels=parcels,
+        zones=zones,
+        summary=summary,
         extras={**result.extras, "scenario": section},
         rasters={**result.rasters, "height_limit.tif": raster},
     )

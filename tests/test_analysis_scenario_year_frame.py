@@ -54,3 +54,58 @@ def test_overlay_equals_the_full_analysis(world: dict, layer: str, name: str, ye
     if demo.any():
         expected = demonstration_advice(scenario, year).code
         assert (fast.loc[demo, "recommendation"] == expected).any()
+
+
+def test_edits_are_applied_the_same_way_and_the_fields_derived_again(world: dict) -> None:
+    """A what-if year: the overlay equals the slow path, and edited parcels are rated and advised again."""
+    from analysis.scenario import parse_scenario
+
+    inputs, zones = world["inputs"], world["zones"]
+    parcels, grid, limits = world["layers"]["embedded"]
+    once = analyse(parcels, zones, as_of=AS_OF)
+    reserve = once.loc[(once["recommendation"] == "reserve_industrial"), "parcel_id"].head(2).tolist()
+    assert len(reserve) == 2
+    scenario = parse_scenario({"name": "w", "base": "delayed", "edits": [
+        {"parcels": reserve[:1], "land_use": "commercial_office", "far": 2.0},
+        {"parcels": reserve[1:], "development_type": "rd_office", "from_year": 2026}]})
+    fast, _ = scenario_year_frame(once, scenario, 2028, runway=inputs.runway, params=inputs.params, raster=grid,
+                                  height_limits=limits)
+    slow, _ = apply_scenario_year(
+        analyse(parcels, zones, as_of=AS_OF, demonstration=demonstration_advice(scenario, 2028)), scenario, 2028,
+        runway=inputs.runway, params=inputs.params, raster=grid, height_limits=limits)
+    assert_geodataframe_equal(fast, slow)
+    by_id = fast.set_index("parcel_id")
+    # incubation-zone commercial/office land: rule R2 (building economy) instead of the reserve
+    assert by_id.loc[reserve[0], "recommendation"] == "building_economy"
+    assert bool(by_id.loc[reserve[0], "converted_land"]) is True
+    # rd_office in its third year at full operation: 1,000 万元/亩 output, rated on it
+    assert by_id.loc[reserve[1], "output_per_mu"] == pytest.approx(1000.0)
+    assert by_id.loc[reserve[1], "tax_per_mu"] == pytest.approx(60.0)
+    assert by_id.loc[reserve[1], "efficiency_class"] != "unrated"
+    assert int(fast["edited"].sum()) == 2
+    assert {"height_conflict", "max_far_under_height_limit"} <= set(fast.columns)
+
+
+def test_edited_reserve_parcels_host_no_project_and_leave_the_developable_land(world: dict) -> None:
+    from analysis.scenario import parse_scenario, scenario_timeline
+
+    inputs, zones = world["inputs"], world["zones"]
+    parcels, _, limits = world["layers"]["embedded"]
+    once = analyse(parcels, zones, as_of=AS_OF)
+    delayed = load_scenario("delayed")
+    dev = once["recommendation"].isin(delayed.placement.developable_recommendations)
+    ids = once.loc[dev, "parcel_id"].tolist()
+    edited = parse_scenario({"name": "w", "base": "delayed", "edits": [{"parcels": ids, "far": 2.0}]})
+
+    def totals(scenario: object, kpi: str) -> list[float]:
+        t = scenario_timeline(scenario, parcels_analysed=once, airport=inputs.airport, runway=inputs.runway,
+                              params=inputs.params, zones=zones, height_limits=limits)
+        return t[(t["kpi"] == kpi) & (t["scope"] == "total")]["value"].tolist()
+
+    assert max(totals(delayed, "projects_in_incubation")) > 0  # the reserve hosts projects before the release
+    assert totals(edited, "projects_in_incubation") == [0.0] * len(delayed.years)
+    # 2022: nothing released, no project yet: the developable land is the developable parcels, all taken by the edit
+    dev_ha = float(once.loc[dev, "area_m2"].sum()) / 10_000.0
+    assert totals(delayed, "developable_land_ha")[0] == pytest.approx(dev_ha)
+    assert totals(edited, "developable_land_ha")[0] == pytest.approx(0.0, abs=1e-9)
+    assert totals(edited, "edited_parcels") == [float(len(ids))] * len(delayed.years)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from parcels.schema import EFFICIENCY_CLASS_ZH, EXPIRY_STATUS_ZH, FIELD_BY_NAME, LAND_USE_ZH
+from ui.i18n_kpis import KPI_TEXT, KPI_UNIT_KEYS
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
@@ -353,6 +354,7 @@ TEXT.update(OFFICE_TEXT)
 TEXT.update(LABEL_TEXT)
 TEXT.update(MAP_TEXT)
 TEXT.update(WHATIF_TEXT)
+TEXT.update(KPI_TEXT)
 
 _LAND_USE_EN: dict[str, str] = {
     "industrial": "Industrial",
@@ -485,7 +487,7 @@ def category_label(field: str, value: object, lang: str = "zh") -> str:
 
 
 _KPI_UNITS: dict[str, str] = {"ha": "ap.unit.ha", "km": "ap.unit.km", "projects": "ap.unit.projects",
-                              "亿元": "ap.unit.yi", "1/0": ""}
+                              "亿元": "ap.unit.yi", "1/0": "", **KPI_UNIT_KEYS}
 
 
 def kpi_unit_label(unit: str, lang: str = "zh") -> str:

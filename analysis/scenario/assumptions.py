@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analysis.scenario.schema import PLANNED_USE_EN, PLANNED_USE_ZH, Scenario
+from parcels.schema import LAND_USE_ZH
 
 __all__ = ["scenario_assumptions"]
 
@@ -49,4 +50,31 @@ def scenario_assumptions(scenario: Scenario) -> list[dict[str, str]]:
     for t in o.targets:
         items.append({"zh": f"规划目标：{t.year}年{t.yi:g}亿元（{t.source_zh}）。",
                       "en": f"Plan target: {_yuan_en(t.yi)} in {t.year} ({t.source_en})."})
+    items.extend(_edit_items(scenario))
+    return items
+
+
+def _edit_items(s: Scenario) -> list[dict[str, str]]:
+    """The base and each what-if edit as a sentence (development types by code, see docs/what-if.md)."""
+    items = []
+    if s.base is not None:
+        items.append({"zh": f"搬迁时间线取自情景 {s.base}。", "en": f"Relocation timeline taken from the scenario {s.base}."})
+    for i, e in enumerate(s.edits, 1):
+        where_zh = f"{len(e.parcels)}个宗地" if e.within is None else "多边形范围内（代表点）的宗地"
+        where_en = f"{len(e.parcels)} parcel(s)" if e.within is None else "the parcels inside a polygon (representative point)"
+        zh, en = [], []
+        if e.development_type is not None:
+            zh.append(f"开发类型 {e.development_type}")
+            en.append(f"development type {e.development_type}")
+        if e.land_use is not None:
+            zh.append(f"用途 {LAND_USE_ZH.get(e.land_use, e.land_use)}")
+            en.append(f"land use {e.land_use}")
+        if e.far is not None:
+            zh.append(f"容积率 {e.far:g}")
+            en.append(f"FAR {e.far:g}")
+        start = e.start_year(s.horizon)
+        note_zh = "（开发类型数值为示意）" if e.development_type is not None else ""
+        note_en = " (development-type figures are illustrative)" if e.development_type is not None else ""
+        items.append({"zh": f"编辑第{i}项：{where_zh}自{start}年起设为{'、'.join(zh)}{note_zh}。",
+                      "en": f"Edit {i}: {where_en} from {start}: {', '.join(en)}{note_en}."})
     return items

@@ -1,9 +1,12 @@
 """A scenario's KPIs year by year: released land by use, test roads, height limits, floor area,
-projects placed and the cluster's output against the plan's targets.
+projects placed, the cluster's output against the plan's targets, and the parcels' own figures
+after the year's what-if edits (:mod:`analysis.scenario.whatif_rows`).
 
 Output of the cluster (亿元): the base-year output grown at a fixed rate, plus an uplift per
 hectare of released host-use land (ramping up over ``ramp_years``) and per project by where
-it sits.
+it sits, plus what the year's edits add to the parcels' output (``edit_output_gain_yi``).
+Developable land leaves out the developable parcels an edit in force has taken, and an edited
+parcel hosts no project.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from analysis.scenario.rules import (
     test_road_km,
 )
 from analysis.scenario.schema import SQM_PER_HA, Scenario
+from analysis.scenario.whatif_rows import whatif_timeline_rows
+from analysis.whatif.apply import apply_edits
+from analysis.whatif.types import DevelopmentTypes
 from core.errors import CRSError, SchemaError
 from core.settings import get_settings
 from parcels.measure import analysed_areas_m2
@@ -64,6 +70,7 @@ def scenario_timeline(
     zones: gpd.GeoDataFrame | None = None,
     buildability: BuildabilityParams | None = None,
     height_limits: pd.Series | None = None,
+    types: DevelopmentTypes | None = None,
 ) -> pd.DataFrame:
     """Year-by-year KPIs of a scenario.
 
@@ -84,6 +91,8 @@ def scenario_timeline(
     height_limits
         Precomputed ``height_limit_m`` with the airport operating (default: computed
         with :func:`analysis.heights.parcel_height_limits`, exact analytic method).
+    types
+        The development-type library of the scenario's edits (default: the shipped one).
 
     Returns
     -------
@@ -93,7 +102,8 @@ def scenario_timeline(
     ``floor_area_gain_m2`` (total and by zone), ``developable_land_ha`` (total and by
     zone), ``test_road_km``, ``projects_in_demonstration``, ``projects_in_incubation``,
     ``projects_waiting``, ``projected_output_yi`` and, in target years,
-    ``output_target_yi`` and ``output_gap_yi``.  ``frame.attrs["assumptions"]`` holds
+    ``output_target_yi`` and ``output_gap_yi``, then the what-if rows
+    (:data:`analysis.scenario.whatif_rows.WHATIF_ROWS`).  ``frame.attrs["assumptions"]`` holds
     :func:`scenario_assumptions`.
     """
     metric = get_settings().metric_crs
@@ -121,13 +131,21 @@ def scenario_timeline(
     dev_ids = set(parcels_analysed.loc[dev_mask, "parcel_id"].astype(str)) \
         if "parcel_id" in parcels_analysed.columns else set()
 
+    whatif = whatif_timeline_rows(scenario, parcels=parcels_analysed, height_limits=height_limits,
+                                  buildability=buildability, types=types)
     o = scenario.output
     rows: list[tuple[int, str, str, float, str]] = []
     for year in scenario.years:
+        gain = next(v for k, v, _ in whatif[year] if k == "edit_output_gain_yi")
         active = height_limit_active(scenario, year)
         uses = released_use_ha(scenario, year, airport_ha)
         released = min(airport_ha, airport_ha * released_share_pct(scenario, year) / 100.0)
-        placed, taken = place_in_year(scenario, year, airport_ha=airport_ha, reserve=reserve)
+        edited = _edited_mask(scenario, year, parcels_analysed, types)
+        year_reserve = reserve
+        if edited.any() and "parcel_id" in parcels_analysed.columns:  # an edited parcel hosts no project
+            used = set(parcels_analysed.loc[edited, "parcel_id"].astype(str))
+            year_reserve = reserve[~reserve["parcel_id"].isin(used)].reset_index(drop=True)
+        placed, taken = place_in_year(scenario, year, airport_ha=airport_ha, reserve=year_reserve)
         in_demo = placed[placed["zone_id"] == "demonstration"]
         in_inc = placed[placed["zone_id"] == "incubation"]
         rows.append((year, "height_limit_active", "total", float(active), "1/0"))
@@ -136,7 +154,9 @@ def scenario_timeline(
         gains = gain_by_zone * (0.0 if active else 1.0)
         rows.append((year, "floor_area_gain_m2", "total", float(gains.sum()), "m²"))
         rows.extend((year, "floor_area_gain_m2", z, float(g), "m²") for z, g in gains.items())
-        dev = dev_parcels.copy()
+        took = edited & dev_mask.to_numpy()
+        taken_ha = area_ha[took].groupby(zone[took]).sum()
+        dev = dev_parcels.sub(taken_ha, fill_value=0.0).reindex(dev_parcels.index, fill_value=0.0).clip(lower=0.0)
         dev["demonstration"] += max(0.0, released - uses["test_road"] - float(in_demo["land_ha"].sum()))
         used_dev_reserve = sum(ha for pid, ha in taken.items() if pid in dev_ids)
         dev["incubation"] = max(0.0, dev["incubation"] - used_dev_reserve)
@@ -146,17 +166,26 @@ def scenario_timeline(
         rows.append((year, "projects_in_demonstration", "total", float(len(in_demo)), "projects"))
         rows.append((year, "projects_in_incubation", "total", float(len(in_inc)), "projects"))
         rows.append((year, "projects_waiting", "total", float((placed["zone_id"] == "").sum()), "projects"))
-        projected = _projected_output(scenario, year, airport_ha, len(in_demo), len(in_inc))
+        projected = _projected_output(scenario, year, airport_ha, len(in_demo), len(in_inc)) + gain
         rows.append((year, "projected_output_yi", "total", projected, "亿元"))
         for t in o.targets:
             if t.year == year:
                 rows.append((year, "output_target_yi", "total", t.yi, "亿元"))
                 rows.append((year, "output_gap_yi", "total", projected - t.yi, "亿元"))
+        rows.extend((year, k, "total", v, u) for k, v, u in whatif[year])
     frame = pd.DataFrame(rows, columns=["year", "kpi", "scope", "value", "unit"])
     frame["year"] = frame["year"].astype("int64")
     frame.attrs["scenario"] = scenario.name
     frame.attrs["assumptions"] = scenario_assumptions(scenario)
     return frame
+
+
+def _edited_mask(scenario: Scenario, year: int, parcels: gpd.GeoDataFrame,
+                 types: DevelopmentTypes | None) -> np.ndarray:
+    """Which parcels an edit in force in ``year`` changes."""
+    if not any(e.start_year(scenario.horizon) <= year for e in scenario.edits):
+        return np.zeros(len(parcels), dtype=bool)
+    return apply_edits(parcels, scenario, year, types=types)["edited"].to_numpy(dtype=bool)
 
 
 def _projected_output(scenario: Scenario, year: int, airport_ha: float, n_demo: int, n_inc: int) -> float:

@@ -18,7 +18,15 @@ A scenario file's ``base:`` and ``edits:`` keys are read by :mod:`analysis.scena
 from __future__ import annotations
 
 from analysis.whatif.apply import EDIT_COLUMNS, apply_edits, height_conflicts, rederive
-from analysis.whatif.edits import EDIT_KEYS, Edit, check_edits, edit_to_mapping, parse_edits, select_parcels
+from analysis.whatif.edits import (
+    EDIT_KEYS,
+    Edit,
+    check_edits,
+    edit_to_mapping,
+    parse_edits,
+    select_parcels,
+    whatif_yaml,
+)
 from analysis.whatif.kpis import WHATIF_KPIS, whatif_kpis
 from analysis.whatif.types import (
     DEFAULT_TYPES_PATH,
@@ -33,6 +41,6 @@ from analysis.whatif.types import (
 __all__ = [
     "KEEP", "DEFAULT_TYPES_PATH", "DevelopmentType", "DevelopmentTypes", "load_development_types",
     "parse_development_types", "development_types_yaml", "EDIT_KEYS", "Edit", "parse_edits", "edit_to_mapping",
-    "select_parcels", "check_edits", "EDIT_COLUMNS", "apply_edits", "rederive", "height_conflicts", "WHATIF_KPIS",
+    "select_parcels", "check_edits", "whatif_yaml", "EDIT_COLUMNS", "apply_edits", "rederive", "height_conflicts", "WHATIF_KPIS",
     "whatif_kpis",
 ]

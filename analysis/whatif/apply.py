@@ -20,7 +20,8 @@ the edited fields again (``converted_land``, efficiency, recommendations).
 
 :func:`height_conflicts`: storeys allowed = floor(clearance / storey height), clearance = the
 year's ``height_limit_m``; ``max_far_under_height_limit`` = storeys × site coverage (NaN where no
-limit applies) and ``height_conflict`` = FAR > that.  Storey height and coverage come from the
+limit applies) and ``height_conflict`` = FAR > that (never on airport land: the aerodrome's own
+buildings are not obstacles to it).  Storey height and coverage come from the
 parcel's development type, else from the buildability assumptions of its land use
 (``analysis/config/buildability.yaml``).
 """
@@ -129,7 +130,10 @@ def _set_uses_and_far(out: gpd.GeoDataFrame, touched: np.ndarray, code: np.ndarr
     if new_use.any():
         land = out["land_use"].astype("object").to_numpy(copy=True)
         land[new_use] = use[new_use]
-        out["land_use"] = pd.Series(land, index=out.index).astype(out["land_use"].dtype)
+        dtype = out["land_use"].dtype
+        column = pd.Series(land, index=out.index)
+        # a categorical column's categories may lack the new use: keep it categorical with it added
+        out["land_use"] = column.astype("category") if isinstance(dtype, pd.CategoricalDtype) else column.astype(dtype)
     new_far = touched & ~np.isnan(far)
     if new_far.any():
         area = pd.to_numeric(out["area_m2"], errors="coerce").to_numpy(dtype=np.float64)
@@ -252,5 +256,5 @@ def height_conflicts(frame: pd.DataFrame, *, types: DevelopmentTypes | None = No
     storeys = np.floor(np.maximum(limit, 0.0) / storey_arr + 1e-9)
     max_far = np.where(np.isnan(limit), np.nan, storeys * cover_arr)
     with np.errstate(invalid="ignore"):
-        conflict = ~np.isnan(max_far) & ~np.isnan(far) & (far > max_far + 1e-9)
+        conflict = ~np.isnan(max_far) & ~np.isnan(far) & (far > max_far + 1e-9) & (uses != "airport")
     return pd.DataFrame({"height_conflict": conflict, "max_far_under_height_limit": max_far}, index=frame.index)

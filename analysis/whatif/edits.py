@@ -27,7 +27,7 @@ from core.errors import ConfigError
 from core.settings import GEOGRAPHIC_CRS
 from parcels.schema import LAND_USES
 
-__all__ = ["EDIT_KEYS", "Edit", "parse_edits", "edit_to_mapping", "select_parcels", "check_edits"]
+__all__ = ["EDIT_KEYS", "Edit", "parse_edits", "edit_to_mapping", "whatif_yaml", "select_parcels", "check_edits"]
 
 #: Keys an edit may have.
 EDIT_KEYS: tuple[str, ...] = ("parcels", "within", "development_type", "land_use", "far", "from_year")
@@ -156,6 +156,22 @@ def edit_to_mapping(edit: Edit) -> dict[str, Any]:
         if v is not None:
             out[key] = v
     return out
+
+
+def whatif_yaml(name: str, base: str | None, edits: Sequence[Edit], **keys: Any) -> str:
+    """The YAML text of a what-if scenario file: ``name``, ``base``, any other ``keys`` (e.g. titles), ``edits``.
+
+    What the app saves in the office store; :func:`analysis.scenario.parse_scenario` reads it back
+    to the same edits.
+    """
+    import yaml
+
+    data: dict[str, Any] = {"name": name}
+    if base is not None:
+        data["base"] = base
+    data.update(keys)
+    data["edits"] = [edit_to_mapping(e) for e in edits]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _lists(value: Any) -> Any:
