@@ -1,5 +1,6 @@
-"""The What-if page's edits: the edit stack with undo and redo, one edit made from a selection, and
-the scenario text a what-if is saved as (``name``, ``base``, ``edits``).  No Streamlit here.
+"""The What-if page's edits: the edit stack with undo and redo, one edit made from a selection, and a
+saved scenario's base and edits read back (the text saved is :func:`analysis.whatif.edits.whatif_yaml`'s).
+No Streamlit here.
 
 An edit is kept as the mapping a scenario file holds (:func:`analysis.whatif.edits.edit_to_mapping`'s
 form): ``parcels`` (a list of ids) or ``within`` (a GeoJSON Polygon in EPSG:4326), and any of
@@ -17,7 +18,7 @@ import yaml
 
 from core.errors import ConfigError
 
-__all__ = ["EditStack", "make_edit", "whatif_mapping", "whatif_text", "read_whatif", "edits_key"]
+__all__ = ["EditStack", "make_edit", "read_whatif", "edits_key"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,17 +106,6 @@ def make_edit(
     if from_year is not None:
         edit["from_year"] = int(from_year)
     return edit
-
-
-def whatif_mapping(name: str, base: str, edits: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """The scenario file of a what-if: its ``name``, the ``base`` whose relocation timeline it takes
-    (a built-in's or a saved scenario's name) and its ``edits``."""
-    return {"name": str(name), "base": str(base), "edits": [copy.deepcopy(dict(e)) for e in edits]}
-
-
-def whatif_text(name: str, base: str, edits: Sequence[Mapping[str, Any]]) -> str:
-    """:func:`whatif_mapping` as YAML text (Chinese kept readable, keys in the order written)."""
-    return yaml.safe_dump(whatif_mapping(name, base, edits), allow_unicode=True, sort_keys=False)
 
 
 def read_whatif(text: str) -> tuple[str | None, tuple[dict[str, Any], ...]]:

@@ -23,7 +23,7 @@ import shapely.geometry
 import streamlit as st
 import yaml
 
-from analysis.whatif.edits import Edit, select_parcels
+from analysis.whatif.edits import Edit, select_parcels, whatif_yaml
 from core.errors import PlanningError
 from core.gcj02 import geometry_gcj02_to_wgs84
 from office import records
@@ -54,7 +54,7 @@ from ui.i18n import category_label, t
 from ui.map_data import map_sources
 from ui.map_select import read_selection, select_options
 from ui.mapview import build_base_map, parcel_group
-from ui.whatif_edits import EditStack, make_edit, read_whatif, whatif_text
+from ui.whatif_edits import EditStack, make_edit, read_whatif
 from ui.whatif_view import compare_table, kpi_tiles, show_tiles, show_timelines
 
 __all__ = ["render", "CURRENT"]
@@ -299,14 +299,15 @@ def _save(ctx: _Context, lang: str) -> None:
 
 
 def _saved_text(name: str, ctx: _Context, stack: EditStack) -> str:
-    """The file a save writes: ``name``, ``base``, ``edits``; a relocation-only scenario saved under its
-    own name keeps its own keys (a ``base:`` naming itself would be circular)."""
+    """The file a save writes (:func:`analysis.whatif.edits.whatif_yaml`): ``name``, ``base``, ``edits``;
+    a relocation-only scenario saved under its own name keeps its own keys (a ``base:`` naming itself
+    would be circular)."""
+    edits = sd.scenario_of(ctx.key(stack.edits)).edits
     base = scenarios.saved_name(ctx.base_file) or ctx.base_file
     if base == name and len(ctx.base_key) > 2:
         own = yaml.safe_load(str(ctx.base_key[2])) or {}
-        own = {**own, "name": name, "edits": [dict(e) for e in stack.edits]}
-        return yaml.safe_dump(own, allow_unicode=True, sort_keys=False)
-    return whatif_text(name, base, stack.edits)
+        return whatif_yaml(name, None, edits, **{k: v for k, v in own.items() if k not in ("name", "edits")})
+    return whatif_yaml(name, base, edits)
 
 
 def _types_editor(lang: str) -> None:
