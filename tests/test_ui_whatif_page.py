@@ -143,3 +143,18 @@ def test_the_page_in_english_has_every_label_in_english() -> None:
     texts = [*(c.value for c in at.caption), *(b.label for b in at.button), *labels]
     assert not [x for x in texts if x.startswith("wi.")], "no label key left untranslated"
     assert not [x for x in texts if any("\u4e00" <= ch <= "\u9fff" for ch in x)], "nothing left in Chinese"
+
+
+def test_the_page_is_not_listed_for_a_visitor_who_may_not_edit_scenarios() -> None:
+    import pytest
+    from office_support import store
+
+    from office import accounts
+
+    accounts.add_user(store(), "zhao", "viewer", "viewer pass 1", by="(test)")  # accounts: no more single user
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert not at.exception, at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page") as err:
+        at.switch_page("ui/pages/whatif.py")
+    assert "airport.py" in str(err.value) and "whatif.py'" not in str(err.value).split("Known pages")[1]

@@ -7,7 +7,6 @@ __all__ = ["WHATIF_TEXT"]
 
 WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "page.whatif": ("情景编辑", "What-if"),
-    "wi.editors_only": ("情景编辑需要编辑者登录。", "Editing what-ifs needs an editor's login."),
     "wi.base": ("基准情景", "Base scenario"),
     "wi.year": ("年份", "Year"),
     "wi.select_header": ("选择地块", "Select parcels"),
@@ -21,7 +20,6 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.selected": ("已选 {n} 宗地块", "{n} parcels selected"),
     "wi.selected_shape": ("已选 {n} 宗地块（绘制范围内）", "{n} parcels selected (inside the shape drawn)"),
     "wi.use_filter": ("采用地块页的筛选结果", "Use the Parcels page's filtered parcels"),
-    "wi.filter_taken": ("已采用地块页筛选出的 {n} 宗地块。", "Took the {n} parcels the Parcels page's filter shows."),
     "wi.change": ("改变方式", "Change"),
     "wi.by_type": ("开发类型", "Development type"),
     "wi.by_use": ("用途与容积率", "Use and FAR"),
@@ -48,7 +46,6 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.unit.people": ("人", "people"),
     "wi.unit.mu": ("亩", "mu"),
     "wi.unit.parcels": ("宗", "parcels"),
-    "wi.unit.pct": ("%", "%"),
     "wi.target": ("规划2025年目标 {target} 亿元，完成 {pct}%", "Plan target 2025: {target} (100 M yuan), {pct}% reached"),
     "wi.vs_base": ("与基准情景比较", "against the base scenario"),
     "wi.save_header": ("保存情景", "Save the scenario"),
@@ -73,7 +70,6 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.compare_kpi": ("指标", "Indicator"),
     "wi.compare_timeline": ("指标逐年变化", "Indicators year by year"),
     "wi.compare_maps": ("各情景地图（{year}年，土地用途）", "Maps of the scenarios ({year}, land use)"),
-    "wi.unit_col": ("单位", "Unit"),
     "wi.not_editor": ("您的角色无权编辑情景；请以编辑者身份登录。", "Your role may not edit scenarios; log in as an editor."),
     "scn.custom_title": ("自定义（{year}年搬迁）", "Custom (relocation {year})"),
     "scn.custom_never": ("自定义（规划期内不搬迁）", "Custom (no relocation within the horizon)"),

@@ -279,14 +279,17 @@ def _save(ctx: _Context, lang: str) -> None:
     st.subheader(t("wi.save_header", lang))
     stack = _stack()
     c1, c2 = st.columns([3, 1])
-    name = c1.text_input(t("ap.new_name", lang), key=_NAME, placeholder=t("ap.new_name_hint", lang))
+    opened = st.session_state.get(state.WHATIF_OPENED)
+    if opened:
+        st.caption(t("wi.opened", lang, name=opened[0], version=opened[1]))
+    name = c1.text_input(t("wi.name", lang), key=_NAME, placeholder=t("ap.new_name_hint", lang))
     c2.markdown("&nbsp;")
     if c2.button(t("wi.save", lang), key="whatif_save", type="primary"):
         try:
             clean = records.check_scenario_name(name)
             text = _saved_text(clean, ctx, stack)
-            scenarios.parse_text(text, name=clean)  # the whole file checked as a scenario before it is kept
-            opened = st.session_state.get(state.WHATIF_OPENED)
+            # the whole file checked as a scenario (under the library in force) before it is kept
+            scenarios.parse_text(text, name=clean, types=wt.development_types(ctx.types_text))
             version = records.save_scenario(office.store(), clean, text, actor=office.require("save_scenario"),
                                             base_version=opened[1] if opened and opened[0] == clean else None)
         except PlanningError as err:
