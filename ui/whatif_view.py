@@ -15,8 +15,8 @@ import streamlit as st
 
 from ui.i18n import t
 
-__all__ = ["Tile", "KPIS", "KPI_UNITS", "kpi_value", "kpi_tiles", "compare_table", "show_tiles", "show_timelines",
-           "LINE_COLOURS"]
+__all__ = ["Tile", "KPIS", "KPI_UNITS", "kpi_value", "kpi_tiles", "compare_table", "conflict_table", "show_tiles",
+           "show_timelines", "LINE_COLOURS"]
 
 #: The KPIs the page shows, in order (keys of :func:`analysis.whatif.kpis.whatif_kpis`).
 KPIS: tuple[str, ...] = ("floor_area_m2", "output_yi", "jobs", "industrial_land_mu", "reserve_parcels_used",
@@ -75,6 +75,28 @@ def compare_table(kpis: Sequence[Mapping[str, float]], names: Sequence[str], lan
     for name, values in zip(names, kpis, strict=True):
         table[name] = [kpi_value(k, values.get(k), lang) for k in KPIS]
     return pd.DataFrame(table)
+
+
+def conflict_table(frame: pd.DataFrame, lang: str, *, type_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The parcels in height conflict, the edited ones first: id, the development type (its name in
+    ``type_names``, code → name in the UI language), FAR, the FAR the year's height limit allows
+    (:func:`analysis.whatif.apply.height_conflicts`) and the limit."""
+    if "height_conflict" not in frame.columns:
+        return pd.DataFrame()
+    rows = frame[frame["height_conflict"].fillna(False).astype(bool)]
+    edited = rows["edited"].fillna(False).astype(bool) if "edited" in rows.columns else pd.Series(False, rows.index)
+    rows = rows.assign(_edited=edited.to_numpy()).sort_values(["_edited", "parcel_id"], ascending=[False, True])
+
+    def col(name: str) -> pd.Series:
+        return rows[name] if name in rows.columns else pd.Series(pd.NA, index=rows.index)
+
+    return pd.DataFrame({
+        t("wi.col.parcel", lang): rows["parcel_id"].astype(str).to_numpy(),
+        t("wi.col.type", lang): [(type_names or {}).get(c, c) for c in col("development_type").fillna("").astype(str)],
+        t("wi.col.far", lang): pd.to_numeric(col("far"), errors="coerce").round(2).to_numpy(),
+        t("wi.col.max_far", lang): pd.to_numeric(col("max_far_under_height_limit"), errors="coerce").round(2).to_numpy(),
+        t("wi.col.limit", lang): pd.to_numeric(col("height_limit_m"), errors="coerce").round(1).to_numpy(),
+    })
 
 
 def show_tiles(tiles: Sequence[Tile], *, target: tuple[float, float] | None, lang: str) -> None:

@@ -55,7 +55,7 @@ from ui.map_data import map_sources
 from ui.map_select import read_selection, select_options
 from ui.mapview import build_base_map, parcel_group
 from ui.whatif_edits import EditStack, make_edit, read_whatif
-from ui.whatif_view import compare_table, kpi_tiles, show_tiles, show_timelines
+from ui.whatif_view import compare_table, conflict_table, kpi_tiles, show_tiles, show_timelines
 
 __all__ = ["render", "CURRENT"]
 
@@ -261,6 +261,12 @@ def _editor(ctx: _Context, horizon: tuple[int, int], lang: str) -> None:
         left, right = st.columns([5, 2])
         with left:
             _map(frame, ctx, key, year, lang)
+            conflicts = conflict_table(frame, lang, type_names={c: types[c].name_en if lang == "en" else types[c].name_zh
+                                                                for c in types})
+            if len(conflicts):
+                with st.expander(t("wi.conflicts", lang, n=f"{len(conflicts):,}")):
+                    st.caption(t("wi.conflicts_note", lang))
+                    st.dataframe(conflicts, hide_index=True, width="stretch", height=240)
         with right:
             if isinstance(error, PlanningError):
                 show_error(error)
