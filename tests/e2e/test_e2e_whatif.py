@@ -221,3 +221,38 @@ def test_a_rectangle_drawn_selects_the_parcels_whose_representative_point_lies_i
     frame.wait_for_function(f"() => huliMap.selection().length === {len(expected)}", timeout=30_000)
     assert sorted(frame.evaluate("() => huliMap.selection()")) == expected  # the page's choice, drawn
     assert probe.external_requests() == []
+
+
+def test_a_polygon_drawn_closes_on_a_double_click_and_selects_by_representative_point(
+        whatif_url: str, probe: PageProbe) -> None:
+    import numpy as np
+    import shapely
+
+    import geodata
+
+    page = probe.page
+    _log_in(probe, whatif_url)
+    page.goto(whatif_url + "/whatif")
+    frame = _editor_frame(probe)
+    pid = frame.evaluate("() => huliMap.sample(40)[30]")
+    assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid) is True
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() - 1, {animate: false}); }")
+    w, h = frame.evaluate("() => { var s = window.map.getSize(); return [s.x, s.y]; }")
+    vertices = [[w * 0.30, h * 0.30], [w * 0.60, h * 0.35], [w * 0.55, h * 0.70], [w * 0.28, h * 0.62]]
+    ring = frame.evaluate("""(pts) => pts.map(function (p) {
+        var ll = window.map.containerPointToLatLng(p); return [ll.lng, ll.lat]; })""", vertices)
+    frame.locator(".huli-draw-polygon").click()
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    for x, y in vertices[:3]:
+        page.mouse.click(box["x"] + x, box["y"] + y)
+    page.mouse.dblclick(box["x"] + vertices[3][0], box["y"] + vertices[3][1])  # the last vertex, and close
+    parcels = geodata.read_layer("parcels")
+    polygon = shapely.Polygon(ring)
+    points = shapely.point_on_surface(np.asarray(parcels.geometry.values, dtype=object))
+    expected = sorted(parcels.loc[shapely.covers(polygon, points), "parcel_id"].astype(str))
+    assert expected, "the polygon covers parcels"
+    page.get_by_text(f"已选 {len(expected)} 宗地块（绘制范围内）").wait_for(timeout=30_000)
+    frame = _editor_frame(probe)
+    frame.wait_for_function(f"() => huliMap.selection().length === {len(expected)}", timeout=30_000)
+    assert sorted(frame.evaluate("() => huliMap.selection()")) == expected
