@@ -158,3 +158,14 @@ def test_the_page_is_not_listed_for_a_visitor_who_may_not_edit_scenarios() -> No
     with pytest.raises(ValueError, match="Could not find a navigation page") as err:
         at.switch_page("ui/pages/whatif.py")
     assert "airport.py" in str(err.value) and "whatif.py'" not in str(err.value).split("Known pages")[1]
+
+
+def test_the_unedited_what_if_and_its_base_are_not_compared_as_two_scenarios() -> None:
+    at = _whatif()  # no edit yet: the current what-if is its base, on schedule
+    at.multiselect(key="whatif.compare.zh").set_value(["current", "on_schedule"]).run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("不与自身比较" in w and "not compared with itself" in w for w in warnings), warnings
+    assert not at.table  # one scenario left: nothing to compare
+    at.multiselect(key="whatif.compare.zh").set_value(["current", "on_schedule", "delayed"]).run()
+    assert list(at.table[0].value.columns) == ["当前编辑（未保存）", "搬迁推迟"]

@@ -76,6 +76,9 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.compare_pick": ("比较的情景", "Scenarios to compare"),
     "wi.current": ("当前编辑（未保存）", "Current what-if (unsaved)"),
     "wi.compare_few": ("请选择两到三个情景进行比较。", "Pick two or three scenarios to compare."),
+    "wi.compare_same": ("所选情景中有相同的情景（如未编辑的当前情景与其基准）：同一情景不与自身比较，仅保留一个。",
+                        "Some scenarios picked are the same (e.g. the current what-if without edits and its base): a "
+                        "scenario is not compared with itself, one of them is kept."),
     "wi.compare_kpi": ("指标", "Indicator"),
     "wi.compare_timeline": ("指标逐年变化", "Indicators year by year"),
     "wi.compare_maps": ("各情景地图（{year}年，土地用途）", "Maps of the scenarios ({year}, land use)"),

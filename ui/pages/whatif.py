@@ -357,6 +357,13 @@ def _compare(ctx: _Context, saved: list[str], lang: str) -> None:
         return
     keys = [ctx.key(_stack().edits) if c == CURRENT else scenarios.scenario_key(c) for c in picked]
     names = [t("wi.current", lang) if c == CURRENT else _choice_label(c, lang) for c in picked]
+    found = [sd.scenario_of(k) for k in keys]
+    keep = [i for i, s in enumerate(found) if not any(s == found[j] for j in range(i))]
+    if len(keep) < len(keys):  # e.g. the current what-if without edits and its base: one scenario twice
+        st.warning(f"{t('wi.compare_same', 'zh')}\n\n{t('wi.compare_same', 'en')}")
+        keys, names = [keys[i] for i in keep], [names[i] for i in keep]
+        if len(keys) < 2:
+            return
     lo, hi = sd.scenario_of(keys[0]).horizon
     year = min(max(int(st.session_state.get(state.SCENARIO_YEAR) or lo), lo), hi)
     kpis = [wd.year_kpis(ctx.dataset_id, ctx.stamp, ctx.as_of, ctx.profile, k, year) for k in keys]
