@@ -169,3 +169,24 @@ def test_the_unedited_what_if_and_its_base_are_not_compared_as_two_scenarios() -
     assert not at.table  # one scenario left: nothing to compare
     at.multiselect(key="whatif.compare.zh").set_value(["current", "on_schedule", "delayed"]).run()
     assert list(at.table[0].value.columns) == ["当前编辑（未保存）", "搬迁推迟"]
+
+
+def test_a_use_alone_or_a_use_with_a_far_of_its_own() -> None:
+    import geodata
+
+    ids = geodata.read_layer("parcels")["parcel_id"].astype(str).tolist()[10:12]
+    at = _whatif()
+    at.session_state[state.WHATIF_SELECTION] = {"ids": ids, "within": None}
+    at.run()
+    at.radio(key="whatif.mode.zh").set_value("use").run()
+    at.selectbox(key="whatif.use.zh").set_value("commercial_office").run()
+    at.button(key="whatif_apply").click().run()
+    at.checkbox(key="whatif.set_far").check().run()
+    at.number_input(key="whatif.far").set_value(3.0).run()
+    at.button(key="whatif_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    year = at.session_state[state.SCENARIO_YEAR]
+    stack = at.session_state[state.WHATIF_STACK]
+    assert stack.edits == ({"parcels": ids, "land_use": "commercial_office", "from_year": year},
+                           {"parcels": ids, "land_use": "commercial_office", "far": 3.0, "from_year": year})

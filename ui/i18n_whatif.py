@@ -26,6 +26,8 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.type": ("开发类型", "Development type"),
     "wi.use": ("用途", "Land use"),
     "wi.far": ("容积率", "FAR"),
+    "wi.set_far": ("同时设定容积率", "Also set the FAR"),
+    "wi.own_far": ("以自定容积率替代该类型的容积率", "Use a FAR of its own instead of the type's"),
     "wi.from_year": ("起始年份", "From year"),
     "wi.apply": ("应用", "Apply"),
     "wi.undo": ("撤销", "Undo"),

@@ -64,6 +64,7 @@ CURRENT = "current"
 _MAP = "whatif.map"
 _YEAR = "whatif.year_slider"
 _MODE, _TYPE, _USE, _FAR, _FROM = "whatif.mode", "whatif.type", "whatif.use", "whatif.far", "whatif.from_year"
+_SET_FAR = "whatif.set_far"
 _NAME = "whatif.name"
 _COMPARE = "whatif.compare"
 _TYPES_TEXT = "whatif.types_text"
@@ -177,7 +178,8 @@ def _apply(ctx: _Context, year: int) -> None:
     try:
         edit = make_edit(ids=sel["ids"], within=sel["within"],
                          development_type=ss.get(_TYPE) if by_type else None,
-                         land_use=None if by_type else ss.get(_USE), far=None if by_type else ss.get(_FAR),
+                         land_use=None if by_type else ss.get(_USE),
+                         far=float(ss.get(_FAR) or 2.0) if ss.get(_SET_FAR) else None,
                          from_year=int(ss.get(_FROM) or year))
         stack = _stack().apply(edit)
         sd.scenario_of(ctx.key(stack.edits))  # refused here (a bilingual message) rather than later
@@ -228,6 +230,8 @@ def _controls(ctx: _Context, types: Any, horizon: tuple[int, int], year: int, la
         keep_choice(_USE, st.selectbox(t("wi.use", lang), LAND_USES,
                                        format_func=lambda u: category_label("land_use", u, lang),
                                        **localized(_USE, lang)))
+    # a FAR of its own: for a use, or over the type's
+    if st.checkbox(t("wi.set_far" if mode == "use" else "wi.own_far", lang), key=_SET_FAR):
         st.number_input(t("wi.far", lang), min_value=0.1, max_value=20.0, value=2.0, step=0.1, key=_FAR)
     lo, hi = horizon
     if not lo <= int(st.session_state.get(_FROM) or year) <= hi:
