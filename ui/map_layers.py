@@ -169,7 +169,14 @@ class ParcelLayer(Layer):
                 e.layer.bringToFront();
                 if (panel) { panel.show(window.__huliSelected); }
             });
-            layer.on("add", function () { if (detail) { panel = huliDetailPanel(layer._map, detail); } });
+            layer.on("add", function () {
+                if (!detail) { return; }
+                var had = layer._map.__huliDetail, url = had ? had.options.url : null;
+                panel = huliDetailPanel(layer._map, detail);
+                // a selecting layer redrawn with other figures (an edit): the parcel shown is fetched again
+                if (select && had && url !== detail.url && window.__huliSelected
+                        && panel.div.getAttribute("data-state") === "shown") { panel.show(window.__huliSelected); }
+            });
             {{ this.hook }}
             var ids = feats.map(function (f) { return f.properties.parcel_id; }), boxes = [];
             function bbox(i) {

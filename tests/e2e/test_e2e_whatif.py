@@ -147,6 +147,17 @@ def test_paint_three_parcels_undo_save_and_compare_three(whatif_url: str, probe:
     floor_after = next(t for t in painted if "建筑面积" in t)
     assert floor_before != floor_after and "万m²" in floor_after
     page.get_by_text("已应用 1 项修改").wait_for(timeout=30_000)
+    # the detail panel fetches the parcel shown again: its FAR is the type's now
+    far = load_development_types()["rd_office"].far
+    frame = _editor_frame(probe)
+    frame.wait_for_function("""([pid, far]) => {
+        var d = document.querySelector(".huli-detail");
+        if (!d || d.getAttribute("data-state") !== "shown" || d.getAttribute("data-parcel") !== pid) { return false; }
+        return Array.from(d.querySelectorAll("tr")).some(function (tr) {
+            var c = tr.querySelectorAll("td");
+            return c.length === 2 && c[0].textContent === "容积率" && parseFloat(c[1].textContent) === far;
+        });
+    }""", arg=[pids[-1], far], timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-whatif-painted.png"), full_page=True)
 
