@@ -190,3 +190,25 @@ def test_a_use_alone_or_a_use_with_a_far_of_its_own() -> None:
     stack = at.session_state[state.WHATIF_STACK]
     assert stack.edits == ({"parcels": ids, "land_use": "commercial_office", "from_year": year},
                            {"parcels": ids, "land_use": "commercial_office", "far": 3.0, "from_year": year})
+
+
+def test_the_airport_pages_scenario_check_knows_the_published_types() -> None:
+    import yaml as _yaml
+    from office_support import store
+
+    from analysis.whatif.types import development_types_yaml, load_development_types
+    from office import records
+    from office.records import LOCAL
+
+    library = _yaml.safe_load(development_types_yaml(load_development_types()))
+    library["types"]["lab_campus"] = {**library["types"]["rd_office"], "name_zh": "实验园区", "name_en": "Lab campus"}
+    records.publish_development_types(store(), _yaml.safe_dump(library, allow_unicode=True), actor=LOCAL)
+    text = "name: labs\nbase: on_schedule\nedits:\n- parcels: [HL-000001]\n  development_type: lab_campus\n"
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("ui/pages/airport.py").run()
+    at.text_area(key="ap_new_yaml").set_value(text).run()
+    at.button(key="ap_check").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.success

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.scenario import PLANNED_USES, load_scenario
+from analysis.whatif.types import DevelopmentTypes
 from core.errors import PlanningError
 from core.raster import Raster
 from office import records
@@ -107,6 +108,13 @@ def _load_template() -> None:
         st.session_state[_NEW_NAME] = name
 
 
+def _library() -> DevelopmentTypes:
+    """The development-type library in force (a scenario's edits are checked against it)."""
+    from ui.whatif_types import development_types, library_text
+
+    return development_types(library_text())
+
+
 def _scenario_manager(saved: list[str], lang: str) -> None:
     """Write, check and save a scenario as YAML (a new version, never over someone's newer one);
     delete a saved one. Editors only; the store checks the role again."""
@@ -126,7 +134,7 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
         check, save = st.columns(2)
         if check.button(t("ap.check", lang), key="ap_check"):
             try:
-                parsed = scenarios.parse_text(text, name=name.strip() or "custom")
+                parsed = scenarios.parse_text(text, name=name.strip() or "custom", types=_library())
             except PlanningError as err:
                 show_error(err)
             else:
@@ -134,7 +142,7 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
         if save.button(t("ap.save", lang), key="ap_save", type="primary"):
             try:
                 clean = records.check_scenario_name(name)
-                scenarios.parse_text(text, name=clean)
+                scenarios.parse_text(text, name=clean, types=_library())
                 opened = st.session_state.get(_OPENED)
                 base = opened[1] if opened and opened[0] == clean else None
                 version = records.save_scenario(office.store(), clean, text, actor=office.require("save_scenario"),
