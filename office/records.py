@@ -3,8 +3,9 @@
 - per-person settings (language, basemap, theme, filters, scenario choices, active dataset):
   :func:`person_settings`, :func:`save_person_settings`; nothing here touches anyone else's;
 - district-wide settings an editor publishes on purpose (the default dataset, the default
-  efficiency profile, the land control standard): :func:`shared`, :func:`publish`,
-  :func:`publish_profile`, :func:`publish_control_standard`;
+  efficiency profile, the land control standard, the development-type library of the what-ifs):
+  :func:`shared`, :func:`publish`, :func:`publish_profile`, :func:`publish_control_standard`,
+  :func:`publish_development_types`;
 - datasets (:func:`register_dataset`, :func:`list_datasets`, :func:`delete_dataset`);
 - scenarios in versions (:func:`save_scenario` never overwrites: it adds a version, or raises
   :class:`Conflict` when the scenario changed since the version the editor opened).
@@ -31,12 +32,15 @@ __all__ = ["Actor", "LOCAL", "Conflict", "person_settings", "save_person_setting
            "publish_profile", "district_profile", "publish_control_standard", "district_control_standard",
            "register_dataset", "list_datasets", "dataset_record",
            "delete_dataset", "check_scenario_name", "save_scenario", "list_scenarios", "scenario_text",
-           "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE", "CONTROL_STANDARD"]
+           "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE", "CONTROL_STANDARD",
+           "DEVELOPMENT_TYPES", "publish_development_types", "development_types_text"]
 
 #: Shared-setting keys.
 DEFAULT_DATASET = "default_dataset"
 DEFAULT_PROFILE = "default_profile"
 CONTROL_STANDARD = "control_standard"
+#: The development-type library an editor published (its YAML text as written), or none: the shipped one.
+DEVELOPMENT_TYPES = "development_types"
 _SCENARIO_NAME = re.compile(r"^\w[\w\- ]{0,59}$", re.UNICODE)
 
 
@@ -172,6 +176,23 @@ def district_control_standard(store: Store) -> dict[str, Any] | None:
     """The published control-indicator table, or None (the shipped one)."""
     value = shared(store, CONTROL_STANDARD)
     return dict(value) if isinstance(value, dict) else None
+
+
+def publish_development_types(store: Store, text: str | None, *, actor: Actor) -> None:
+    """Publish the development-type library's YAML ``text`` for the district (None: back to the
+    shipped one); the text is checked by the caller, the role here; audited with the text before and
+    after (the trail keeps every edition)."""
+    require(actor.role, "publish")
+    value = None if text is None else {"text": str(text)}
+    with store.session() as session:
+        before = _set_shared(session, DEVELOPMENT_TYPES, value, actor.label)
+        audit.record(session, user=actor.label, action="publish", obj=DEVELOPMENT_TYPES, before=before, after=value)
+
+
+def development_types_text(store: Store) -> str | None:
+    """The published development-type library's YAML text, or None (the shipped library)."""
+    value = shared(store, DEVELOPMENT_TYPES)
+    return str(value["text"]) if isinstance(value, dict) and "text" in value else None
 
 
 # --- datasets -------------------------------------------------------------------------------

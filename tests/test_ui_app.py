@@ -14,7 +14,7 @@ from ui import state, workspace
 from ui.pages.airport import YEAR_SLIDER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ("overview", "parcels", "expiry", "efficiency", "airport", "data")
+PAGES = ("overview", "parcels", "expiry", "efficiency", "airport", "data", "whatif")
 
 
 def _app(page: str | None = None, *, browser: str | None = None) -> AppTest:

@@ -140,13 +140,14 @@ def test_shapefile_zip_has_prj_and_cpg() -> None:
     assert any(n.endswith(".prj") for n in names) and any(n.endswith(".cpg") for n in names)
 
 
-def test_scenario_columns_replace_and_align_by_index() -> None:
-    frame = _filtered().assign(height_limit_m=1.0)
+def test_scenario_columns_replace_and_align_by_parcel_id() -> None:
+    frame = _filtered().assign(height_limit_m=1.0)  # numbered 0-7 afresh: the parcels of rows 0, 3, 5, ... 18
     year = tiny_parcels(20).assign(height_limit_m=np.arange(20) * 10.0,
                                    buildable_floor_area_m2=np.arange(20) * 100.0).iloc[::-1]
     out = with_scenario_columns(frame, year)
-    assert out["height_limit_m"].tolist() == [i * 10.0 for i in frame.index]
-    assert out["buildable_floor_area_m2"].tolist() == [i * 100.0 for i in frame.index]
+    rows = [0, 3, 5, 8, 10, 13, 15, 18]  # the industrial parcels' rows in the year frame (uses cycle by 5)
+    assert out["height_limit_m"].tolist() == [r * 10.0 for r in rows]
+    assert out["buildable_floor_area_m2"].tolist() == [r * 100.0 for r in rows]
     assert (frame["height_limit_m"] == 1.0).all()
 
 

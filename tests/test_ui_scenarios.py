@@ -84,10 +84,17 @@ def test_scenario_key(choice: str, year: int | None, expected: tuple) -> None:
     assert scenarios.scenario_key(choice, year) == expected
 
 
-def test_saved_key_carries_the_text() -> None:
+def test_saved_key_carries_the_text_and_the_library_its_edits_use() -> None:
+    from office_support import store
+
+    from office import records
+    from office.records import LOCAL
+
     text = _text(relocation_year=2029)
     save_scenario("p29", text)
-    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text)
+    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, None)  # None: the shipped library
+    records.publish_development_types(store(), "edition: x\n", actor=LOCAL)
+    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, "edition: x\n")
 
 
 @pytest.mark.parametrize(("a", "b"), [("delayed", "on_schedule"), ("on_schedule", "delayed"), ("custom", "delayed")])

@@ -227,11 +227,15 @@ def scenario_choice() -> tuple[Any, int, str, str] | None:
 
 
 def with_scenario_columns(frame: gpd.GeoDataFrame, year_frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with ``height_limit_m`` and ``buildable_floor_area_m2`` of ``year_frame`` (by index)."""
+    """``frame`` with ``height_limit_m`` and ``buildable_floor_area_m2`` of ``year_frame``, matched by
+    ``parcel_id`` (a filtered frame is numbered afresh, so its index is not the year frame's)."""
     cols = [c for c in SCENARIO_COLUMNS if c in year_frame.columns]
     out = frame.drop(columns=[c for c in cols if c in frame.columns])
+    ids = year_frame["parcel_id"].astype(str)
+    lookup = year_frame.loc[~ids.duplicated().to_numpy(), cols].set_axis(ids[~ids.duplicated()].to_numpy())
+    wanted = frame["parcel_id"].astype(str).to_numpy()
     for c in cols:
-        out[c] = year_frame[c].reindex(frame.index).to_numpy()
+        out[c] = lookup[c].reindex(wanted).to_numpy()
     return out
 
 

@@ -331,8 +331,10 @@ def show_map(
     returned_objects: Sequence[str] = (),
     feature_group: folium.FeatureGroup | None = None,
     layer_control: folium.LayerControl | None = None,
+    on_change: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Show a map with streamlit-folium; only ``returned_objects`` trigger a rerun."""
+    """Show a map with streamlit-folium; only ``returned_objects`` trigger a rerun (``on_change`` runs
+    first, the map's value in ``st.session_state[key]``)."""
     result = st_folium(
         fmap,
         key=key,
@@ -341,6 +343,7 @@ def show_map(
         returned_objects=list(returned_objects),
         feature_group_to_add=feature_group,
         layer_control=layer_control,
+        on_change=on_change,
     )
     return result or {}
 

@@ -16,6 +16,7 @@ from ui.i18n_kpis import KPI_TEXT, KPI_UNIT_KEYS
 from ui.i18n_labels import LABEL_TEXT
 from ui.i18n_map import MAP_TEXT
 from ui.i18n_office import OFFICE_TEXT
+from ui.i18n_whatif import WHATIF_TEXT
 
 __all__ = [
     "LANGS",
@@ -351,7 +352,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "The analysis this page relies on is not available yet: {what}",
     ),
 }
-for _more in (OFFICE_TEXT, LABEL_TEXT, MAP_TEXT, KPI_TEXT, EFFICIENCY_TEXT, BRIEF_TEXT):
+for _more in (OFFICE_TEXT, LABEL_TEXT, MAP_TEXT, KPI_TEXT, EFFICIENCY_TEXT, BRIEF_TEXT, WHATIF_TEXT):
     TEXT.update(_more)
 
 _LAND_USE_EN: dict[str, str] = {

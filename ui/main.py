@@ -40,6 +40,9 @@ def run() -> None:
         st.Page(f"ui/pages/{name}.py", title=t(f"page.{name}", lang), icon=f":material/{icon}:", url_path=name)
         for name, icon in _PAGES
     ]
+    if office.can("save_scenario"):  # editors (the page checks the role again, and so does every save)
+        pages.append(st.Page("ui/pages/whatif.py", title=t("page.whatif", lang), icon=":material/edit_location_alt:",
+                             url_path="whatif"))
     if office.can("manage_accounts") and not office.single_user():
         pages.append(st.Page("ui/pages/admin.py", title=t("admin.title", lang), icon=":material/admin_panel_settings:",
                              url_path="admin"))

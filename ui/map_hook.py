@@ -13,6 +13,8 @@ shows; it never fakes either.
                    map shows (not under a control such as the detail panel), or null while it
                    is not drawn or wholly covered
 ``selected()``     the selected parcel id, or null
+``selection()``    the ids of the parcels selected on a map that selects several (the What-if
+                   page, :mod:`ui.map_select`), in the order they were selected; ``[]`` when none
 =================  ==========================================================================
 
 Each parcel layer hands :data:`HOOK_JS`'s ``huliInstallHook`` a *source* when it is added to the
@@ -153,7 +155,8 @@ function huliInstallHook(source) {
         },
         selected: function () {
             return window.__huliSelected === undefined || window.__huliSelected === null ? null : window.__huliSelected;
-        }
+        },
+        selection: function () { return (window.__huliSelection || []).slice(); }
     };
 }
 """

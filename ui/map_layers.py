@@ -17,6 +17,7 @@ from jinja2 import Template
 from core.gcj02 import geometry_wgs84_to_gcj02
 from ui.detail import DETAIL_JS
 from ui.map_hook import FRAME_JS
+from ui.map_select import SELECT_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["encode_parcels", "display_geometry", "ParcelLayer", "VectorLayer", "feature_collection"]
@@ -135,10 +136,13 @@ class ParcelLayer(Layer):
             // the app's rerun does not have to resend the layer
             if (window.__huliSelected === undefined) { window.__huliSelected = {{ this.selected }}; }
             huliKeptSelection({{ this.detail }});
+            var select = {{ this.select }};  // several parcels selected (ui.map_select), or null
+            if (select) { huliSelectFromPage(select); }
             var styleOf = function (f) {
                 var s = {fillColor: f.properties.fill, fillOpacity: 0.78, color: "#4d4d4d", weight: 0.6,
                          opacity: 0.9};
                 if (f.properties.parcel_id === window.__huliSelected) { s.color = "#00bcd4"; s.weight = 4; }
+                if (select && huliSelected(f.properties.parcel_id)) { s.color = "#ff6f00"; s.weight = 3; }
                 return s;
             };
             var layer = L.geoJSON({type: "FeatureCollection", features: feats}, {style: styleOf});
@@ -154,13 +158,25 @@ class ParcelLayer(Layer):
             layer.on("mouseover", function (e) { e.layer.setStyle({weight: 2, color: "#000000"}); });
             layer.on("mouseout", function (e) { layer.resetStyle(e.layer); });
             var detail = {{ this.detail }}, panel = null;
+            if (select) { layer.on("add", function () { huliDrawTool(layer._map, select, layer); }); }
             layer.on("click", function (e) {
+                if (select) {
+                    if (huliDrawing(layer._map)) { return; }  // a click of the drawing tool's
+                    huliSelectClick(e, layer);
+                }
                 window.__huliSelected = e.layer.feature.properties.parcel_id;
                 layer.resetStyle();
                 e.layer.bringToFront();
                 if (panel) { panel.show(window.__huliSelected); }
             });
-            layer.on("add", function () { if (detail) { panel = huliDetailPanel(layer._map, detail); } });
+            layer.on("add", function () {
+                if (!detail) { return; }
+                var had = layer._map.__huliDetail, url = had ? had.options.url : null;
+                panel = huliDetailPanel(layer._map, detail);
+                // a selecting layer redrawn with other figures (an edit): the parcel shown is fetched again
+                if (select && had && url !== detail.url && window.__huliSelected
+                        && panel.div.getAttribute("data-state") === "shown") { panel.show(window.__huliSelected); }
+            });
             {{ this.hook }}
             var ids = feats.map(function (f) { return f.properties.parcel_id; }), boxes = [];
             function bbox(i) {
@@ -201,15 +217,17 @@ class ParcelLayer(Layer):
         show: bool = True,
         detail: dict[str, object] | None = None,
         view: str | None = None,
+        select: dict[str, object] | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ParcelLayer"
+        self.select = to_json_script(select)
         self.view = "null" if view is None else view  # :func:`ui.map_view_js.view_options`
         self.payload = to_json_script(payload)
         self.label = to_json_script(label)
         self.selected = to_json_script(selected)
         self.detail = to_json_script(detail)  # {url, labels} of the detail panel (ui.detail), or null
-        self.hook = FRAME_JS + DETAIL_JS
+        self.hook = FRAME_JS + DETAIL_JS + (SELECT_JS if select is not None else "")
 
 
 class VectorLayer(Layer):

@@ -324,6 +324,7 @@ def parcel_group(
     view_key: str | None = None,
     search: str = "",
     tiles: TileRequest | None = None,
+    select: dict[str, object] | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """The parcel layer as one feature group, ``selected`` outlined.
 
@@ -345,6 +346,9 @@ def parcel_group(
     when the layer changes unless the person has moved the map since, and keep the view through
     a basemap switch; ``search`` is the search text in force (a new one always fits to its hits),
     see :mod:`ui.map_view_js`.  Without ``view_key`` the layer leaves the view alone.
+
+    ``select`` (:func:`ui.map_select.select_options`) lets the person select several parcels by
+    clicks and drawn shapes (the layer in the page only; a layer served in tiles ignores it).
 
     Returns
     -------
@@ -385,7 +389,7 @@ def parcel_group(
         payload = encode_parcels(np.array([], dtype=object), [], [], [])
     ParcelLayer(
         payload, label=t(f"theme.{theme}", lang), name=t("map.parcels", lang),
-        selected=None if selected is None else str(selected), detail=detail, view=view,
+        selected=None if selected is None else str(selected), detail=detail, view=view, select=select,
     ).add_to(group)
     return group, legend
 

@@ -8,18 +8,22 @@ scenario saved in the workspace, ``("saved:<name>", None, yaml_text)``).  The mo
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+import yaml
 
 from analysis import compare
 from analysis import scenario as sc
 from analysis import scenario_io as sio
+from analysis.whatif.edits import parse_edits
 from core.raster import Raster
 from ui import data
+from ui.whatif_types import development_types
 
 __all__ = [
     "ScenarioKey",
@@ -33,21 +37,29 @@ __all__ = [
     "comparison",
 ]
 
-#: (built-in scenario name, custom relocation year or None[, saved scenario's YAML text])
+#: (built-in scenario name, custom relocation year or None[, saved scenario's YAML text, library text]),
+#: or a what-if's key (:func:`ui.whatif_data.whatif_key`)
 ScenarioKey = tuple[Any, ...]
 
 
 @st.cache_data(show_spinner=False)
 def scenario_of(key: ScenarioKey) -> sc.Scenario:
-    """The scenario of ``key``: a built-in, a built-in with another relocation year, a saved one."""
+    """The scenario of ``key``: a built-in, a built-in with another relocation year (titled as a custom
+    one, not as the built-in), a saved one, a what-if (:func:`ui.whatif_data.whatif_key`)."""
     from ui import scenarios
 
     base, year = key[0], key[1]
+    if base == "whatif":  # a what-if: the base's timeline with the key's edits, checked against the library
+        _, base_key, edits_text, types_text = key
+        scenario = scenario_of(tuple(base_key))
+        edits = parse_edits(yaml.safe_load(edits_text) or [], horizon=scenario.horizon,
+                            types=development_types(types_text))
+        return dataclasses.replace(scenario, edits=edits)
     name = scenarios.saved_name(base)
     if name is not None:
-        return scenarios.parse_saved(str(key[2]), name)
+        return scenarios.parse_saved(str(key[2]), name, development_types(key[3] if len(key) > 3 else None))
     scenario = sc.load_scenario(base)
-    return scenario if year is None else scenario.with_relocation_year(year)
+    return scenario if year is None else scenarios.custom_titled(scenario.with_relocation_year(year))
 
 
 @st.cache_data(show_spinner=False)
@@ -89,12 +101,19 @@ def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: Scena
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> gpd.GeoDataFrame:
-    """Parcels with the scenario year's advice and height limits, overlaid on the frame analysed once
-    (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes)."""
+    """Parcels with the scenario year's edits, advice, height limits and conflicts, overlaid on the frame
+    analysed once (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes)."""
+    import json
+
+    from analysis import efficiency
+
     inputs = airport_inputs()
+    types_text = key[3] if len(key) > 3 else None  # the development-type library the key was made under
     out, _ = sc.scenario_year_frame(data.analysed_parcels(dataset_id, stamp, as_of, profile), scenario_of(key), year,
                                     runway=inputs.runway, params=inputs.params, raster=height_grid(dataset_id, stamp),
-                                    height_limits=status_quo_heights(dataset_id, stamp))
+                                    height_limits=status_quo_heights(dataset_id, stamp),
+                                    types=development_types(types_text),
+                                    profile=efficiency.profile_from_dict(json.loads(profile)) if profile else None)
     return out
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from analysis import scenario as sc
+from analysis.whatif.types import DevelopmentTypes
 from core.errors import ConfigError
 
 __all__ = [
@@ -26,9 +27,12 @@ __all__ = [
     "saved_name",
     "other_builtin",
     "scenario_key",
+    "saved_mapping",
     "parse_text",
     "parse_saved",
     "template_text",
+    "custom_titled",
+    "same_scenario",
 ]
 
 #: The built-in scenarios, in the order the selectors show them.
@@ -60,8 +64,9 @@ def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]
     """Cache key of :func:`ui.scenario_data.scenario_of` for a choice.
 
     Returns ``(name, None)`` for a built-in, ``("on_schedule", year)`` for a custom
-    year, ``("saved:<name>", None, yaml_text)`` for a saved scenario; a saved scenario
-    that no longer exists falls back to ``("on_schedule", None)``.
+    year, ``("saved:<name>", None, yaml_text, types_text)`` for a saved scenario (``types_text``:
+    the published development-type library its edits use, None for the shipped one); a saved
+    scenario that no longer exists falls back to ``("on_schedule", None)``.
     """
     name = saved_name(choice)
     if name is not None:
@@ -69,16 +74,30 @@ def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]
         from ui import office
 
         found = records.scenario_text(office.store(), name)
-        return ("on_schedule", None) if found is None else (choice, None, found[0])
+        return ("on_schedule", None) if found is None else \
+            (choice, None, found[0], records.development_types_text(office.store()))
     if choice == CUSTOM:
         return ("on_schedule", None if custom_year is None else int(custom_year))
     return (choice if choice in BUILTINS else "on_schedule", None)
 
 
-def parse_text(text: str, *, name: str | None = None) -> sc.Scenario:
+def saved_mapping(name: str) -> dict[str, Any] | None:
+    """The mapping of the saved scenario ``name`` (a ``base:`` naming it), or None when none is saved."""
+    from office import records
+    from ui import office
+
+    found = records.scenario_text(office.store(), name)
+    if found is None:
+        return None
+    data = yaml.safe_load(found[0])
+    return {**data, "name": data.get("name", name)} if isinstance(data, dict) else None
+
+
+def parse_text(text: str, *, name: str | None = None, types: DevelopmentTypes | None = None) -> sc.Scenario:
     """A scenario from YAML text, validated by :func:`analysis.scenario.parse_scenario`.
 
-    ``name`` fills the scenario's ``name`` when the text has none.
+    ``name`` fills the scenario's ``name`` when the text has none; a ``base:`` may name a saved
+    scenario (:func:`saved_mapping`); edits are checked against ``types`` (default the shipped library).
 
     Raises
     ------
@@ -104,21 +123,39 @@ def parse_text(text: str, *, name: str | None = None) -> sc.Scenario:
         )
     if name and "name" not in data:
         data = {**data, "name": name}
-    return sc.parse_scenario(data)
+    return sc.parse_scenario(data, resolve_base=saved_mapping, types=types)
 
 
-def parse_saved(text: str, name: str) -> sc.Scenario:
+def parse_saved(text: str, name: str, types: DevelopmentTypes | None = None) -> sc.Scenario:
     """A saved scenario: :func:`parse_text`, named by its saved name.
 
     Titles copied unchanged from a built-in template would pass a saved scenario off as
     the built-in one; they become the saved name (titles the user wrote are kept).
     """
-    scenario = parse_text(text, name=name)
+    scenario = parse_text(text, name=name, types=types)
     builtin_titles = {(b.title_zh, b.title_en) for b in (sc.load_scenario(n) for n in BUILTINS)}
     zh, en = scenario.title_zh, scenario.title_en
     if (zh, en) in builtin_titles or zh == scenario.name:
         zh = en = name
     return dataclasses.replace(scenario, name=name, title_zh=zh, title_en=en)
+
+
+def custom_titled(scenario: sc.Scenario) -> sc.Scenario:
+    """A built-in moved to another relocation year, titled as the custom scenario it is
+    (“自定义（2031年搬迁）”, not the built-in's “按计划搬迁（2031年搬迁）”)."""
+    from ui.i18n import t
+
+    year = scenario.relocation_year
+    if year is None:
+        return dataclasses.replace(scenario, title_zh=t("scn.custom_never", "zh"), title_en=t("scn.custom_never", "en"))
+    return dataclasses.replace(scenario, title_zh=t("scn.custom_title", "zh", year=year),
+                               title_en=t("scn.custom_title", "en", year=year))
+
+
+def same_scenario(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether two scenario keys (:func:`scenario_key`) name the same scenario (comparing one with
+    itself says nothing)."""
+    return tuple(a) == tuple(b)
 
 
 def template_text(base: str = "on_schedule") -> str:

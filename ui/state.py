@@ -30,6 +30,13 @@ __all__ = [
     "LOGIN_NAME",
     "LOGIN_PASSWORD",
     "STANDARD_PUBLISHED",
+    "WHATIF_STACK",
+    "WHATIF_SELECTION",
+    "WHATIF_SELECTION_SET",
+    "WHATIF_SEQ",
+    "WHATIF_BASE",
+    "WHATIF_OPENED",
+    "WHATIF_ERROR",
 ]
 
 LANG = "lang"
@@ -61,3 +68,17 @@ LOGIN_NAME = "login_name"
 LOGIN_PASSWORD = "login_password"
 #: The control standard was published in the run before (the Efficiency page says so once after its rerun).
 STANDARD_PUBLISHED = "standard_published"
+#: The What-if page's edit stack (:class:`ui.whatif_edits.EditStack`), this session's own.
+WHATIF_STACK = "whatif.stack"
+#: The parcels selected on the What-if map: ``{"ids": [...], "within": GeoJSON or None}``.
+WHATIF_SELECTION = "whatif.selection"
+#: The selection as the page last set it on the map: ``(ids, nonce)`` (:func:`ui.map_select.select_options`).
+WHATIF_SELECTION_SET = "whatif.selection_set"
+#: The last selection change read from the map (its ``seq``).
+WHATIF_SEQ = "whatif.seq"
+#: The base scenario's choice (a built-in, or ``saved:<name>``).
+WHATIF_BASE = "whatif.base"
+#: The saved scenario opened as the base, ``(name, version)``, or None.
+WHATIF_OPENED = "whatif.opened"
+#: A refused edit's error, shown on the next run of the editor.
+WHATIF_ERROR = "whatif.error"

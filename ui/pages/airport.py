@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.scenario import PLANNED_USES, load_scenario
+from analysis.whatif.types import DevelopmentTypes
 from core.errors import PlanningError
 from core.raster import Raster
 from office import records
@@ -107,6 +108,13 @@ def _load_template() -> None:
         st.session_state[_NEW_NAME] = name
 
 
+def _library() -> DevelopmentTypes:
+    """The development-type library in force (a scenario's edits are checked against it)."""
+    from ui.whatif_types import development_types, library_text
+
+    return development_types(library_text())
+
+
 def _scenario_manager(saved: list[str], lang: str) -> None:
     """Write, check and save a scenario as YAML (a new version, never over someone's newer one);
     delete a saved one. Editors only; the store checks the role again."""
@@ -126,7 +134,7 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
         check, save = st.columns(2)
         if check.button(t("ap.check", lang), key="ap_check"):
             try:
-                parsed = scenarios.parse_text(text, name=name.strip() or "custom")
+                parsed = scenarios.parse_text(text, name=name.strip() or "custom", types=_library())
             except PlanningError as err:
                 show_error(err)
             else:
@@ -134,7 +142,7 @@ def _scenario_manager(saved: list[str], lang: str) -> None:
         if save.button(t("ap.save", lang), key="ap_save", type="primary"):
             try:
                 clean = records.check_scenario_name(name)
-                scenarios.parse_text(text, name=clean)
+                scenarios.parse_text(text, name=clean, types=_library())
                 opened = st.session_state.get(_OPENED)
                 base = opened[1] if opened and opened[0] == clean else None
                 version = records.save_scenario(office.store(), clean, text, actor=office.require("save_scenario"),
@@ -324,7 +332,8 @@ def _all_years(cmp: pd.DataFrame, names: tuple[str, str], lang: str) -> pd.DataF
 
 @st.fragment
 def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys: tuple[tuple, tuple],
-               horizon: tuple[int, int], names: tuple[str, str], scenario_name: str, lang: str) -> None:
+               horizon: tuple[int, int], names: tuple[str, str], scenario_name: str, lang: str,
+               compare: bool = True) -> None:
     """The year slider and everything of that year (KPIs, advice, map, downloads, the comparison's
     year), rerun alone when the year moves: the scenario pickers and the timelines are not."""
     from ui import scenario_data as sd
@@ -357,10 +366,11 @@ def _year_view(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys
         _downloads(layers, grid, year, scenario_name, lang)
         from ui.brief_download import render_brief_download
 
-        render_brief_download(dataset_id=dataset_id, stamp=stamp, as_of=as_of, profile=profile, keys=(key_a, key_b),
-                              year=year, lang=lang, key="ap_brief")
-        cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        _comparison(cmp, year, names, lang)
+        render_brief_download(dataset_id=dataset_id, stamp=stamp, as_of=as_of, profile=profile,
+                              keys=(key_a, key_b) if compare else (key_a,), year=year, lang=lang, key="ap_brief")
+        if compare:
+            cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
+            _comparison(cmp, year, names, lang)
     remember_state()  # a year move reruns only this fragment: keep it as app.py does after a full run
 
 
@@ -384,13 +394,17 @@ def render() -> None:
             key_b = _scenario_picker(t("ap.scenario_b", lang), state.SCENARIO_B, lang, options)
         scenario_a, scenario_b = sd.scenario_of(key_a), sd.scenario_of(key_b)
         names = (_title(scenario_a, key_a, lang), _title(scenario_b, key_b, lang))
+        same = scenarios.same_scenario(key_a, key_b)
+        if same:  # a scenario compared with itself says nothing: refused, in both languages
+            st.warning(f"{t('scn.same', 'zh')}\n\n{t('scn.same', 'en')}")
         _year_view(dataset_id, stamp, as_of, profile, (key_a, key_b), scenario_a.horizon, names, scenario_a.name,
-                   lang)
+                   lang, compare=not same)
         tl = sd.timeline(dataset_id, stamp, as_of.isoformat(), profile, key_a)
         _timeline_charts(tl, lang)
-        cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
-        with st.expander(t("ap.all_years", lang)):
-            st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
+        if not same:
+            cmp = sd.comparison(dataset_id, stamp, as_of.isoformat(), profile, key_a, key_b)
+            with st.expander(t("ap.all_years", lang)):
+                st.dataframe(_all_years(cmp, names, lang), hide_index=True, width="stretch")
         with st.expander(t("ap.assumptions", lang)):
             for item in tl.attrs.get("assumptions", []):
                 st.text("· " + item["en" if lang == "en" else "zh"])

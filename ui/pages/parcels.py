@@ -87,14 +87,24 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
     )
 
 
-def _with_status_quo_heights(frame: gpd.GeoDataFrame, dataset_id: str) -> gpd.GeoDataFrame:
-    """Fill ``height_limit_m`` from the airport model (airport operating) when the frame has none."""
-    if "height_limit_m" in frame.columns and frame["height_limit_m"].notna().any():
-        return frame
+def _with_scenario_heights(frame: gpd.GeoDataFrame, dataset_id: str, lang: str) -> gpd.GeoDataFrame:
+    """``height_limit_m`` of the scenario and year chosen on the Airport page (the same the downloads
+    use: one scenario context for the app), else with the airport operating as today."""
     from ui import scenario_data
+    from ui.downloads import scenario_choice, with_scenario_columns
 
-    heights = scenario_data.status_quo_heights(dataset_id, data.dataset_stamp(dataset_id))
-    return frame.assign(height_limit_m=heights.reindex(frame.index).to_numpy())
+    choice = scenario_choice()
+    stamp = data.dataset_stamp(dataset_id)
+    if choice is None:
+        heights = scenario_data.status_quo_heights(dataset_id, stamp)
+        st.caption(t("theme.height_note", lang))
+        raw = data.raw_parcels(dataset_id, stamp)
+        return with_scenario_columns(frame, raw[["parcel_id"]].assign(height_limit_m=heights.reindex(raw.index)))
+    key, year, title_zh, title_en = choice
+    year_frame = scenario_data.year_frame(dataset_id, stamp, current_as_of().isoformat(),
+                                          data.profile_json(current_profile()), key, year)
+    st.caption(t("scn.context", lang, name=title_en if lang == "en" else title_zh, year=year))
+    return with_scenario_columns(frame, year_frame)
 
 
 @st.fragment
@@ -134,8 +144,7 @@ def render() -> None:
             **localized(state.THEME, lang),
         ))
         if theme == "height_limit_m":
-            filtered = _with_status_quo_heights(filtered, dataset_id)
-            st.caption(t("theme.height_note", lang))
+            filtered = _with_scenario_heights(filtered, dataset_id, lang)
         _map(frame, filtered, dataset_id=dataset_id, theme=theme, lang=lang)
         st.subheader(t("table.header", lang))
         if len(filtered) > TABLE_ROWS:  # a city's layer: the table shows a page of it, the downloads have all
