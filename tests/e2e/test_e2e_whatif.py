@@ -73,6 +73,29 @@ def _value(tile: str) -> str:
     return found.group(0)
 
 
+def _compared(probe: PageProbe, column: str, *, timeout_s: float = 30.0) -> str:
+    """The comparison table's floor area of ``column``, once it stopped changing."""
+    script = """(column) => {
+        var table = Array.from(document.querySelectorAll("[data-testid='stTable'] table")).pop();
+        if (!table) { return null; }
+        var heads = Array.from(table.querySelectorAll("thead th")).map(function (h) { return h.textContent.trim(); });
+        var row = Array.from(table.querySelectorAll("tbody tr")).find(function (r) {
+            return r.textContent.indexOf("建筑面积") >= 0; });
+        var at = heads.indexOf(column);
+        if (!row || at < 0) { return null; }
+        return row.querySelectorAll("th, td")[at].textContent.trim();
+    }"""
+    deadline, last = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        _wait_idle(probe)
+        now = probe.page.evaluate(script, column)
+        if now is not None and now == last:
+            return str(now)
+        last = now
+        probe.page.wait_for_timeout(500)
+    return str(last)
+
+
 def _log_in(probe: PageProbe, url: str) -> None:
     page = probe.page
     page.goto(url + "/")
@@ -160,6 +183,8 @@ def test_paint_three_parcels_undo_save_and_compare_three(whatif_url: str, probe:
     }""", arg=[pids[-1], far], timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-whatif-painted.png"), full_page=True)
+    # the comparison below (the current what-if is one of its columns) follows the edit too
+    assert _compared(probe, "当前编辑（未保存）") == _value(floor_after)
 
     page.get_by_role("button", name="撤销").click()
     assert _tiles_become(probe, like=before) == before, "undo brings the KPIs back"

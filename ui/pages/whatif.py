@@ -68,6 +68,8 @@ _SET_FAR = "whatif.set_far"
 _NAME = "whatif.name"
 _COMPARE = "whatif.compare"
 _TYPES_TEXT = "whatif.types_text"
+#: The edits changed in the editor (a fragment): the comparison of the current what-if is behind.
+_STALE = "whatif.compare_stale"
 
 
 @dataclass(frozen=True)
@@ -188,12 +190,14 @@ def _apply(ctx: _Context, year: int) -> None:
         return
     ss[state.WHATIF_STACK] = stack
     ss[state.WHATIF_ERROR] = None
+    ss[_STALE] = True
 
 
 def _step(how: str) -> None:
     stack = _stack()
     st.session_state[state.WHATIF_STACK] = {"undo": stack.undo, "redo": stack.redo, "revert": stack.revert}[how]()
     st.session_state[state.WHATIF_ERROR] = None
+    st.session_state[_STALE] = True
 
 
 def _map(frame: gpd.GeoDataFrame, ctx: _Context, key: tuple[Any, ...], year: int, lang: str) -> None:
@@ -282,6 +286,8 @@ def _editor(ctx: _Context, horizon: tuple[int, int], lang: str) -> None:
             target = (k.get("output_target_2025_yi", 200.0), k.get("output_vs_target_pct", 0.0))
             show_tiles(kpi_tiles(k, base, lang), target=target, lang=lang)
     remember_state()  # a year move reruns only this fragment
+    if st.session_state.pop(_STALE, False) and CURRENT in (st.session_state.get(_COMPARE) or []):
+        st.rerun()  # the comparison below shows the current what-if too: the whole page, once the tiles are up
 
 
 def _save(ctx: _Context, lang: str) -> None:
