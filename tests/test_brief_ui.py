@@ -44,3 +44,34 @@ def test_the_pdf_is_the_one_of_the_choices() -> None:
 def test_file_name_is_safe() -> None:
     assert brief_file_name("on_schedule", 2030, "zh") == "briefing_on_schedule_2030_zh.pdf"
     assert brief_file_name("../晚 搬迁", 2031, "en") == "briefing____晚_搬迁_2031_en.pdf"
+
+
+def test_the_what_if_page_offers_the_briefing_of_what_is_on_screen() -> None:
+    import geodata
+    from ui import state
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page("ui/pages/whatif.py").run()
+    assert not at.exception, at.exception
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith("wi_brief")]
+    assert button.proto.label == "下载决策简报（PDF）"
+    ids = geodata.read_layer("parcels")["parcel_id"].astype(str).tolist()[:3]
+    at.session_state[state.WHATIF_SELECTION] = {"ids": ids, "within": None}
+    at.run()
+    at.selectbox(key="whatif.type.zh").set_value("rd_office").run()
+    at.button(key="whatif_apply").click().run()
+    assert not at.exception, at.exception
+    assert [b for b in at.get("download_button") if b.proto.id.endswith("wi_brief")]
+
+
+def test_a_what_if_briefing_lists_its_edits_height_conflicts() -> None:
+    from ui.whatif_data import whatif_key
+
+    edits = [{"parcels": ["HL-000001"], "development_type": "rd_office", "far": 40.0}]
+    base = ("on_schedule", None)
+    pdf = brief_pdf("embedded", 0.0, dt.date(2026, 1, 1), "", [whatif_key(base, edits, None), base], 2026, "zh")
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert pdf.startswith(b"%PDF-") and "情景比较" in text
+    assert "情景编辑的限高冲突" in text
+    assert "该情景没有情景编辑" not in text  # an edited scenario: its conflicts listed, not the "no edits" note

@@ -10,6 +10,7 @@ once (:func:`ui.scenario_data.year_frame` of the what-if's key), never a new ana
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from ui import data, office, scenarios, state
 from ui import scenario_data as sd
 from ui import whatif_data as wd
 from ui import whatif_types as wt
+from ui.brief_download import render_brief_download
 from ui.filters import filter_parcels
 from ui.frame import (
     MAP_HEIGHT,
@@ -285,6 +287,10 @@ def _editor(ctx: _Context, horizon: tuple[int, int], lang: str) -> None:
             st.caption(t("wi.vs_base", lang))
             target = (k.get("output_target_2025_yi", 200.0), k.get("output_vs_target_pct", 0.0))
             show_tiles(kpi_tiles(k, base, lang), target=target, lang=lang)
+            # the briefing of what is on screen: this what-if in this year, compared with its base
+            render_brief_download(dataset_id=ctx.dataset_id, stamp=ctx.stamp, as_of=dt.date.fromisoformat(ctx.as_of),
+                                  profile=ctx.profile, keys=(key, ctx.key(stack.base)), year=year, lang=lang,
+                                  key="wi_brief")
     remember_state()  # a year move reruns only this fragment
     if st.session_state.pop(_STALE, False) and CURRENT in (st.session_state.get(_COMPARE) or []):
         st.rerun()  # the comparison below shows the current what-if too: the whole page, once the tiles are up
