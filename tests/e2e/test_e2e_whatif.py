@@ -199,7 +199,10 @@ def test_paint_three_parcels_undo_save_and_compare_three(whatif_url: str, probe:
     picker = page.locator(".st-key-whatif-compare-zh")
     picker.get_by_role("button", name="Remove 当前编辑（未保存）").last.click()
     _wait_idle(probe)
+    # the picker holds three at most: its list offers the saved one only once the chip is gone
+    picker.get_by_role("button", name="Remove 当前编辑（未保存）").wait_for(state="detached", timeout=30_000)
     picker.get_by_role("combobox").click()
+    picker.get_by_role("combobox").press_sequentially(SAVED)  # filtered: a long list renders only its top
     page.get_by_role("option", name=f"已保存：{SAVED}").click()
     page.keyboard.press("Escape")
     _wait_idle(probe)
