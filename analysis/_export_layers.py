@@ -148,7 +148,8 @@ def build_layers(names: tuple[str, ...], request: LayerRequest) -> dict[str, gpd
     check_edits(analysed, scenario.edits)
     grid, _ = sio.district_height_surface(inputs, parcels=analysed)
     parcels, year_grid = sc.apply_scenario_year(analysed, scenario, year, runway=inputs.runway,
-                                                params=inputs.params, raster=grid, profile=request.profile)
+                                                params=inputs.params, raster=grid, profile=request.profile,
+                                                standard=request.standard)
     built["parcels"] = parcels
     built["height_limit"] = _raster(year_grid)
     if wanted & set(SCENARIO_LAYERS):

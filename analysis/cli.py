@@ -125,13 +125,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         scenario, year = resolve_scenario_year(args.scenario, args.year, as_of_year=as_of.year)
     advice = demonstration_advice(scenario, year) if scenario is not None else None
-    profile = _profile(args)
+    profile, standard = _profile(args), _standard(args)
     result = run_analysis(
         args.parcels, args.zones, as_of=as_of, demonstration=advice,
-        profile=profile, read_options=_input_options(args), standard=_standard(args),
+        profile=profile, read_options=_input_options(args), standard=standard,
     )
     if scenario is not None:
-        result = apply_scenario_to_run(result, scenario, year, profile=profile)
+        result = apply_scenario_to_run(result, scenario, year, profile=profile, standard=standard)
         print(f"scenario {scenario.name} ({scenario.title_zh}), year {year}")
         if scenario.edits:
             section = result.extras["scenario"]

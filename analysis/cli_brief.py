@@ -114,11 +114,12 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         raise ConfigError("--compare takes one or two scenarios.", "--compare 只接受一个或两个情景。")
     scenarios = tuple(resolve_scenario(s) for s in (args.scenario, *args.compare))
     as_of = resolve_as_of(args.as_of)
-    result = run_analysis(args.parcels, args.zones, as_of=as_of, profile=profile_option(args),
-                          read_options=input_options(args), standard=standard_option(args))
+    profile, standard = profile_option(args), standard_option(args)
+    result = run_analysis(args.parcels, args.zones, as_of=as_of, profile=profile,
+                          read_options=input_options(args), standard=standard)
     request = BriefRequest(parcels=result.parcels, zones=result.zones, as_of=as_of, scenarios=scenarios,
                            year=args.year, lang=args.lang, parcels_source=args.parcels, zones_source=args.zones,
-                           profile_source=args.profile, metric=result.metric)
+                           profile_source=args.profile, metric=result.metric, profile=profile, standard=standard)
     pdf = build_brief(request)
     try:
         atomic_write_bytes(out, pdf)

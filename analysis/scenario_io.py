@@ -181,7 +181,7 @@ def resolve_scenario_year(scenario: str | None, year: int | None, *, as_of_year:
 
 
 def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs: AirportInputs | None = None,
-                          profile: Any = None) -> Any:
+                          profile: Any = None, standard: Any = None) -> Any:
     """The ``run`` command's scenario step.
 
     Adds ``height_limit_m`` and ``buildable_floor_area_m2`` to the parcels
@@ -200,6 +200,8 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
         Airport layers and parameters (default: the embedded ones).
     profile
         The efficiency profile the run used (edited parcels are rated again with it).
+    standard
+        The land control standard the run used (edited parcels are checked again against it).
 
     Returns
     -------
@@ -222,7 +224,8 @@ def apply_scenario_to_run(result: Any, scenario: Scenario, year: int, *, inputs:
     grid, _ = district_height_surface(inputs, parcels=metric)
     limits = parcel_height_limits(metric, runway=inputs.runway, params=inputs.params)
     parcels, year_grid = apply_scenario_year(result.parcels, scenario, year, runway=inputs.runway,
-                                             params=inputs.params, raster=grid, height_limits=limits, profile=profile)
+                                             params=inputs.params, raster=grid, height_limits=limits, profile=profile,
+                                             standard=standard)
     timeline = scenario_timeline(scenario, parcels_analysed=result.parcels, airport=inputs.airport,
                                  runway=inputs.runway, params=inputs.params, zones=result.zones, height_limits=limits)
     rows = timeline[timeline["year"] == year]

@@ -114,3 +114,41 @@ def test_edited_reserve_parcels_host_no_project_and_leave_the_developable_land(w
     assert totals(delayed, "developable_land_ha")[0] == pytest.approx(dev_ha)
     assert totals(edited, "developable_land_ha")[0] == pytest.approx(0.0, abs=1e-9)
     assert totals(edited, "edited_parcels") == [float(len(ids))] * len(delayed.years)
+
+
+def test_edited_parcels_are_checked_against_the_standard_the_frame_was_analysed_with(world: dict) -> None:
+    """An edited C39 plant at 1,000 万元/亩 meets the shipped 700 万元/亩 minimum; under a table that asks
+    for 1,500 万元/亩 it is below the standard, on the fast and the slow path alike."""
+    import copy
+
+    import yaml
+
+    from analysis.control_standard import DEFAULT_STANDARD_PATH, standard_from_dict
+    from analysis.scenario import parse_scenario
+
+    inputs, zones = world["inputs"], world["zones"]
+    parcels, grid, limits = world["layers"]["embedded"]
+    shipped = yaml.safe_load(DEFAULT_STANDARD_PATH.read_text(encoding="utf-8"))
+    strict_dict = copy.deepcopy(shipped)
+    strict_dict["divisions"]["39"]["output_per_mu_min"] = {"value": 1500.0, "status": "illustrative"}
+    strict = standard_from_dict(strict_dict)
+    once = analyse(parcels, zones, as_of=AS_OF, standard=strict)
+    c39 = once[(once["land_use"] == "industrial") & (once["industry_code"].astype(str) == "39")]
+    pid = str(c39["parcel_id"].iloc[0])
+    # industrial_plant: 1,000 万元/亩 and 45 万元/亩 at full output after its three ramp-up years
+    scenario = parse_scenario({"name": "w", "base": "delayed", "edits": [
+        {"parcels": [pid], "development_type": "industrial_plant", "from_year": 2022}]})
+    results = {}
+    for name, standard in (("shipped", None), ("strict", strict)):
+        fast, _ = scenario_year_frame(once, scenario, 2028, runway=inputs.runway, params=inputs.params, raster=grid,
+                                      height_limits=limits, standard=standard)
+        results[name] = fast.set_index("parcel_id").loc[pid]
+    assert results["shipped"]["output_per_mu"] == pytest.approx(1000.0)
+    assert "below_standard" not in str(results["shipped"]["low_efficiency_basis"] or "")
+    assert "below_standard" in str(results["strict"]["low_efficiency_basis"])
+    assert bool(results["strict"]["low_efficiency"]) is True
+    slow, _ = apply_scenario_year(
+        analyse(parcels, zones, as_of=AS_OF, standard=strict, demonstration=demonstration_advice(scenario, 2028)),
+        scenario, 2028, runway=inputs.runway, params=inputs.params, raster=grid, height_limits=limits,
+        standard=strict)
+    assert "below_standard" in str(slow.set_index("parcel_id").loc[pid, "low_efficiency_basis"])

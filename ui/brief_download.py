@@ -8,11 +8,13 @@ page's dataset, as-of date, profile, scenarios, year and language (:func:`analys
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 
 import streamlit as st
 
+from analysis import efficiency
 from analysis.brief import BriefRequest, build_brief
 from analysis.brief.fonts import font_files
 from core.errors import PlanningError
@@ -34,13 +36,16 @@ def brief_file_name(scenario_name: str, year: int, lang: str) -> str:
 def brief_pdf(dataset_id: str, stamp: float, as_of: dt.date, profile: str, keys: Sequence[ScenarioKey], year: int,
               lang: str) -> bytes:
     """The briefing PDF of a dataset (its analysed frame, shared), as-of date, profile, scenarios and year."""
-    parcels = data.analysed_parcels(dataset_id, stamp, as_of.isoformat(), profile)
+    standard = data.standard_json()  # read once: the frame and the edited parcels' checks use the same table
+    parcels = data.analysed_parcels(dataset_id, stamp, as_of.isoformat(), profile, standard)
     unique = list(dict.fromkeys(keys))
     scenarios = tuple(scenario_of(k) for k in unique)
     embedded = dataset_id == workspace.EMBEDDED or bool(workspace.read_options(dataset_id).get("embedded_base"))
     request = BriefRequest(parcels=parcels, zones=data.zones_layer(), as_of=as_of, scenarios=scenarios, year=year,
                            lang=lang, parcels_source=None if embedded else workspace.dataset_name(dataset_id),
-                           profile_source=t("brief.profile_edited", lang) if profile else None)
+                           profile_source=t("brief.profile_edited", lang) if profile else None,
+                           profile=efficiency.profile_from_dict(json.loads(profile)) if profile else None,
+                           standard=data.standard_of(standard))
     return build_brief(request)
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "profile_json",
     "standard_json",
     "standard_in_use",
+    "standard_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -114,21 +115,23 @@ def standard_json() -> str:
 
 def standard_in_use() -> control_standard.ControlStandard:
     """The control standard the analysis uses (published, else shipped), validated."""
-    text = standard_json()
-    return _standard(text)
+    return standard_of(standard_json())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _standard(text: str) -> control_standard.ControlStandard:
+def standard_of(text: str) -> control_standard.ControlStandard:
+    """The control standard of :func:`standard_json` text ("": the shipped one)."""
     if not text:
         return control_standard.default_control_standard()
     return control_standard.standard_from_dict(json.loads(text))
 
 
-def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "") -> gpd.GeoDataFrame:
+def analysed_parcels(dataset_id: str, stamp: float, as_of: str, profile: str = "",
+                     standard: str | None = None) -> gpd.GeoDataFrame:
     """Parcels with every derived field, for one dataset, as-of date and profile, analysed once,
-    against the control standard in use (:func:`standard_json`; see :func:`_analysed`)."""
-    return _analysed(dataset_id, stamp, as_of, profile, standard_json())
+    against the control standard ``standard`` (:func:`standard_json` text; None: the one in use;
+    see :func:`_analysed`)."""
+    return _analysed(dataset_id, stamp, as_of, profile, standard_json() if standard is None else standard)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -153,7 +156,7 @@ def _analysed(dataset_id: str, stamp: float, as_of: str, profile: str, standard:
     frame = raw_parcels(dataset_id, stamp)
     parsed = efficiency.profile_from_dict(json.loads(profile)) if profile else None
     return pipeline.analyse(frame, zones_layer(), as_of=dt.date.fromisoformat(as_of), profile=parsed,
-                            standard=_standard(standard))
+                            standard=standard_of(standard))
 
 
 def usable_dataset(dataset_id: str | None) -> bool:

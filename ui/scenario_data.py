@@ -1,6 +1,7 @@
 """Cached access to the airport-relocation model for the Airport page.
 
-Keys are cheap values: dataset id + stamp, as-of date, profile JSON, and a scenario key
+Keys are cheap values: dataset id + stamp, as-of date, profile JSON, the control standard in use
+(:func:`ui.data.standard_json`, read by the public functions at each call) and a scenario key
 (:func:`ui.scenarios.scenario_key`: ``(builtin, relocation_year_or_None)`` or, for a
 scenario saved in the workspace, ``("saved:<name>", None, yaml_text)``).  The model itself is
 :mod:`analysis.scenario` / :mod:`analysis.scenario_io`.
@@ -33,6 +34,7 @@ __all__ = [
     "status_quo_heights",
     "timeline",
     "year_frame",
+    "year_frame_under",
     "year_layers",
     "comparison",
 ]
@@ -88,10 +90,35 @@ def status_quo_heights(dataset_id: str, stamp: float) -> pd.Series:
     return parcel_height_limits(data.raw_parcels(dataset_id, stamp), runway=inputs.runway, params=inputs.params)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey) -> pd.DataFrame:
-    """Year-by-year KPIs of a scenario on the analysed dataset."""
-    frame = data.analysed_parcels(dataset_id, stamp, as_of, profile)
+    """Year-by-year KPIs of a scenario on the analysed dataset (against the control standard in use)."""
+    return _timeline(dataset_id, stamp, as_of, profile, data.standard_json(), key)
+
+
+def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> gpd.GeoDataFrame:
+    """Parcels with the scenario year's edits, advice, height limits and conflicts, overlaid on the frame
+    analysed once (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes),
+    against the control standard in use."""
+    return year_frame_under(dataset_id, stamp, as_of, profile, data.standard_json(), key, year)
+
+
+def year_layers(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> dict[str, Any]:
+    """Released land, test roads, projects and the advice of a scenario year."""
+    return _year_layers(dataset_id, stamp, as_of, profile, data.standard_json(), key, year)
+
+
+def comparison(dataset_id: str, stamp: float, as_of: str, profile: str, a: ScenarioKey, b: ScenarioKey) -> pd.DataFrame:
+    """Two scenario timelines side by side: year, kpi, A, B, difference, unit."""
+    standard = data.standard_json()
+    return _comparison(dataset_id, stamp, as_of, profile, standard, a, b)
+
+
+# The cached functions take the control standard's text (:func:`ui.data.standard_json`) as a key: a
+# table an editor publishes is used at the next rerun, and a result is never one of another table.
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _timeline(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str, key: ScenarioKey) -> pd.DataFrame:
+    frame = data.analysed_parcels(dataset_id, stamp, as_of, profile, standard)
     inputs = airport_inputs()
     return sc.scenario_timeline(
         scenario_of(key), parcels_analysed=frame, airport=inputs.airport, runway=inputs.runway,
@@ -100,29 +127,31 @@ def timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: Scena
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def year_frame(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> gpd.GeoDataFrame:
-    """Parcels with the scenario year's edits, advice, height limits and conflicts, overlaid on the frame
-    analysed once (:func:`analysis.scenario.scenario_year_frame`: no re-analysis when the year changes)."""
+def year_frame_under(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str, key: ScenarioKey,
+                     year: int) -> gpd.GeoDataFrame:
+    """:func:`year_frame` against the control standard of ``standard`` (:func:`ui.data.standard_json` text)."""
     import json
 
     from analysis import efficiency
 
     inputs = airport_inputs()
     types_text = key[3] if len(key) > 3 else None  # the development-type library the key was made under
-    out, _ = sc.scenario_year_frame(data.analysed_parcels(dataset_id, stamp, as_of, profile), scenario_of(key), year,
+    out, _ = sc.scenario_year_frame(data.analysed_parcels(dataset_id, stamp, as_of, profile, standard),
+                                    scenario_of(key), year,
                                     runway=inputs.runway, params=inputs.params, raster=height_grid(dataset_id, stamp),
                                     height_limits=status_quo_heights(dataset_id, stamp),
                                     types=development_types(types_text),
-                                    profile=efficiency.profile_from_dict(json.loads(profile)) if profile else None)
+                                    profile=efficiency.profile_from_dict(json.loads(profile)) if profile else None,
+                                    standard=data.standard_of(standard))
     return out
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def year_layers(dataset_id: str, stamp: float, as_of: str, profile: str, key: ScenarioKey, year: int) -> dict[str, Any]:
-    """Released land, test roads, projects and the advice of a scenario year."""
+def _year_layers(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str, key: ScenarioKey,
+                 year: int) -> dict[str, Any]:
     inputs = airport_inputs()
     state = sc.scenario_year_state(
-        scenario_of(key), year, parcels_analysed=year_frame(dataset_id, stamp, as_of, profile, key, year),
+        scenario_of(key), year, parcels_analysed=year_frame_under(dataset_id, stamp, as_of, profile, standard, key, year),
         airport=inputs.airport, runway=inputs.runway, zones=data.zones_layer(),
     )
     return {"released": state.released, "test_roads": state.test_roads, "projects": state.projects,
@@ -131,9 +160,10 @@ def year_layers(dataset_id: str, stamp: float, as_of: str, profile: str, key: Sc
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def comparison(dataset_id: str, stamp: float, as_of: str, profile: str, a: ScenarioKey, b: ScenarioKey) -> pd.DataFrame:
-    """Two scenario timelines side by side: year, kpi, A, B, difference, unit."""
+def _comparison(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str, a: ScenarioKey,
+                b: ScenarioKey) -> pd.DataFrame:
     return compare.compare_timelines(
-        timeline(dataset_id, stamp, as_of, profile, a), timeline(dataset_id, stamp, as_of, profile, b),
+        _timeline(dataset_id, stamp, as_of, profile, standard, a),
+        _timeline(dataset_id, stamp, as_of, profile, standard, b),
         a_name="A", b_name="B",
     )

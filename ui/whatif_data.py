@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis.whatif.kpis import whatif_kpis
-from ui.scenario_data import scenario_of, year_frame
+from ui import data
+from ui.scenario_data import scenario_of, year_frame_under
 from ui.whatif_edits import edits_key
 
 __all__ = ["WHATIF", "whatif_key", "year_kpis", "kpi_timeline"]
@@ -31,16 +32,27 @@ def whatif_key(base_key: tuple[Any, ...], edits: Sequence[Mapping[str, Any]], ty
     return (WHATIF, tuple(base_key), edits_key(edits), types_text)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def year_kpis(dataset_id: str, stamp: float, as_of: str, profile: str, key: tuple[Any, ...],
               year: int) -> dict[str, float]:
-    """The what-if KPIs of a scenario (a what-if or any other) in ``year``."""
-    return dict(whatif_kpis(year_frame(dataset_id, stamp, as_of, profile, key, year)))
+    """The what-if KPIs of a scenario (a what-if or any other) in ``year``, against the control standard
+    in use."""
+    return _year_kpis(dataset_id, stamp, as_of, profile, data.standard_json(), key, year)
+
+
+def kpi_timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: tuple[Any, ...]) -> pd.DataFrame:
+    """The what-if KPIs of every year of a scenario's horizon: one row per year, one column per KPI."""
+    return _kpi_timeline(dataset_id, stamp, as_of, profile, data.standard_json(), key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _year_kpis(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str, key: tuple[Any, ...],
+               year: int) -> dict[str, float]:
+    return dict(whatif_kpis(year_frame_under(dataset_id, stamp, as_of, profile, standard, key, year)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def kpi_timeline(dataset_id: str, stamp: float, as_of: str, profile: str, key: tuple[Any, ...]) -> pd.DataFrame:
-    """The what-if KPIs of every year of a scenario's horizon: one row per year, one column per KPI."""
+def _kpi_timeline(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str,
+                  key: tuple[Any, ...]) -> pd.DataFrame:
     lo, hi = scenario_of(key).horizon
-    rows = {year: year_kpis(dataset_id, stamp, as_of, profile, key, year) for year in range(lo, hi + 1)}
+    rows = {year: _year_kpis(dataset_id, stamp, as_of, profile, standard, key, year) for year in range(lo, hi + 1)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")

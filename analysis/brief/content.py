@@ -75,6 +75,9 @@ class BriefRequest:
         None for the shipped one.
     metric
         The parcels' geometry in the metric CRS when the analysis kept it.
+    profile, standard
+        The efficiency profile and land control standard the parcels were analysed with, for
+        rating and checking edited parcels again (None: the shipped ones).
     """
 
     parcels: gpd.GeoDataFrame
@@ -87,6 +90,8 @@ class BriefRequest:
     zones_source: str | None = None
     profile_source: str | None = None
     metric: gpd.GeoSeries | None = field(default=None, repr=False)
+    profile: Any = field(default=None, repr=False)
+    standard: Any = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,8 @@ def gather_brief(request: BriefRequest, *, inputs: AirportInputs | None = None) 
     for s in request.scenarios:
         in_horizon = s.horizon[0] <= year <= s.horizon[1]
         frames.append(scenario_year_frame(parcels, s, year, runway=inputs.runway, params=inputs.params, raster=grid,
-                                          height_limits=limits)[0] if in_horizon else parcels)
+                                          height_limits=limits, profile=request.profile,
+                                          standard=request.standard)[0] if in_horizon else parcels)
     frame = frames[0]
     timelines = [scenario_timeline(s, parcels_analysed=f, airport=inputs.airport, runway=inputs.runway,
                                    params=inputs.params, zones=request.zones, height_limits=limits)

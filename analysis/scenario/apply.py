@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.airport import OLSParams, Runway
+from analysis.control_standard import ControlStandard
 from analysis.efficiency import EfficiencyProfile
 from analysis.height_grid import height_surface_raster
 from analysis.heights import BuildabilityParams, buildable_floor_area, load_buildability, parcel_height_limits
@@ -44,6 +45,7 @@ def apply_scenario_year(
     height_limits: pd.Series | None = None,
     types: DevelopmentTypes | None = None,
     profile: EfficiencyProfile | None = None,
+    standard: ControlStandard | None = None,
 ) -> tuple[gpd.GeoDataFrame, Raster]:
     """Apply the year's edits and add ``height_limit_m``, ``buildable_floor_area_m2``, ``height_conflict``
     and ``max_far_under_height_limit`` for a scenario year.
@@ -72,6 +74,9 @@ def apply_scenario_year(
     profile
         The efficiency profile the frame was analysed with, for rating edited parcels again
         (default: the shipped one).
+    standard
+        The land control standard the frame was analysed with, for checking edited parcels
+        again (default: the shipped one).
 
     Returns
     -------
@@ -81,18 +86,18 @@ def apply_scenario_year(
     ``height_limit_m`` is NaN where no cap applies.
     """
     check_year(year, "year", scenario.horizon)
-    frame = _edited(frame, scenario, year, types=types, profile=profile)
+    frame = _edited(frame, scenario, year, types=types, profile=profile, standard=standard)
     return _heights(frame, scenario, year, runway=runway, params=params, buildability=buildability, raster=raster,
                     bounds=bounds, cell_size=cell_size, height_limits=height_limits, types=types)
 
 
 def _edited(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *, types: DevelopmentTypes | None,
-            profile: EfficiencyProfile | None) -> gpd.GeoDataFrame:
+            profile: EfficiencyProfile | None, standard: ControlStandard | None) -> gpd.GeoDataFrame:
     """The frame with the edits in force in ``year`` applied and the derived fields derived again."""
     edited = apply_edits(frame, scenario, year, types=types)
     if not edited["edited"].any():
         return edited
-    return rederive(edited, profile=profile, demonstration=demonstration_advice(scenario, year))
+    return rederive(edited, profile=profile, standard=standard, demonstration=demonstration_advice(scenario, year))
 
 
 def _heights(
@@ -151,6 +156,7 @@ def scenario_year_frame(
     buildability: BuildabilityParams | None = None,
     types: DevelopmentTypes | None = None,
     profile: EfficiencyProfile | None = None,
+    standard: ControlStandard | None = None,
 ) -> tuple[gpd.GeoDataFrame, Raster]:
     """A scenario year overlaid on a frame analysed once, without analysing it again.
 
@@ -177,6 +183,8 @@ def scenario_year_frame(
         The development-type library of the edits (default: the shipped one).
     profile
         The efficiency profile ``analysed`` was analysed with (default: the shipped one).
+    standard
+        The land control standard ``analysed`` was analysed with (default: the shipped one).
 
     Returns
     -------
@@ -185,7 +193,7 @@ def scenario_year_frame(
     check_year(year, "year", scenario.horizon)
     frame = apply_edits(analysed, scenario, year, types=types)
     if frame["edited"].any():
-        frame = rederive(frame, profile=profile, demonstration=demonstration_advice(scenario, year))
+        frame = rederive(frame, profile=profile, standard=standard, demonstration=demonstration_advice(scenario, year))
     else:
         recs = recommend(frame, demonstration=demonstration_advice(scenario, year))
         frame = frame.assign(**{col: recs[col] for col in recs.columns})
