@@ -196,3 +196,25 @@ def test_a_scenario_saved_in_the_office(tmp_path: Path) -> None:
     assert main(["brief", "--scenario", "晚一年", "--year", "2032", "--as-of", AS_OF, "--out", str(out)]) == 0
     text = _text(out)
     assert "晚一年搬迁" in text and "搬迁年份：2031 年" in text  # its title and its own assumptions (Typst spaces digits from CJK)
+
+
+def test_the_cover_names_the_control_standard(built: dict[str, Any], tmp_path: Path) -> None:
+    """The shipped table by default; a table given with --standard by its own title."""
+    import yaml
+
+    from analysis.control_standard import DEFAULT_STANDARD_PATH
+
+    def bare(text: str) -> str:  # Typst spaces digits from CJK text: compare without spaces
+        return re.sub(r"\s+", "", text)
+
+    assert "厦门市工业项目建设用地控制标准（2020版）" in bare(_text(built["dir"] / "zh.pdf"))
+    assert bare("Xiamen control standard for industrial project land (2020 edition)") in bare(
+        _text(built["dir"] / "en.pdf"))
+    table = yaml.safe_load(DEFAULT_STANDARD_PATH.read_text(encoding="utf-8"))
+    table.update(title="湖里区试行控制标准", title_en="Huli trial control standard", edition=2025)
+    path = tmp_path / "standard.yaml"
+    path.write_text(yaml.safe_dump(table, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "own.pdf"
+    assert main(["brief", "--scenario", "delayed", "--year", YEAR, "--as-of", AS_OF, "--standard", str(path),
+                 "--out", str(out)]) == 0
+    assert "湖里区试行控制标准(2025)" in bare(_text(out))

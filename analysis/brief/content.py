@@ -22,6 +22,8 @@ import pandas as pd
 
 from analysis.brief.labels import LANGS
 from analysis.compare import COMPARISON_KPIS, compare_timelines
+from analysis.control_standard import ControlStandard
+from analysis.efficiency import EfficiencyProfile
 from analysis.heights import parcel_height_limits
 from analysis.scenario import (
     Scenario,
@@ -90,8 +92,8 @@ class BriefRequest:
     zones_source: str | None = None
     profile_source: str | None = None
     metric: gpd.GeoSeries | None = field(default=None, repr=False)
-    profile: Any = field(default=None, repr=False)
-    standard: Any = field(default=None, repr=False)
+    profile: EfficiencyProfile | None = field(default=None, repr=False)
+    standard: ControlStandard | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "embedded": ("内置示意数据", "embedded illustrative data"),
     "profile_source": ("亩均评价方案", "Efficiency profile"),
     "shipped_profile": ("内置默认方案", "the shipped default"),
+    "control_standard": ("用地控制标准", "Land control standard"),
     "embedded_zones": ("内置三大功能区（示意范围）", "embedded three zones (approximate extents)"),
     "notice": ("示意数据：内置宗地为生成的示意数据，并非真实地籍，数字仅用于演示。",
                "示意数据 (illustrative data): the embedded parcels are generated, not real cadastre; "

@@ -19,6 +19,7 @@ from analysis.brief import figures
 from analysis.brief.content import LIST_ROWS, BriefContent
 from analysis.brief.fonts import FONT_FAMILY, font_files
 from analysis.brief.labels import area_mu, category, kpi_value, number, text, yi
+from analysis.control_standard import ControlStandard, default_control_standard
 
 __all__ = ["typst_string", "brief_source", "compile_brief"]
 
@@ -68,6 +69,13 @@ def _scenario_title(item: dict[str, object], lang: str) -> str:
     return str(item["title_en" if lang == "en" else "title_zh"])
 
 
+def _standard_title(standard: ControlStandard | None, lang: str) -> str:
+    """The control standard's title (the shipped table when None) with its edition."""
+    table = standard if standard is not None else default_control_standard()
+    title = (table.title_en if lang == "en" else table.title) or table.title
+    return title if str(table.edition) in title else f"{title} ({table.edition})"
+
+
 def _cover(c: BriefContent, generated: dt.datetime) -> str:
     lang, r = c.request.lang, c.request
     embedded = r.parcels_source is None
@@ -80,6 +88,7 @@ def _cover(c: BriefContent, generated: dt.datetime) -> str:
         (text("zones_source", lang), text("embedded_zones", lang) if r.zones_source is None else r.zones_source),
         (text("profile_source", lang),
          text("shipped_profile", lang) if r.profile_source is None else r.profile_source),
+        (text("control_standard", lang), _standard_title(r.standard, lang)),
         (text("generated", lang), generated.strftime("%Y-%m-%d %H:%M UTC")),
     ]
     out = "#v(3cm)\n"
