@@ -136,7 +136,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if scenario.edits:
             section = result.extras["scenario"]
             print(f"what-if: {section['edited_parcels']} parcel(s) edited in {year}, "
-                  f"{section['height_conflicts']['count']} height conflict(s)")
+                  f"{section['height_conflicts']['count']} height conflict(s), "
+                  f"{section['height_conflicts']['edited_count']} of them on edited parcels")
     written = write_outputs(result, args.out)
     district = result.summary["district"]
     print(f"analysed {district['parcel_count']} parcels ({district['area_mu']:.1f} mu) as of {as_of.isoformat()}")

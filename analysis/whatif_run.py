@@ -9,8 +9,8 @@ limits and conflicts added) and gives
 * the ``scenario`` section's what-if entries: ``base``, ``edits`` (each as written, with its
   effective ``from_year``, whether it is in force in the year and how many parcels it selects),
   ``whatif_kpis`` (:func:`analysis.whatif.kpis.whatif_kpis`, against the scenario's 2025 target)
-  and ``height_conflicts`` (their count and the parcels, largest FAR excess first, at most
-  :data:`MAX_LISTED`).
+  and ``height_conflicts`` (their count, how many of them are edited parcels, and the parcels,
+  largest FAR excess first, at most :data:`MAX_LISTED`).
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ def edited_run_parts(result: Any, parcels: gpd.GeoDataFrame, scenario: Scenario,
         "edits": edits,
         "edited_parcels": int(edited.sum()),
         "whatif_kpis": jsonable(whatif_kpis(parcels, target_2025_yi=_target_2025(scenario))),
-        "height_conflicts": {"count": int(conflicts.sum()), "listed_at_most": MAX_LISTED,
+        "height_conflicts": {"count": int(conflicts.sum()), "edited_count": int((conflicts.to_numpy() & edited).sum()),
+                             "listed_at_most": MAX_LISTED,
                              "parcels": conflict_list(parcels)},
     }
     return zones, summary, section

@@ -215,7 +215,7 @@ def test_height_conflicts_by_hand() -> None:
 
 def test_whatif_kpis_by_hand() -> None:
     frame = apply_edits(_frame(), _scenario([{"parcels": ["a"], "development_type": "rd_office"}]), 2030)
-    frame["height_conflict"] = [True, False, False]
+    frame["height_conflict"] = [True, False, True]
     k = whatif_kpis(frame, target_2025_yi=200.0)
     # floor area 35,000 + 0 (unknown) + 40,000; output 15,000 + 150 万元 = 1.515 亿元
     assert k["floor_area_m2"] == pytest.approx(75_000.0)
@@ -223,7 +223,9 @@ def test_whatif_kpis_by_hand() -> None:
     assert k["output_vs_target_pct"] == pytest.approx(1.515 / 200 * 100)
     assert k["jobs"] == pytest.approx(450.0 + 5.0)
     assert k["industrial_land_mu"] == pytest.approx(30.0)
-    assert (k["reserve_parcels_used"], k["height_conflicts"], k["edited_parcels"]) == (1.0, 1.0, 1.0)
+    # two parcels in conflict, one of them (a) edited
+    assert (k["reserve_parcels_used"], k["height_conflicts"], k["edited_conflicts"], k["edited_parcels"]) == \
+        (1.0, 2.0, 1.0, 1.0)
 
 
 # --- the scenario file ----------------------------------------------------------------------

@@ -156,12 +156,13 @@ def test_edits_in_2028_areas_times_far_uses_and_conflicts(tmp_path: Path, capsys
     assert [e["in_force"] for e in section["edits"]] == [True, True, True, False]
     assert section["edits"][2]["within"]["type"] == "Polygon"
     assert section["height_conflicts"]["count"] == 3
+    assert section["height_conflicts"]["edited_count"] == 3  # P1-P3 are all edited parcels
     assert {c["parcel_id"] for c in section["height_conflicts"]["parcels"]} == {"P1", "P2", "P3"}
     assert section["height_conflicts"]["parcels"][0]["parcel_id"] == "P3"  # the largest excess first
     kpis = section["whatif_kpis"]
     assert kpis["floor_area_m2"] == pytest.approx(35_000 * 2 + 130_000 + 25_000 + 10_000 * 2, rel=1e-6)
     assert kpis["industrial_land_mu"] == pytest.approx(5 * MU, rel=1e-6)
-    assert kpis["edited_parcels"] == 4 and kpis["height_conflicts"] == 3
+    assert kpis["edited_parcels"] == 4 and kpis["height_conflicts"] == 3 and kpis["edited_conflicts"] == 3
     timeline = {(k["kpi"], k["scope"]): k["value"] for k in section["kpis"]}
     assert timeline[("edited_parcels", "total")] == 4
     assert timeline[("height_conflicts", "total")] == 3

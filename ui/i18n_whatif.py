@@ -48,6 +48,8 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.unit.people": ("人", "people"),
     "wi.unit.mu": ("亩", "mu"),
     "wi.unit.parcels": ("宗", "parcels"),
+    "wi.conflicts_edited": ("其中情景编辑的宗地 {n} 宗（其余为现状建筑已超出的限高）",
+                            "{n} of them on edited parcels (the rest: existing buildings over the limit)"),
     "wi.target": ("规划2025年目标 {target} 亿元，完成 {pct}%", "Plan target 2025: {target} (100 M yuan), {pct}% reached"),
     "wi.vs_base": ("与基准情景比较", "against the base scenario"),
     "wi.conflicts": ("限高冲突地块（{n} 宗，已编辑的在前）", "Parcels in height conflict ({n}, the edited first)"),

@@ -99,14 +99,17 @@ def conflict_table(frame: pd.DataFrame, lang: str, *, type_names: Mapping[str, s
     })
 
 
-def show_tiles(tiles: Sequence[Tile], *, target: tuple[float, float] | None, lang: str) -> None:
+def show_tiles(tiles: Sequence[Tile], *, target: tuple[float, float] | None, lang: str,
+               edited_conflicts: float | None = None) -> None:
     """The tiles one under the other (beside the map); ``target`` (the 2025 target in 亿元, the share
-    reached in %) under output."""
+    reached in %) under output, and how many of the height conflicts are on edited parcels under them."""
     for tile in tiles:
         inverse = tile.kpi == "height_conflicts"  # more conflicts is worse
         st.metric(tile.label, tile.value, delta=tile.delta, delta_color="inverse" if inverse else "normal")
         if tile.kpi == "output_yi" and target is not None:
             st.caption(t("wi.target", lang, target=f"{target[0]:,.0f}", pct=f"{target[1]:,.1f}"))
+        if tile.kpi == "height_conflicts" and edited_conflicts is not None:
+            st.caption(t("wi.conflicts_edited", lang, n=f"{edited_conflicts:,.0f}"))
 
 
 def show_timelines(timelines: Sequence[pd.DataFrame], names: Sequence[str], lang: str) -> None:

@@ -11,6 +11,7 @@ key                        what                                                 
 ``industrial_land_mu``     area of the parcels whose ``land_use`` is industrial         亩
 ``reserve_parcels_used``   edited parcels that were developable reserve parcels         parcels
 ``height_conflicts``       parcels with ``height_conflict``                             parcels
+``edited_conflicts``       of them, parcels with ``edited`` (conflicts the edits cause)  parcels
 ``edited_parcels``         parcels with ``edited``                                      parcels
 =========================  ===========================================================  ======
 
@@ -27,7 +28,8 @@ __all__ = ["WHATIF_KPIS", "whatif_kpis"]
 
 #: The keys of :func:`whatif_kpis`, in display order.
 WHATIF_KPIS: tuple[str, ...] = ("floor_area_m2", "output_yi", "output_target_2025_yi", "output_vs_target_pct", "jobs",
-                                "industrial_land_mu", "reserve_parcels_used", "height_conflicts", "edited_parcels")
+                                "industrial_land_mu", "reserve_parcels_used", "height_conflicts", "edited_conflicts",
+                                "edited_parcels")
 _WAN_PER_YI = 10_000.0
 
 
@@ -66,5 +68,6 @@ def whatif_kpis(frame: pd.DataFrame, *, target_2025_yi: float = 200.0) -> dict[s
         "industrial_land_mu": float(area_mu[industrial].sum()),
         "reserve_parcels_used": float((edited & reserve).sum()),
         "height_conflicts": float(_flag(frame, "height_conflict").sum()),
+        "edited_conflicts": float((_flag(frame, "height_conflict") & edited).sum()),
         "edited_parcels": float(edited.sum()),
     }

@@ -286,7 +286,7 @@ def _editor(ctx: _Context, horizon: tuple[int, int], lang: str) -> None:
             st.markdown(f"**{t('wi.kpis', lang, year=year)}**")
             st.caption(t("wi.vs_base", lang))
             target = (k.get("output_target_2025_yi", 200.0), k.get("output_vs_target_pct", 0.0))
-            show_tiles(kpi_tiles(k, base, lang), target=target, lang=lang)
+            show_tiles(kpi_tiles(k, base, lang), target=target, lang=lang, edited_conflicts=k.get("edited_conflicts"))
             # the briefing of what is on screen: this what-if in this year, compared with its base
             render_brief_download(dataset_id=ctx.dataset_id, stamp=ctx.stamp, as_of=dt.date.fromisoformat(ctx.as_of),
                                   profile=ctx.profile, keys=(key, ctx.key(stack.base)), year=year, lang=lang,
