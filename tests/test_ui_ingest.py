@@ -303,6 +303,25 @@ def test_data_page_asks_before_using_a_layer_wholly_outside_the_district() -> No
     assert not any("全部位于区界" in w.value for w in at.warning)
 
 
+def test_picking_a_layer_wholly_outside_the_district_in_the_list_asks_too() -> None:
+    from ui import state
+
+    at = _page_after("beijing.geojson", _beijing_geojson())
+    [uploaded] = _recorded()
+    [switch] = [r for r in at.radio if any("全部在区界外" in o for o in r.options)]
+    [label] = [o for o in switch.options if "全部在区界外" in o]
+    assert label.endswith(" · 全部在区界外") and label.startswith("beijing")
+    switch.set_value(uploaded).run()
+    assert not at.exception, at.exception
+    assert (at.session_state[state.DATASET] if state.DATASET in at.session_state else None) != uploaded
+    [confirm] = [b for b in at.button if b.key == "switch_outside_anyway"]
+    assert confirm.label == "仍然使用该数据 / Use it anyway"
+    confirm.click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.DATASET] == uploaded
+    assert not [b for b in at.button if b.key == "switch_outside_anyway"]
+
+
 def test_data_page_uses_a_layer_in_the_district_at_once() -> None:
     from ui import state
 

@@ -211,8 +211,7 @@ def current_frame(as_of: dt.date, profile: dict[str, Any] | None = None) -> tupl
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _summary(dataset_id: str, stamp: float, as_of: str, profile: str, standard: str) -> dict[str, Any]:
-    del standard  # part of the cache key (analysed_parcels reads the one in use)
-    frame = analysed_parcels(dataset_id, stamp, as_of, profile)
+    frame = analysed_parcels(dataset_id, stamp, as_of, profile, standard)
     return pipeline.summarise(frame, as_of=dt.date.fromisoformat(as_of))
 
 

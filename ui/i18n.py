@@ -296,6 +296,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "dataset in use. Check the CRS or the GCJ-02 option.",
     ),
     "data.use_anyway": ("仍然使用该数据", "Use it anyway"),
+    "data.outside_tag": ("全部在区界外", "wholly outside the district"),
     "data.some_outside": ("其中 {n} 宗地块位于区界（含边距）之外，已保留，见校验报告。",
                           "{n} of them lie outside the district (margin included), kept; see the report."),
     "data.join_header": ("关联统计表", "Join a statistics table"),

@@ -101,6 +101,7 @@ def _read(dataset_id: str, options: dict[str, Any], *, store: Store, actor: Acto
         "n_input_rows": int(result.report.n_input_rows),
         "n_usable_rows": int(result.report.n_usable_rows),
         "usable": bool(result.report.usable),
+        "n_outside": int(result.n_outside),  # outside the region of interest: all of them asks before use
     }
     workspace.save_report(dataset_id, report)
     workspace.write_options(dataset_id, stored)

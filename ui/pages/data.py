@@ -25,18 +25,35 @@ _JOIN_UPLOAD = "join_upload"
 _ENCODINGS = ("", "utf-8", "gbk", "gb18030", "big5", "latin-1")
 
 
+def _wholly_outside(dataset_id: str) -> int | None:
+    """The number of usable parcels of an upload that lies wholly outside the district; None otherwise."""
+    if dataset_id == workspace.EMBEDDED:
+        return None
+    options = workspace.read_options(dataset_id)
+    n = int(options.get("n_usable_rows") or 0)
+    return n if 0 < n <= int(options.get("n_outside") or 0) else None
+
+
 def _switcher(lang: str) -> None:
     st.subheader(t("data.current", lang))
     found = data.datasets()
     options = [workspace.EMBEDDED, *[d["id"] for d in found]]
+    outside = {d["id"]: n for d in found if (n := _wholly_outside(d["id"])) is not None}
     names = {workspace.EMBEDDED: t("dataset.embedded", lang),
-             **{d["id"]: d["name"] + (f" · {d['owner']}" if d["owner"] else "") for d in found}}
+             **{d["id"]: d["name"] + (f" · {d['owner']}" if d["owner"] else "")
+                + (f" · {t('data.outside_tag', lang)}" if d["id"] in outside else "") for d in found}}
     active = data.current_dataset()
     choice = st.radio(
         t("data.switch", lang), options, index=options.index(active) if active in options else 0,
         format_func=lambda d: names.get(d, d),
     )
-    if choice != active:
+    if choice != active and choice in outside:  # as after its upload: in use only once the person says so
+        count = f"{outside[choice]:,}"
+        st.warning(t("data.outside_only", "zh", n=count) + "\n\n" + t("data.outside_only", "en", n=count))
+        if st.button(f"{t('data.use_anyway', 'zh')} / {t('data.use_anyway', 'en')}", key="switch_outside_anyway"):
+            data.set_current_dataset(choice)
+            st.rerun()
+    elif choice != active:
         data.set_current_dataset(choice)  # this person's choice only
         st.rerun()
     _publish(active, names.get(active, active), lang)
