@@ -4,7 +4,9 @@ and their own settings.
 - A person is ``user:<name>`` once logged in, else ``browser:<id>``: a random id the browser
   keeps in the cookie ``huli_browser``, so an anonymous visitor's choices survive a refresh and
   are nobody else's.  A login is kept in the cookie ``huli_login`` (a random token; the store
-  keeps only its SHA-256) until it is idle longer than ``HULI_SESSION_HOURS``.
+  keeps only its SHA-256) until it is idle longer than ``HULI_SESSION_HOURS``.  Both are set by
+  the server, ``HttpOnly`` and ``SameSite=Strict`` (:mod:`ui.session_cookies`): no script in the
+  page can read them.
 - With no account in the store the app is a single-user local tool (:data:`office.records.LOCAL`
   may do everything) and the sidebar says so; once one exists, every change needs the role
   :mod:`office.roles` asks for, checked here on the server before each write
@@ -243,10 +245,17 @@ def log_out() -> None:
 
 
 def flush_cookies() -> None:
-    """Send the cookies set in this run to the browser (a script in the page, same origin)."""
+    """Have the server set the cookies of this run in the browser, ``HttpOnly``
+    (:mod:`ui.session_cookies`: a one-time ticket the page posts back to the app's server)."""
+    from ui import session_cookies
+
     pending = st.session_state.pop(_COOKIES, None)
     if not pending:
         return
-    lines = [f"document.cookie = {json.dumps(f'{name}={value}; path=/; max-age={age}; SameSite=Strict')};"
-             for name, (value, age) in pending.items() if _BROWSER_ID.match(value) or value == ""]
-    st.html(f"<script>{''.join(lines)}</script>", unsafe_allow_javascript=True)
+    cookies = tuple(session_cookies.Cookie(name, value, age) for name, (value, age) in pending.items()
+                    if _BROWSER_ID.match(value) or value == "")
+    if not cookies:
+        return
+    ticket = session_cookies.file_cookies(cookies)
+    base = str(st.get_option("server.baseUrlPath") or "")
+    st.html(session_cookies.script(ticket, base_path=base), unsafe_allow_javascript=True)

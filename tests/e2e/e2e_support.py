@@ -48,6 +48,19 @@ class PageProbe:
         return out
 
 
+def server_cookie(page: object, name: str, *, timeout_s: float = 30.0) -> dict[str, object]:
+    """Wait until the browser holds the app's cookie ``name`` (set by the server, so a reload keeps
+    it); the cookie as Playwright reports it (``httpOnly``, ``sameSite``, ...)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [c for c in page.context.cookies() if c["name"] == name and c["value"]]  # type: ignore[attr-defined]
+        if found:
+            return dict(found[0])
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the browser never got the cookie {name!r}")
+        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+
+
 #: True once the parcel ``pid`` is projected for the map's current view (its canvas parts computed,
 #: so a click on it hits it) and no zoom animation is running.
 PARCEL_DRAWN = """(pid) => {

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import ARTIFACTS, CHROMIUM_ARGS, PageProbe, running_app  # noqa: F401
+from e2e_support import ARTIFACTS, CHROMIUM_ARGS, PageProbe, running_app, server_cookie  # noqa: F401
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -147,6 +147,11 @@ def test_one_persons_language_switch_and_upload_do_not_change_anothers_view(offi
     _wait_idle(other)
     other.page.get_by_role("heading", name="总览").first.wait_for(timeout=60_000)
     assert "内置示意数据" in _dataset_in_sidebar(other)
+    # the login is kept in a cookie the server set: no script in the page can read it
+    login = server_cookie(editor.page, "huli_login")
+    assert login["httpOnly"] is True and login["sameSite"] == "Strict"
+    assert "huli_login" not in str(editor.page.evaluate("() => document.cookie"))
+    assert server_cookie(other.page, "huli_browser")["httpOnly"] is True
     # the editor's own choices survive their refresh
     editor.page.reload()
     _wait_idle(editor)

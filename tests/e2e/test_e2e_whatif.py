@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import ARTIFACTS, PageProbe, running_app
+from e2e_support import ARTIFACTS, PageProbe, running_app, server_cookie
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -106,7 +106,7 @@ def _log_in(probe: PageProbe, url: str) -> None:
     sidebar.get_by_role("button", name="登录").click()
     page.get_by_text(f"已登录：{EDITOR}（编辑者）").wait_for(timeout=30_000)
     _wait_idle(probe)
-    page.wait_for_function("() => document.cookie.indexOf('huli_login=') >= 0", timeout=30_000)  # kept on reload
+    server_cookie(page, "huli_login")  # kept on reload
 
 
 def _editor_frame(probe: PageProbe, timeout_s: float = 90.0):  # type: ignore[no-untyped-def]
