@@ -47,6 +47,8 @@ LABEL_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("planned_use_zh", "str", "", "规划用途（中文）", "Planned use (Chinese)"),
     FieldSpec("expiry_status_zh", "str", "", "到期状态（中文）", "Expiry status (Chinese)"),
     FieldSpec("efficiency_class_zh", "str", "", "效益分类（中文）", "Efficiency class (Chinese)"),
+    FieldSpec("efficiency_reason_zh", "str", "", "未评价原因（中文）", "Why unrated (Chinese)"),
+    FieldSpec("industry_name_zh", "str", "", "所属行业（中文）", "Industry (Chinese)"),
 )
 
 #: One-line meaning of every exported field, in English.
@@ -138,6 +140,9 @@ MEANINGS: dict[str, str] = {
     "planned_use_zh": "Chinese label of planned_use; CSV and XLSX only.",
     "expiry_status_zh": "Chinese label of expiry_status (e.g. 10年以上 for beyond_10y); CSV and XLSX only.",
     "efficiency_class_zh": "Chinese label of efficiency_class (e.g. A 类 优先发展 for A); CSV and XLSX only.",
+    "efficiency_reason_zh": "efficiency_reason worded in Chinese (e.g. 缺少工业总产值 for missing output_value); "
+    "CSV and XLSX only.",
+    "industry_name_zh": "GB/T 4754 name of industry_code's division (e.g. 汽车制造业 for 36); CSV and XLSX only.",
     "name_zh": "Name of the functional zone in Chinese.",
     "name_en": "Name of the functional zone in English.",
     "carriers_zh": "Main carriers (projects, parks) of the zone, in Chinese.",

@@ -704,3 +704,17 @@ def test_labels_keep_an_unknown_code_and_leave_a_missing_one_empty() -> None:
     assert out["zone_name_zh"].tolist() == ["功能区外", "汽车电子总部经济区", "lab"]
     assert frame.columns.tolist() == ["land_use", "zone_id"]  # the input is not changed
 
+
+
+def test_reasons_and_industries_are_worded_in_chinese_beside_them() -> None:
+    from analysis.export.labels import with_labels
+
+    frame = pd.DataFrame({
+        "industry_code": ["39", "36", "99", None],
+        "efficiency_reason": ["not industrial land", "missing output_value; zero or negative employees", "", None],
+    })
+    out = with_labels(frame)
+    assert list(out.columns) == ["industry_code", "industry_name_zh", "efficiency_reason", "efficiency_reason_zh"]
+    assert out["industry_name_zh"].tolist() == ["计算机、通信和其他电子设备制造业", "汽车制造业", "99", pd.NA]
+    assert out["efficiency_reason_zh"].tolist() == ["非工业用地，不参与亩均评价", "缺少工业总产值；从业人员为零或负数", "",
+                                                    pd.NA]

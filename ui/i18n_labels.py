@@ -51,15 +51,6 @@ LABEL_TEXT: dict[str, tuple[str, str]] = {
     "issue.table_duplicate_key": ("统计表宗地编号重复", "Parcel repeated in the table"),
     "issue.table_values_applied": ("统计表字段已填入", "Table values applied"),
     "issue.table_joined": ("统计表已关联", "Table joined"),
-    # why a parcel is unrated (analysis.efficiency's efficiency_reason)
-    "why.not_rated_use": ("非{uses}，不参与亩均评价", "not {uses}, not rated"),
-    "why.or": ("或", " or "),
-    "why.sep": ("；", "; "),
-    "why.no_area": ("地块面积为零或缺失", "zero or missing parcel area"),
-    "why.missing": ("缺少{field}", "missing {field}"),
-    "why.not_positive": ("{field}为零或负数", "zero or negative {field}"),
-    "why.negative": ("{field}为负数", "negative {field}"),
-    "why.no_indicator": ("没有可用的加权指标", "no weighted indicator available"),
     # amounts in 亿元 (10^8 yuan): English in billions, or millions below one billion
     "yi.amount": ("{v} 亿元", "¥{v} bn"),
     "yi.amount_m": ("{v} 亿元", "¥{v} M"),

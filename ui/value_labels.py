@@ -8,12 +8,12 @@ with no value (``—``).  The labels are in :mod:`ui.i18n_labels`.
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 import pandas as pd
 
 from analysis.efficiency import load_profile
+from analysis.efficiency_reason import reason_text
 from parcels.geometry import validity_reason_text
 from ui.i18n import TEXT, field_label, land_use_label, t
 
@@ -80,37 +80,15 @@ def report_table(report: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return out
 
 
-_NOT_RATED = re.compile(r"^not (?P<uses>.+) land$")
-_FIELD_REASONS = (("zero or negative ", "why.not_positive"), ("negative ", "why.negative"), ("missing ", "why.missing"))
-
-
-def _reason(part: str, lang: str) -> str:
-    if part == "zero or missing parcel area":
-        return t("why.no_area", lang)
-    if part == "no weighted indicator available":
-        return t("why.no_indicator", lang)
-    found = _NOT_RATED.match(part)
-    if found:
-        uses = [land_use_label(u.replace("/", "_"), lang) for u in found["uses"].split(" or ")]
-        uses = [u.lower() for u in uses] if lang == "en" else uses
-        return t("why.not_rated_use", lang, uses=t("why.or", lang).join(uses))
-    for prefix, key in _FIELD_REASONS:
-        if part.startswith(prefix):
-            return t(key, lang, field=field_label(part[len(prefix):], lang))
-    return part
-
-
 def efficiency_reason_text(reason: object, lang: str = "zh") -> str:
-    """Why a parcel is unrated (``efficiency_reason``, "; "-joined English phrases) in ``lang``.
+    """Why a parcel is unrated (``efficiency_reason``, "; "-joined English phrases) in ``lang``
+    (:func:`analysis.efficiency_reason.reason_text` with the app's field and land-use labels).
 
     ``"not industrial land; missing output_value"`` reads ``非工业用地，不参与亩均评价；缺少工业总产值``
     in Chinese and ``not industrial, not rated; missing Output value`` in English; a phrase the
     analysis words otherwise is kept as it is.
     """
-    text = "" if reason is None or reason is pd.NA else str(reason)
-    if not text.strip():
-        return MISSING
-    return t("why.sep", lang).join(_reason(part.strip(), lang) for part in text.split(";") if part.strip())
+    return reason_text(reason, lang, field_label=field_label, use_label=land_use_label) or MISSING
 
 
 @lru_cache(maxsize=1)
