@@ -10,7 +10,8 @@ Drawing needs no library from outside the app (nothing from a CDN): a small tool
 - rectangle (``data-tool="rectangle"``): press, drag, release (the map does not pan meanwhile);
 - clear (``data-tool="clear"``): nothing selected.
 
-A parcel layer that selects (:class:`ui.map_layers.ParcelLayer` with ``select``, the options of
+A parcel layer that selects (:class:`ui.map_layers.ParcelLayer`, or a large layer served in vector
+tiles, :class:`ui.tile_layer.TileParcelLayer`, with ``select``, the options of
 :func:`select_options`) outlines the selected parcels and sends every change to the page as a
 GeoJSON feature through streamlit-folium's drawing value (``last_active_drawing``): properties
 ``huli`` = ``"selection"``, ``kind`` (``"ids"``: the parcels clicked; ``"within"``: a shape drawn,
@@ -31,8 +32,9 @@ from typing import Any
 
 __all__ = ["SELECT_JS", "select_options", "read_selection"]
 
-#: Defines ``huliSelectFromPage(options)``, ``huliSelectClick(e, layer)``, ``huliSelected(id)``, ``huliDrawing(map)``
-#: and ``huliDrawTool(map, options)`` (see the module).
+#: Defines ``huliSelectFromPage(options)``, ``huliSelectClick(e, layer)``, ``huliSelectId(map, id, shift, layer)``,
+#: ``huliSelected(id)``, ``huliDrawing(map)`` and ``huliDrawTool(map, options, layer)`` (see the module); ``layer``
+#: is anything with ``resetStyle()`` (the selection redrawn).
 SELECT_JS = """
 function huliSelectionSet() {
     var sel = window.__huliSelection || [], set = {};
@@ -65,10 +67,12 @@ function huliDrawing(map) {  // drawing, or the click that ends a rectangle's pr
     var tool = map && map.__huliDraw;
     return !!tool && (!!tool.mode || Date.now() - tool.finished < 500);
 }
-function huliSelectClick(e, layer) {  // a click: that parcel alone; with shift: added or removed
-    var map = layer._map, id = e.layer.feature.properties.parcel_id;
+function huliSelectClick(e, layer) {  // a click on a parcel of a layer in the page
+    huliSelectId(layer._map, e.layer.feature.properties.parcel_id, e.originalEvent && e.originalEvent.shiftKey, layer);
+}
+function huliSelectId(map, id, shift, layer) {  // that parcel alone; with shift: added or removed
     if (!map || huliDrawing(map)) { return; }
-    var sel = (window.__huliSelection || []).slice(), shift = e.originalEvent && e.originalEvent.shiftKey;
+    var sel = (window.__huliSelection || []).slice();
     if (shift) {
         var k = sel.indexOf(id);
         if (k >= 0) { sel.splice(k, 1); } else { sel.push(id); }

@@ -348,7 +348,8 @@ def parcel_group(
     see :mod:`ui.map_view_js`.  Without ``view_key`` the layer leaves the view alone.
 
     ``select`` (:func:`ui.map_select.select_options`) lets the person select several parcels by
-    clicks and drawn shapes (the layer in the page only; a layer served in tiles ignores it).
+    clicks and drawn shapes, on a layer in the page or served in tiles (a layer sent whole above the
+    threshold, outside the app, ignores it).
 
     Returns
     -------
@@ -368,7 +369,7 @@ def parcel_group(
     if overview_grid.is_large(len(frame), threshold=large_threshold):
         if tiles is not None:  # served in vector tiles by the app (the app's pages)
             group, legend = tile_parcel_group(frame, tiles, theme=theme, lang=lang, basemap=basemap,
-                                              selected=selected, profile=profile, detail=detail)
+                                              selected=selected, profile=profile, detail=detail, select=select)
         else:  # everything in the page (a map built outside the app)
             group, legend = overview_grid.large_parcel_group(frame, theme=theme, lang=lang, basemap=basemap,
                                                              selected=selected, profile=profile, detail=detail)

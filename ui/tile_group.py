@@ -77,8 +77,10 @@ def tile_parcel_group(
     selected: str | None = None,
     profile: EfficiencyProfile | None = None,
     detail: dict[str, object] | None = None,
+    select: dict[str, object] | None = None,
 ) -> tuple[folium.FeatureGroup, list[LegendItem]]:
     """``frame`` (rows of ``tiles.layer``) as the grid plus vector tiles; the legend of ``theme``.
+    ``select`` (:func:`ui.map_select.select_options`) lets the person select several parcels.
 
     ``detail``'s labels are used for the detail panel (its URL is the tiles' own: the source
     answers the details of ``tiles.layer``).
@@ -119,6 +121,7 @@ def tile_parcel_group(
         "hintZoom": lod_text("hint_zoom", lang, z=source.min_zoom),
         "selected": selected,
         "detail": None if detail is None else {**detail, "url": url},
+        "select": select,
     }
     group = folium.FeatureGroup(name=t("map.parcels", lang), control=False)
     TileParcelLayer(options, source.grid, name=t("map.parcels", lang)).add_to(group)

@@ -6,7 +6,10 @@ The page carries the grid and a few numbers, never the parcels: a layer of a mil
 opens as fast as one of a thousand.  Pan and zoom fetch only the tiles in view (the browser and
 the app cache them); a click is hit-tested in the browser against the tile under the cursor
 (even-odd rule over the parcel's rings, holes included), highlights the parcel at once and asks
-the app for its details.  Tooltips and hints are built with ``textContent``.
+the app for its details.  With ``select`` the layer selects several parcels as a layer in the page
+does (:mod:`ui.map_select`: clicks, shift-clicks, a drawn polygon or rectangle, whose parcels the
+page works out); the selected ones are outlined on the tiles.  Tooltips and hints are built with
+``textContent``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from jinja2 import Template
 
 from ui.detail import DETAIL_JS
 from ui.map_hook import FRAME_JS
+from ui.map_select import SELECT_JS
 from ui.map_theme import to_json_script
 
 __all__ = ["TileParcelLayer", "TILE_JS"]
@@ -46,7 +50,11 @@ function huliTileLayer(opt, gd, view) {
         el.appendChild(document.createTextNode(opt.label + "：" + l.huliCell.value));
         return el;
     }, {sticky: true});
-    grid.on("click", function (ev) { if (map) { map.fitBounds(ev.layer.getBounds(), {maxZoom: opt.minZoom}); } });
+    grid.on("click", function (ev) {
+        if (map && !(opt.select && huliDrawing(map))) { map.fitBounds(ev.layer.getBounds(), {maxZoom: opt.minZoom}); }
+    });
+    // the selection redrawn (every tile in view) when the drawing tool or a click changes it
+    var selection = {resetStyle: function () { for (var key in store) { draw(store[key]); } }};
 
     function decode(d) {  // a tile's parcels: rings in tile units, bounding boxes
         var out = [], v = 0, ring = 0, x = 0, y = 0;
@@ -93,6 +101,13 @@ function huliTileLayer(opt, gd, view) {
             if (p.id === hover) { over = p; }
         }
         ctx.globalAlpha = 1;
+        if (opt.select) {  // the parcels selected for an edit (ui.map_select)
+            ctx.lineWidth = 3 * ratio;
+            ctx.strokeStyle = "#ff6f00";
+            for (var s = 0; s < t.parcels.length; s++) {
+                if (huliSelected(t.parcels[s].id)) { trace(ctx, t.parcels[s], k); ctx.stroke(); }
+            }
+        }
         if (over) { trace(ctx, over, k); ctx.lineWidth = 2 * ratio; ctx.strokeStyle = "#000000"; ctx.stroke(); }
         if (on) { trace(ctx, on, k); ctx.lineWidth = 4 * ratio; ctx.strokeStyle = "#00bcd4"; ctx.stroke(); }
     }
@@ -202,8 +217,10 @@ function huliTileLayer(opt, gd, view) {
         if (!map.hasLayer(tip)) { map.openTooltip(tip); }
     }
     function onClick(ev) {
+        if (opt.select && huliDrawing(map)) { return; }  // a click of the drawing tool's
         var p = at(ev.latlng);
         if (!p) { return; }
+        if (opt.select) { huliSelectId(map, p.id, ev.originalEvent && ev.originalEvent.shiftKey, selection); }
         var was = window.__huliSelected;
         window.__huliSelected = p.id;
         redrawWith([was, p.id]);
@@ -229,8 +246,10 @@ function huliTileLayer(opt, gd, view) {
     }
     var group = L.featureGroup([grid]);  // the tiles join at their zoom, once the view is set (refresh)
     group.huliState = state;
+    if (opt.select) { huliSelectFromPage(opt.select); }
     group.on("add", function () {
         map = group._map;
+        if (opt.select) { huliDrawTool(map, opt.select, selection); }
         if (opt.detail) { panel = huliDetailPanel(map, opt.detail); }
         hint = L.control({position: "bottomleft"});
         hint.onAdd = function () {
@@ -278,7 +297,8 @@ class TileParcelLayer(Layer):
     ``options`` (a dict, see :func:`ui.overview_grid.tile_parcel_group`) holds the tile URL
     (``url``, the map service's prefix), ``minZoom``, ``extent`` (tile units), the palette
     ``pal`` and value table ``values`` the tiles index into, ``count``, ``extentBox`` and
-    ``sample`` (for the hook), ``label``, ``countText``, ``hintZoom`` and ``detail``; ``view`` is
+    ``sample`` (for the hook), ``label``, ``countText``, ``hintZoom``, ``detail`` and ``select``
+    (:func:`ui.map_select.select_options`, or None: no selecting of several parcels); ``view`` is
     :func:`ui.map_view_js.view_options`'s text (or ``"null"``); ``grid`` is :func:`ui.overview_grid.encode_grid`'s output.  The layer's JavaScript object
     has ``huliState`` (also ``window.__huliParcelView``): ``mode`` (``"grid"`` or
     ``"parcels"``), ``fetched`` tiles, ``minZoom``, ``parcels``, ``cells``.
@@ -299,7 +319,7 @@ class TileParcelLayer(Layer):
                  show: bool = True) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "TileParcelLayer"
-        self.hook = FRAME_JS + DETAIL_JS + TILE_JS
+        self.hook = FRAME_JS + DETAIL_JS + SELECT_JS + TILE_JS
         self.options_json = to_json_script(options)
         self.grid = grid if isinstance(grid, str) else to_json_script(grid)
         self.view = "null"  # :func:`ui.map_view_js.view_options` (set by attach_view)

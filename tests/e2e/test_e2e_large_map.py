@@ -170,3 +170,76 @@ def test_the_hook_reads_the_large_layer_and_a_click_at_its_point_selects(
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     frame.wait_for_function("(id) => huliMap.selected() === id", arg=pid, timeout=10_000)
     detail_text(frame, pid, timeout_ms=60_000)
+
+
+def _whatif_frame(page, timeout_s: float = 120.0):  # type: ignore[no-untyped-def]
+    """The What-if page's map frame once its tiled layer and drawing tool are there."""
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    ready = ("() => window.huliMap !== undefined && window.__huliParcelView !== undefined"
+             " && document.querySelector('.huli-draw') !== null")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" not in frame.url or frame.is_detached():
+                continue
+            try:
+                if frame.evaluate(ready):
+                    return frame
+            except PlaywrightError:
+                continue  # replaced meanwhile
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no What-if map with its drawing tool within {timeout_s:.0f} s")
+
+
+def test_what_if_selects_on_the_tiles_by_shift_click_and_by_a_rectangle(
+        large_app: tuple[str, str, tuple[float, float]], probe: PageProbe) -> None:
+    """A layer served in tiles selects as one in the page: shift-clicks add, a rectangle drawn selects the
+    parcels whose representative point lies inside (worked out by hand here)."""
+    from geodata.generate import generate_parcels
+
+    url, _, _ = large_app
+    page = probe.page
+    page.goto(url + "/whatif")  # no account in this office: the single-user tool may edit
+    frame = _whatif_frame(page)
+    first, second = frame.evaluate("() => huliMap.sample(40)")[23:25]
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None
+    for pid, shift in ((first, False), (second, True)):
+        assert frame.evaluate("(id) => huliMap.zoomTo(id)", pid) is True
+        frame.wait_for_function("(id) => huliMap.pointOf(id) !== null", arg=pid, timeout=30_000)
+        point = frame.evaluate("(id) => huliMap.pointOf(id)", pid)
+        if shift:
+            page.keyboard.down("Shift")
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        if shift:
+            page.keyboard.up("Shift")
+    page.get_by_text("已选 2 宗地块", exact=True).wait_for(timeout=60_000)
+    frame = _whatif_frame(page)
+    assert sorted(frame.evaluate("() => huliMap.selection()")) == sorted([first, second])
+    # a rectangle around the middle of the view
+    frame.evaluate("() => { window.map.setZoom(window.map.getZoom() - 1, {animate: false}); }")
+    frame.wait_for_function("() => window.__huliParcelView.mode === 'parcels'", timeout=30_000)
+    w, h = frame.evaluate("() => { var s = window.map.getSize(); return [s.x, s.y]; }")
+    start, end = [w * 0.35, h * 0.35], [w * 0.6, h * 0.6]
+    corners = frame.evaluate("""([a, b]) => [a, b].map(function (p) {
+        var ll = window.map.containerPointToLatLng(p); return [ll.lng, ll.lat]; })""", [start, end])
+    frame.locator(".huli-draw-rectangle").click()
+    page.mouse.move(box["x"] + start[0], box["y"] + start[1])
+    page.mouse.down()
+    page.mouse.move(box["x"] + end[0], box["y"] + end[1], steps=8)
+    page.mouse.up()
+    parcels = generate_parcels(N_PARCELS, seed=11)  # the layer seed_workspace stored
+    (x0, y0), (x1, y1) = corners
+    rect = shapely.box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    points = shapely.point_on_surface(np.asarray(parcels.geometry.values, dtype=object))
+    expected = sorted(parcels.loc[shapely.covers(rect, points), "parcel_id"].astype(str))
+    assert expected, "the rectangle covers parcels"
+    page.get_by_text(f"已选 {len(expected)} 宗地块（绘制范围内）").wait_for(timeout=60_000)
+    frame = _whatif_frame(page)
+    frame.wait_for_function(f"() => huliMap.selection().length === {len(expected)}", timeout=30_000)
+    assert sorted(frame.evaluate("() => huliMap.selection()")) == expected
+    page.screenshot(path=str(ARTIFACTS / "e2e-large-whatif-selection.png"))
+    assert probe.external_requests() == []
