@@ -111,6 +111,24 @@ def test_the_parcels_pages_filter_becomes_the_selection() -> None:
         sorted(parcels.loc[parcels["land_use"] == "logistics", "parcel_id"].astype(str))
 
 
+def test_the_parcels_pages_area_range_is_part_of_the_filter() -> None:
+    import geodata
+    from analysis.pipeline import analyse
+
+    frame = analyse(geodata.read_layer("parcels"), geodata.embedded_zones())
+    industrial = frame[frame["land_use"] == "industrial"]
+    lo, hi = 10.0, 30.0
+    expected = sorted(industrial.loc[(industrial["area_mu"] >= lo) & (industrial["area_mu"] <= hi), "parcel_id"]
+                      .astype(str))
+    assert 0 < len(expected) < len(industrial)
+    at = _whatif()
+    at.session_state[state.FILTER_USES] = ["industrial"]
+    at.session_state[state.FILTER_AREA] = [lo, hi]  # as remembered (JSON): a list
+    at.button(key="whatif_use_filter").click().run()
+    assert not at.exception, at.exception
+    assert sorted(at.session_state[state.WHATIF_SELECTION]["ids"]) == expected
+
+
 def test_a_broken_library_is_refused_in_both_languages_and_a_valid_one_published() -> None:
     from office_support import store
 

@@ -17,10 +17,31 @@ from ui.value_labels import efficiency_reason_text, price_tier_en
 
 __all__ = [
     "filter_parcels",
+    "area_slider_top",
+    "area_range_filter",
     "format_value",
     "detail_rows",
     "display_table",
 ]
+
+
+def area_slider_top(frame: pd.DataFrame) -> float:
+    """The top of the Parcels page's area slider (亩): the largest parcel rounded, plus one (at least 1)."""
+    area = pd.to_numeric(frame["area_mu"], errors="coerce") if "area_mu" in frame.columns else pd.Series(dtype=float)
+    largest = area.max(skipna=True) if len(area) else 1.0
+    return float(max(1.0, round(float(largest if pd.notna(largest) else 1.0) + 1.0)))
+
+
+def area_range_filter(frame: pd.DataFrame, chosen: object) -> tuple[float, float] | None:
+    """The area range the slider's value ``chosen`` filters by, or None: no valid range, or the whole
+    slider (every parcel, the unknown areas too)."""
+    if not (isinstance(chosen, (tuple, list)) and len(chosen) == 2):
+        return None
+    lo, hi = float(chosen[0]), float(chosen[1])
+    top = area_slider_top(frame)
+    if (lo <= 0.0 and hi >= top) or hi > top:
+        return None
+    return lo, hi
 
 
 def filter_parcels(

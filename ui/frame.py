@@ -67,6 +67,7 @@ REMEMBERED: dict[str, Any] = {
     state.FILTER_USES: None,
     state.FILTER_EXPIRY: None,
     state.FILTER_CLASSES: None,
+    state.FILTER_AREA: None,
     state.FILTER_TEXT: None,
 }
 _SEEN = "frame.remembered_as_loaded"

@@ -13,7 +13,7 @@ from analysis import efficiency
 from parcels.schema import EFFICIENCY_CLASSES, EXPIRY_STATUSES, LAND_USES, ZONE_IDS
 from ui import data, state
 from ui.downloads import parcel_downloads
-from ui.filters import display_table, filter_parcels
+from ui.filters import area_range_filter, area_slider_top, display_table, filter_parcels
 from ui.frame import (
     MAP_HEIGHT,
     base_path,
@@ -71,20 +71,17 @@ def _filters(frame: gpd.GeoDataFrame, lang: str) -> gpd.GeoDataFrame:
         placeholder=t("filter.any", lang), disabled="efficiency_class" not in frame.columns,
         **localized(state.FILTER_CLASSES, lang),
     ))
-    area = frame["area_mu"]
-    top = float(max(1.0, round(float(area.max(skipna=True) if len(area) else 1.0) + 1.0)))
+    top = area_slider_top(frame)
     rng = st.session_state.get(state.FILTER_AREA)
     if not (isinstance(rng, (tuple, list)) and len(rng) == 2 and rng[1] <= top):
         st.session_state[state.FILTER_AREA] = (0.0, top)
+    elif isinstance(rng, list):  # remembered as JSON: the slider takes a pair
+        st.session_state[state.FILTER_AREA] = (float(rng[0]), float(rng[1]))
     area_range = cast(tuple[float, float],  # a range slider: its session value is a pair
                       c5.slider(t("filter.area", lang), 0.0, top, step=0.5, key=state.FILTER_AREA))
     text = c6.text_input(t("filter.search", lang), key=state.FILTER_TEXT)
-    full_range = area_range[0] <= 0.0 and area_range[1] >= top
-    return filter_parcels(
-        frame.assign(area_mu=area.to_numpy()) if "area_mu" not in frame.columns else frame,
-        zones=zones, uses=uses, expiry=expiry, classes=classes,
-        area_mu=None if full_range else (float(area_range[0]), float(area_range[1])), text=text,
-    )
+    return filter_parcels(frame, zones=zones, uses=uses, expiry=expiry, classes=classes,
+                          area_mu=area_range_filter(frame, area_range), text=text)
 
 
 def _with_scenario_heights(frame: gpd.GeoDataFrame, dataset_id: str, lang: str) -> gpd.GeoDataFrame:

@@ -34,7 +34,7 @@ from ui import scenario_data as sd
 from ui import whatif_data as wd
 from ui import whatif_types as wt
 from ui.brief_download import render_brief_download
-from ui.filters import filter_parcels
+from ui.filters import area_range_filter, filter_parcels
 from ui.frame import (
     MAP_HEIGHT,
     base_path,
@@ -164,11 +164,12 @@ def _on_map(ctx: _Context) -> None:
 
 
 def _take_filter(ctx: _Context) -> None:
-    """The Parcels page's filter in force (zones, uses, expiry, classes, search) as the selection."""
+    """The Parcels page's filter in force (zones, uses, expiry, classes, area, search) as the selection."""
     ss = st.session_state
     frame = data.analysed_parcels(ctx.dataset_id, ctx.stamp, ctx.as_of, ctx.profile)
     found = filter_parcels(frame, zones=ss.get(state.FILTER_ZONES), uses=ss.get(state.FILTER_USES),
                            expiry=ss.get(state.FILTER_EXPIRY), classes=ss.get(state.FILTER_CLASSES),
+                           area_mu=area_range_filter(frame, ss.get(state.FILTER_AREA)),
                            text=str(ss.get(state.FILTER_TEXT) or ""))
     _set_selection(found["parcel_id"].astype(str).tolist(), None)
     ss[state.WHATIF_ERROR] = None
