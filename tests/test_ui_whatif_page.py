@@ -63,6 +63,27 @@ def test_an_edit_moves_the_tiles_undo_brings_them_back_and_a_save_keeps_it() -> 
                                "from_year": at.session_state[state.SCENARIO_YEAR]}]
 
 
+def test_a_new_base_keeps_the_unsaved_edits_and_says_so() -> None:
+    import geodata
+
+    at = _whatif()
+    ids = geodata.read_layer("parcels")["parcel_id"].astype(str).tolist()[3:5]
+    at.session_state[state.WHATIF_SELECTION] = {"ids": ids, "within": None}
+    at.run()
+    at.selectbox(key="whatif.type.zh").set_value("pilot_base").run()
+    at.button(key="whatif_apply").click().run()
+    assert any(c.value == "已应用 1 项修改" for c in at.caption)
+    at.selectbox(key=f"{state.WHATIF_BASE}.zh").set_value("delayed").run()
+    assert not at.exception, at.exception
+    assert any(c.value == "已应用 1 项修改" for c in at.caption)  # not dropped with the old base
+    assert any("未保存的 1 项修改已保留" in i.value for i in at.info), [i.value for i in at.info]
+    stack = at.session_state[state.WHATIF_STACK]
+    assert [dict(e)["parcels"] for e in stack.edits] == [ids] and stack.can_undo
+    at.button(key="whatif_revert").click().run()
+    assert any(c.value == "已应用 0 项修改" for c in at.caption)
+    assert not any("已保留" in i.value for i in at.info)  # said once
+
+
 def test_an_apply_without_a_selection_is_refused() -> None:
     at = _whatif()
     assert at.button(key="whatif_apply").disabled  # nothing selected yet

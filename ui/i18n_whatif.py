@@ -34,6 +34,8 @@ WHATIF_TEXT: dict[str, tuple[str, str]] = {
     "wi.redo": ("重做", "Redo"),
     "wi.revert": ("恢复基准", "Revert to base"),
     "wi.edits": ("已应用 {n} 项修改", "{n} edits applied"),
+    "wi.kept_edits": ("本页未保存的 {n} 项修改已保留，应用于新的基准情景；“恢复基准”可撤去。",
+                      "The {n} unsaved edits made here are kept, on the new base; Revert to base drops them."),
     "wi.kpis": ("指标（{year}年）", "Indicators ({year})"),
     "wi.kpi.floor_area_m2": ("建筑面积", "Floor area"),
     "wi.kpi.output_yi": ("产业产值", "Output"),

@@ -72,6 +72,7 @@ _COMPARE = "whatif.compare"
 _TYPES_TEXT = "whatif.types_text"
 #: The edits changed in the editor (a fragment): the comparison of the current what-if is behind.
 _STALE = "whatif.compare_stale"
+_KEPT = "whatif.kept_on_new_base"  # unsaved edits carried over to a new base (said once)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,8 @@ def _choice_label(choice: str, lang: str) -> str:
 
 
 def _open_base() -> None:
-    """A new base: its own edits (a saved what-if) are where the stack starts; the version is kept."""
+    """A new base: its own edits (a saved what-if) are where the stack starts, the edits made here
+    follow on top of them; the version is kept."""
     choice = str(st.session_state.get(state.WHATIF_BASE, "on_schedule"))
     name = scenarios.saved_name(choice)
     found = records.scenario_text(office.store(), name) if name is not None else None
@@ -124,7 +126,10 @@ def _open_base() -> None:
             st.session_state[state.WHATIF_ERROR] = err
         st.session_state[_NAME] = name
     st.session_state[state.WHATIF_OPENED] = (name, found[1]) if found is not None else None
-    st.session_state[state.WHATIF_STACK] = EditStack(base=base_edits)
+    # the edits made here and not saved stay, on the new base (Revert to base drops them)
+    was = _stack()
+    st.session_state[state.WHATIF_STACK] = EditStack(base=base_edits, done=was.done, undone=was.undone)
+    st.session_state[_KEPT] = len(was.done)
 
 
 def _base_picker(saved: list[str], lang: str) -> tuple[tuple[Any, ...], str]:
@@ -253,6 +258,9 @@ def _controls(ctx: _Context, types: Any, horizon: tuple[int, int], year: int, la
     c3.button(t("wi.revert", lang), key="whatif_revert", on_click=_step, args=("revert",),
               disabled=not stack.can_undo and not stack.can_redo)
     st.caption(t("wi.edits", lang, n=len(stack.edits)))
+    kept = int(st.session_state.pop(_KEPT, 0) or 0)
+    if kept:
+        st.info(t("wi.kept_edits", lang, n=kept))
 
 
 @st.fragment
