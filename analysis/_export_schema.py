@@ -73,8 +73,11 @@ MEANINGS: dict[str, str] = {
     "zone_id": "Functional zone: hq, incubation, demonstration, or empty when outside every zone.",
     "industry_code": "Industry of the land user: two-digit GB/T 4754 division (e.g. 39), read from codes or names.",
     "safety_hazard": "True when a safety, environmental or fire hazard is recorded on the parcel; empty when unknown.",
+    "standard_factory": "True when the parcel is a standard factory (标准厂房: held to the standard's lower coverage "
+    "minimum); empty when unknown.",
     "building_coverage": "Building coverage (建筑系数): built footprint and yards over the parcel, share 0-1.",
     "admin_land_share": "Share (0-1) of the parcel used for administration and living services.",
+    "admin_floor_share": "Share (0-1) of the floor area used for administration and living services.",
     "green_ratio": "Green ratio (绿地率): green space over the parcel, share 0-1.",
     "area_m2": "Parcel area measured on the geometry in the metric CRS (EPSG:4548 by default).",
     "area_mu": "area_m2 in mu (1 mu = 10000/15 m²).",

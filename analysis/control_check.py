@@ -16,9 +16,15 @@ column                       parcel value           standard                    
 ===========================  =====================  ================================  =======
 
 Each is True (met), False (not met) or <NA> (unknown: the value is missing, the parcel's
-industry is unknown or has no row in the table, or the parcel is not industrial land).  The
-standard factories' lower coverage minimum (35 %) is not applied: parcel data do not say
-whether a site is a standard factory, so the general 40 % is used.
+industry is unknown or has no row in the table, or the parcel is not industrial land).  Two
+refinements where the data have the fields and the table the figures:
+
+- a parcel whose ``standard_factory`` is true is held to the standard factories' coverage minimum
+  (``building_coverage_min_standard_factory``, 35 %) instead of the general one (40 %);
+- the administrative indicator also limits the floor area of the offices and services
+  (``admin_floor_share`` ≤ ``admin_floor_share_max``, 20 %): ``standard_admin_land_met`` is
+  False when either share exceeds its maximum, True when the land share is met and the floor
+  share is met or not recorded, <NA> otherwise.
 
 ``meets_control_standard`` follows the standard's rule that a project's land must meet all
 seven at once: False as soon as one indicator is not met, True when all seven are known and
@@ -63,6 +69,40 @@ def division_minimums(codes: pd.Series, standard: ControlStandard, indicator: st
     return codes.map(table).astype("float64")
 
 
+def _verdict(value: np.ndarray, figure: np.ndarray, known: np.ndarray, *, at_least: bool = True) -> pd.arrays.BooleanArray:
+    """``value`` against ``figure`` (at least / at most) where ``known``, <NA> elsewhere."""
+    with np.errstate(invalid="ignore"):
+        met = value >= figure if at_least else value <= figure
+    verdict = pd.array(met & known, dtype="boolean")
+    verdict[~known] = pd.NA
+    return verdict
+
+
+def _coverage(frame: pd.DataFrame, codes: pd.Series, std: ControlStandard,
+              industrial: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Building coverage, its minimum (the standard factories' where a parcel is one and the table
+    has the figure) and where both are known."""
+    figure = division_minimums(codes, std, "building_coverage_min").to_numpy()
+    factory = frame["standard_factory"].fillna(False).astype(bool).to_numpy() if "standard_factory" in frame \
+        else np.zeros(len(frame), dtype=bool)
+    lower = division_minimums(codes, std, "building_coverage_min_standard_factory").to_numpy()
+    figure = np.where(factory & ~np.isnan(lower), lower, figure)
+    value = number_column(frame, "building_coverage").to_numpy()
+    return value, figure, industrial & ~np.isnan(value) & ~np.isnan(figure)
+
+
+def _admin(frame: pd.DataFrame, codes: pd.Series, std: ControlStandard, land: pd.Series,
+           industrial: np.ndarray) -> pd.Series:
+    """The administrative indicator: the land share's verdict with the floor share's where recorded."""
+    share = number_column(frame, "admin_floor_share").to_numpy()
+    figure = division_minimums(codes, std, "admin_floor_share_max").to_numpy()
+    with np.errstate(invalid="ignore"):
+        exceeded = industrial & ~np.isnan(share) & ~np.isnan(figure) & (share > figure)
+    out = land.array.copy()
+    out[exceeded] = False
+    return pd.Series(out, index=land.index, name=land.name)
+
+
 def check_control_standard(
     frame: pd.DataFrame,
     *,
@@ -99,12 +139,9 @@ def check_control_standard(
         if fallback is not None:
             figure = np.where(industrial & ~has_row, fallback, figure)
         value = number_column(frame, value_col).to_numpy()
-        known = industrial & ~np.isnan(value) & ~np.isnan(figure)
-        with np.errstate(invalid="ignore"):
-            met = value >= figure if at_least else value <= figure
-        verdict = pd.array(met & known, dtype="boolean")
-        verdict[~known] = pd.NA
-        out[column] = verdict
+        out[column] = _verdict(value, figure, industrial & ~np.isnan(value) & ~np.isnan(figure), at_least=at_least)
+    out["standard_coverage_met"] = _verdict(*_coverage(frame, codes, std, industrial))  # standard factories
+    out["standard_admin_land_met"] = _admin(frame, codes, std, out["standard_admin_land_met"], industrial)
     verdicts = out[[c[0] for c in CHECKS]]
     any_failed = verdicts.eq(False).fillna(False).any(axis=1).to_numpy(dtype=bool)
     all_met = verdicts.eq(True).fillna(False).all(axis=1).to_numpy(dtype=bool)

@@ -58,7 +58,7 @@ LAYERS: tuple[str, ...] = ("district", "context", "zones", "airport", "runway", 
 #: them as DATE / INTEGER; they are normalised to the canonical dtypes on read).
 _DATE_COLUMNS: tuple[str, ...] = ("lease_start", "lease_end")
 _INT_COLUMNS: tuple[str, ...] = ("lease_years", "employees")
-_BOOL_COLUMNS: tuple[str, ...] = ("safety_hazard",)
+_BOOL_COLUMNS: tuple[str, ...] = ("safety_hazard", "standard_factory")
 _STR_COLUMNS: tuple[str, ...] = ("industry_code",)
 
 

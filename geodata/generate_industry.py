@@ -1,8 +1,8 @@
 """Industry, hazard and site-layout attributes of the generated parcels (示意数据).
 
-Drawn for industrial parcels only (every other parcel leaves them missing), from a random
-stream of their own (``numpy.random.default_rng([seed, 4754])``), so adding them changed no
-other generated value:
+Drawn for industrial parcels only (every other parcel leaves them missing), from random
+streams of their own (``numpy.random.default_rng([seed, 4754])``; ``[seed, 4754, 2]`` for the
+two added later), so adding them changed no other generated value:
 
 =====================  ==========================================================================
 industry_code          GB/T 4754 division.  In the three zones: 39 (30 %), 38 (25 %), 36 (20 %) —
@@ -14,6 +14,9 @@ safety_hazard          True in 6 %, False in 90 %, missing in 4 %.
 building_coverage      uniform 0.30-0.65 (建筑系数), missing in 10 %.
 admin_land_share       uniform 0.03-0.12, missing in 10 %.
 green_ratio            uniform 0.08-0.25, missing in 10 %.
+standard_factory       True in 30 % in the incubation zone (the old industrial area's standard
+                       factory buildings) and 10 % elsewhere, missing in 10 %.
+admin_floor_share      uniform 0.06-0.26 (over the 20 % maximum in one case in five), missing in 40 %.
 =====================  ==========================================================================
 """
 
@@ -47,7 +50,7 @@ def _draw(rng: np.random.Generator, mix: dict[str, float], n: int) -> np.ndarray
 
 
 def industry_attributes(seed: int, land_use: np.ndarray, origin: np.ndarray, named: np.ndarray) -> dict[str, object]:
-    """The five columns for ``n`` generated parcels.
+    """The seven columns for ``n`` generated parcels.
 
     Parameters
     ----------
@@ -60,8 +63,8 @@ def industry_attributes(seed: int, land_use: np.ndarray, origin: np.ndarray, nam
     Returns
     -------
     dict
-        ``industry_code`` (object, None where missing), ``safety_hazard`` (boolean array) and the three
-        shares (float64, NaN where missing).
+        ``industry_code`` (object, None where missing), ``safety_hazard`` and ``standard_factory``
+        (boolean arrays) and the four shares (float64, NaN where missing).
     """
     n = land_use.size
     rng = np.random.default_rng([seed, 4754])
@@ -80,4 +83,10 @@ def industry_attributes(seed: int, land_use: np.ndarray, origin: np.ndarray, nam
         share = np.round(lo + (hi - lo) * rng.random(n), 3)
         share[~ind | (rng.random(n) < _SHARE_MISSING)] = np.nan
         out[name] = share
-    return out
+    more = np.random.default_rng([seed, 4754, 2])
+    u = more.random(n)
+    factory = pd.array(u < np.where(origin == "incubation", 0.30, 0.10), dtype="boolean")
+    factory[~ind | (more.random(n) < 0.10)] = pd.NA
+    floor = np.round(0.06 + 0.20 * more.random(n), 3)
+    floor[~ind | (more.random(n) < 0.40)] = np.nan
+    return {**out, "standard_factory": factory, "admin_floor_share": floor}

@@ -249,13 +249,14 @@ def _canonicalise(src: pd.DataFrame, mapping: dict[str, str], rows: np.ndarray) 
 
     out["industry_code"], more = _industry(by_field, rows, ids, src.index)
     issues += more
-    if "safety_hazard" in by_field:
-        out["safety_hazard"], bad = parse_yes_no(by_field["safety_hazard"])
-        issues += issues_for(bad, rows, ids, "unparsable_flag", "安全环保消防隐患“{v}”不是是/否，已视为缺失",
-                              "safety_hazard '{v}' is not a yes or no; set to missing", field_name="safety_hazard",
-                              raw=by_field["safety_hazard"])
-    else:
-        out["safety_hazard"] = pd.Series(pd.NA, index=src.index, dtype="boolean")
+    for name, label_zh in (("safety_hazard", "安全环保消防隐患"), ("standard_factory", "标准厂房")):
+        if name in by_field:
+            out[name], bad = parse_yes_no(by_field[name])
+            issues += issues_for(bad, rows, ids, "unparsable_flag", label_zh + "“{v}”不是是/否，已视为缺失",
+                                  name + " '{v}' is not a yes or no; set to missing", field_name=name,
+                                  raw=by_field[name])
+        else:
+            out[name] = pd.Series(pd.NA, index=src.index, dtype="boolean")
     for name in SHARE_FIELDS:
         out[name], more = _shares(name, by_field.get(name), rows, ids, src.index)
         issues += more

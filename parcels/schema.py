@@ -94,16 +94,22 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
                "industry")),
     FieldSpec("safety_hazard", "bool", "", "安全环保消防隐患", "Safety, environmental or fire hazard",
               ("safety_hazard", "安全环保消防隐患", "安全隐患", "存在隐患", "隐患", "hazard")),
+    FieldSpec("standard_factory", "bool", "", "标准厂房", "Standard factory",
+              ("standard_factory", "标准厂房", "是否标准厂房", "标准厂房项目", "bzcf")),
     FieldSpec("building_coverage", "float", "", "建筑系数", "Building coverage",
               ("building_coverage", "建筑系数", "jzxs")),
     FieldSpec("admin_land_share", "float", "", "行政办公及生活服务设施用地占比", "Administrative and service land share",
               ("admin_land_share", "行政办公及生活服务设施用地占比", "行政办公及生活服务设施用地比例", "行政办公用地占比",
                "配套设施用地占比", "xzbgzb")),
+    FieldSpec("admin_floor_share", "float", "", "行政办公及生活服务设施建筑面积占比",
+              "Administrative and service floor share",
+              ("admin_floor_share", "行政办公及生活服务设施建筑面积占比", "行政办公及生活服务设施建筑面积比例",
+               "行政办公建筑面积占比", "配套设施建筑面积占比", "xzbgjzzb")),
     FieldSpec("green_ratio", "float", "", "绿地率", "Green ratio", ("green_ratio", "绿地率", "ldl")),
 )
 
 #: Canonical fields holding a share of the parcel (0-1; read from fractions or percentages).
-SHARE_FIELDS: tuple[str, ...] = ("building_coverage", "admin_land_share", "green_ratio")
+SHARE_FIELDS: tuple[str, ...] = ("building_coverage", "admin_land_share", "admin_floor_share", "green_ratio")
 
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("area_m2", "float", "m²", "面积", "Area"),

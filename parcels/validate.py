@@ -28,7 +28,7 @@ negative_value             warning   set_missing   a negative amount/area/term: 
 unknown_land_use           warning   defaulted     land use not recognised: ``other``
 unknown_zone               info      set_missing   zone value not recognised: assigned spatially
 unknown_industry           warning   set_missing   industry neither a GB/T 4754 code nor a division name: missing
-unparsable_flag            warning   set_missing   a yes/no field (safety_hazard) that is neither: missing
+unparsable_flag            warning   set_missing   a yes/no field (safety_hazard, standard_factory) that is neither: missing
 outside_district           warning   kept          parcels not touching the region of interest (district and
                                                      margin): one issue for the layer, their count in the
                                                      message, their rows in ``value`` (ranges ``3, 7-9``)

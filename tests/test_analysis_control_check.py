@@ -99,3 +99,53 @@ def test_the_input_is_not_modified_and_the_index_kept() -> None:
     out = check_control_standard(frame, standard=_standard())
     pd.testing.assert_frame_equal(frame, before)
     assert out.index.tolist() == [10, 20]
+
+
+def _with_factory_and_floor() -> ControlStandard:
+    """The test table plus the standard factories' coverage minimum (0.35) and the admin floor maximum (0.20)."""
+    return standard_from_dict({
+        "title": "test", "edition": 2020,
+        "common": {"building_coverage_min": _v(0.40), "building_coverage_min_standard_factory": _v(0.35),
+                   "admin_land_share_max": _v(0.07), "admin_floor_share_max": _v(0.20), "green_ratio_max": _v(0.20)},
+        "divisions": {"39": {"name_zh": "计算机、通信和其他电子设备制造业", "far_min": _v(1.2),
+                             "investment_per_mu_min": _v(450.0), "output_per_mu_min": _v(700.0),
+                             "tax_per_mu_min": _v(35.0)}},
+    })
+
+
+@pytest.mark.parametrize(("factory", "coverage", "met"), [
+    (True, 0.37, True),     # a standard factory: 37 % ≥ 35 %
+    (True, 0.34, False),    # 34 % < 35 %
+    (False, 0.37, False),   # any other plant: 37 % < 40 %
+    (None, 0.37, False),    # not recorded: the general 40 %
+    (False, 0.40, True),
+])
+def test_a_standard_factory_is_held_to_its_own_coverage_minimum(factory: bool | None, coverage: float,
+                                                                  met: bool) -> None:
+    row = {**_GOOD, "standard_factory": factory, "building_coverage": coverage}
+    out = check_control_standard(pd.DataFrame([row]).astype({"standard_factory": "boolean"}),
+                                 standard=_with_factory_and_floor())
+    assert bool(out["standard_coverage_met"].iloc[0]) is met
+
+
+def test_without_the_factory_figure_a_standard_factory_takes_the_general_minimum() -> None:
+    out = _check([{**_GOOD, "standard_factory": True, "building_coverage": 0.37}])  # the table has no 35 %
+    assert bool(out["standard_coverage_met"].iloc[0]) is False
+
+
+@pytest.mark.parametrize(("land", "floor", "met"), [
+    (0.05, 0.15, True),     # both within: 5 % ≤ 7 %, 15 % ≤ 20 %
+    (0.05, 0.25, False),    # the offices' floor area over 20 %
+    (0.05, None, True),     # the floor share not recorded: judged on the land share
+    (0.08, 0.15, False),    # the land share over 7 %
+    (None, 0.25, False),    # land unknown, but the floor share alone fails it
+    (None, 0.15, None),     # land unknown, floor within: not enough is known
+])
+def test_the_admin_indicator_limits_land_and_floor_shares(land: float | None, floor: float | None,
+                                                          met: bool | None) -> None:
+    row = {**_GOOD, "admin_land_share": land, "admin_floor_share": floor}
+    out = check_control_standard(pd.DataFrame([row]), standard=_with_factory_and_floor())
+    got = out["standard_admin_land_met"].iloc[0]
+    assert (got is pd.NA) if met is None else (bool(got) is met)
+    meets = out["meets_control_standard"].iloc[0]
+    assert (meets is pd.NA) if met is None else (bool(meets) is met)  # the other six are met

@@ -106,3 +106,26 @@ def test_a_layer_without_the_new_fields_gets_them_empty() -> None:
     assert pd.isna(out["industry_code"].iloc[0]) and pd.isna(out["safety_hazard"].iloc[0])
     assert out["safety_hazard"].dtype == "boolean"
     assert np.isnan(out["green_ratio"].iloc[0])
+
+
+def test_standard_factory_and_the_admin_floor_share_are_read() -> None:
+    src = pd.DataFrame({
+        "宗地编号": ["a", "b", "c"],
+        "是否标准厂房": ["是", "否", "unknown"],
+        "行政办公及生活服务设施建筑面积占比": ["18%", 0.25, None],
+    })
+    fm = map_fields(src.columns)
+    assert fm.mapping == {"宗地编号": "parcel_id", "是否标准厂房": "standard_factory",
+                          "行政办公及生活服务设施建筑面积占比": "admin_floor_share"}
+    out, issues = canonical_attributes(src, fm.mapping, np.arange(1, 4))
+    assert out["standard_factory"].iloc[:2].tolist() == [True, False] and pd.isna(out["standard_factory"].iloc[2])
+    assert out["standard_factory"].dtype == "boolean"
+    np.testing.assert_allclose(out["admin_floor_share"].to_numpy(), [0.18, 0.25, np.nan])
+    flagged = [i for i in issues if i.code == "unparsable_flag"]
+    assert [(i.parcel_id, i.field) for i in flagged] == [("c", "standard_factory")]
+    assert "标准厂房“unknown”不是是/否" in flagged[0].message_zh
+
+
+@pytest.mark.parametrize("alias", ["标准厂房", "是否标准厂房", "standard_factory"])
+def test_standard_factory_aliases(alias: str) -> None:
+    assert map_fields([alias]).mapping == {alias: "standard_factory"}

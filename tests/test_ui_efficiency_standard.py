@@ -116,3 +116,15 @@ def test_publishing_says_so_once_and_the_page_is_analysed_again_at_once() -> Non
     assert low["低效认定说明"].str.contains("2025版").any()  # the list above already uses the new table
     at.run()
     assert not any("已发布" in s.value for s in at.success)
+
+
+def test_the_standard_table_shows_the_factory_coverage_and_the_admin_floor_share() -> None:
+    from analysis.control_standard import default_control_standard
+    from ui.standard_editor import standard_table
+
+    zh = standard_table(default_control_standard(), "zh")
+    row = zh[zh["行业大类"].str.startswith("C39")].iloc[0]
+    assert row["建筑系数（标准厂房）"] == "≥ 35 %" and row["建筑系数"] == "≥ 40 %"
+    assert row["行政办公及生活服务设施建筑面积占比"] == "≤ 20 %"
+    en = standard_table(default_control_standard(), "en")
+    assert {"Building coverage (Standard factory)", "Administrative and service floor share"} <= set(en.columns)

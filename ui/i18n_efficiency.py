@@ -27,6 +27,7 @@ EFFICIENCY_TEXT: dict[str, tuple[str, str]] = {
     "eff.list_sep": ("；", "; "),
     "std.division": ("行业大类", "Division"),
     "std.illustrative": ("示意", "illustrative"),
+    "std.factory_coverage": ("{coverage}（{factory}）", "{coverage} ({factory})"),
     "std.published_mark": ("原文", "published"),
     "std.edit": ("编辑控制标准（YAML）", "Edit the control standard (YAML)"),
     "std.text": ("控制标准（YAML 文本）", "Control standard (YAML text)"),

@@ -26,20 +26,29 @@ _COLUMNS = (("far_min", "far", ""), ("investment_per_mu_min", "investment_per_mu
             ("output_per_mu_min", "output_per_mu", "万元/亩"), ("tax_per_mu_min", "tax_per_mu", "万元/亩"),
             ("building_coverage_min", "building_coverage", "%"), ("admin_land_share_max", "admin_land_share", "%"),
             ("green_ratio_max", "green_ratio", "%"))
+#: Figures a table may have besides the seven (shown when a division has them).
+_OPTIONAL = (("building_coverage_min_standard_factory", "building_coverage", "%"),
+             ("admin_floor_share_max", "admin_floor_share", "%"))
 
 
 def standard_table(standard: ControlStandard, lang: str) -> pd.DataFrame:
-    """One row per division: the seven figures, an illustrative one marked as such, in ``lang``."""
+    """One row per division: the seven figures (and the standard factories' coverage and the admin floor
+    share where the table has them), an illustrative one marked as such, in ``lang``."""
     mark = t("std.illustrative", lang)
     rows = []
     for code, row in standard.divisions.items():
         name = row.name_en if lang == "en" and row.name_en else row.name_zh
         out = {t("std.division", lang): f"C{code} {name}"}
-        for indicator, field, unit in _COLUMNS:
-            value = row.values[indicator]
+        for indicator, field, unit in (*_COLUMNS, *_OPTIONAL):
+            value = row.values.get(indicator)
+            if value is None:
+                continue
             shown = f"{value.value * 100:.0f} %" if unit == "%" else f"{value.value:,.1f}"
-            prefix = "≥ " if indicator.endswith("_min") else "≤ "
-            head = with_unit(field_label(field, lang), unit_label(unit, lang) if unit != "%" else "", lang)
+            prefix = "≥ " if indicator.endswith("_min") or "_min_" in indicator else "≤ "
+            label = field_label(field, lang)
+            if indicator.endswith("_standard_factory"):
+                label = t("std.factory_coverage", lang, coverage=label, factory=field_label("standard_factory", lang))
+            head = with_unit(label, unit_label(unit, lang) if unit != "%" else "", lang)
             out[head] = prefix + shown + ("" if value.published else f" ({mark})")
         rows.append(out)
     return pd.DataFrame(rows)
