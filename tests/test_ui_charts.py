@@ -134,3 +134,14 @@ def test_the_per_mu_scatter_draws_the_upgrade_targets_as_reference_lines() -> No
         xs = [v for v in values.values() if v and "x" in v[0] and "label" in v[0]]
         ys = [v for v in values.values() if v and "y" in v[0] and "label" in v[0] and "x" not in v[0]]
         assert xs[0][0]["x"] == 1000.0 and ys[0][0]["y"] == 45.0
+
+
+def test_scenario_lines_span_their_values_not_from_zero() -> None:
+    """Two what-ifs 0.1 % apart: a y axis from zero would draw them as one line."""
+    from ui.charts import series_lines
+
+    wide = pd.DataFrame({"A": [8_140_000.0, 8_150_000.0], "B": [8_141_000.0, 8_160_000.0]}, index=[2026, 2027])
+    spec = series_lines(wide, {"A": "#1f77b4", "B": "#ff7f0e"}, x_title="年份", y_title="m²",
+                        series_title="情景").to_dict()
+    assert spec["encoding"]["y"]["scale"] == {"zero": False}
+    assert sorted({r["series"] for r in spec["datasets"][next(iter(spec["datasets"]))]}) == ["A", "B"]

@@ -112,13 +112,14 @@ def series_lines(data: pd.DataFrame, colours: Mapping[str, str], *, x_title: str
     """Lines of the columns of a wide table (index along x), each in its fixed colour.
 
     ``colours`` maps every column (its label in the UI language) to its colour, in legend order,
-    so a line keeps its colour whatever the language sorts first.
+    so a line keeps its colour whatever the language sorts first.  The y axis spans the values, not
+    from zero: scenarios a few edits apart differ by a fraction of a district's total.
     """
     long = data.rename_axis("x").reset_index().melt("x", var_name="series", value_name="value").dropna()
     long["x"] = long["x"].astype(str)
     return alt.Chart(long).mark_line(point=True).encode(
         alt.X("x:O", title=x_title, axis=alt.Axis(labelAngle=0)),
-        alt.Y("value:Q", title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        alt.Y("value:Q", title=y_title, axis=alt.Axis(labelLimit=LABEL_LIMIT), scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         legend=alt.Legend(title=None, orient="bottom", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("x:O", title=x_title), alt.Tooltip("series:N", title=series_title),
