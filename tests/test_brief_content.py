@@ -117,3 +117,23 @@ def test_what_if_conflicts_and_hostile_text_in_the_pdf(embedded: object) -> None
     assert "*加粗*" in text_zh and '"引号"' in text_zh and "$x$" in text_zh
     assert "情景编辑的限高冲突（1）" in text_zh
     assert f"{low} " in text_zh and "研发办公" in text_zh  # the type's name, not its code
+
+
+def test_a_large_layer_is_drawn_as_an_image_inside_the_vector_map(embedded: object,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above RASTER_ABOVE parcels the parcels become one embedded image; the zones and text stay vector."""
+    import datetime as dt
+
+    from analysis.brief import figures
+    from analysis.brief.content import BriefRequest, gather_brief
+    from analysis.scenario import load_scenario
+
+    result = embedded
+    content = gather_brief(BriefRequest(parcels=result.parcels, zones=result.zones,  # type: ignore[attr-defined]
+                                        as_of=dt.date(2026, 1, 1), scenarios=(load_scenario("delayed"),), year=2030))
+    vector = figures.district_map(content).decode("utf-8")
+    assert "<image" not in vector and vector.count("<path") > len(result.parcels)  # type: ignore[attr-defined]
+    monkeypatch.setattr(figures, "RASTER_ABOVE", 100)  # the 600 embedded parcels count as a large layer
+    mixed = figures.district_map(content).decode("utf-8")
+    assert mixed.count("<image") == 1 and "data:image/png;base64," in mixed
+    assert mixed.count("<path") < vector.count("<path") - 500  # the parcels left the vector part

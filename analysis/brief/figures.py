@@ -45,6 +45,12 @@ _TARGET = "#7f7f7f"
 _TIMELINE_KPIS = ("projected_output_yi", "released_airport_land_ha", "floor_area_gain_m2", "test_road_km")
 
 
+#: Above this many parcels a map's parcels are drawn as an image inside the vector figure (at
+#: :data:`RASTER_DPI`): a city's layer would otherwise put every polygon in the PDF (100,000
+#: parcels: 8.5 MB).  Boundaries, zones, scenario layers and all text stay vector.
+RASTER_ABOVE = 5_000
+RASTER_DPI = 220
+
 #: matplotlib's settings are process-wide: one drawing at a time (the app draws from many sessions).
 _DRAWING = threading.Lock()
 
@@ -65,6 +71,7 @@ def _style() -> Iterator[None]:
 
 def _svg(fig: Figure) -> bytes:
     out = io.BytesIO()
+    fig.set_dpi(RASTER_DPI)  # the resolution of any rasterized layer (the vector parts do not depend on it)
     FigureCanvasSVG(fig).print_svg(out, metadata={"Date": None, "Creator": None})
     return out.getvalue()
 
@@ -126,7 +133,8 @@ def district_map(content: BriefContent) -> bytes:
         parcels = _metric(content.frame[["land_use", "geometry"]])
         if parcels is not None:
             fill = parcels["land_use"].astype("string").map(palette).fillna(NODATA_COLOUR)
-            parcels.plot(ax=ax, color=fill.tolist(), edgecolor="white", linewidth=0.15)
+            parcels.plot(ax=ax, color=fill.tolist(), edgecolor="white", linewidth=0.15,
+                         rasterized=len(parcels) > RASTER_ABOVE)
         _base(ax, content)
         present = set(content.frame["land_use"].astype(str))
         uses = [Patch(facecolor=c, edgecolor="none", label=category("land_use", k, lang))
@@ -161,7 +169,8 @@ def scenario_map(content: BriefContent) -> bytes:
             limit = parcels["height_limit_m"].astype("float64").to_numpy()
             idx = np.searchsorted(np.asarray(edges), limit, side="right")
             fill = np.where(np.isnan(limit), NODATA_COLOUR, np.asarray(colours)[np.minimum(idx, len(colours) - 1)])
-            parcels.plot(ax=ax, color=list(fill), edgecolor="white", linewidth=0.15)
+            parcels.plot(ax=ax, color=list(fill), edgecolor="white", linewidth=0.15,
+                         rasterized=len(parcels) > RASTER_ABOVE)
             if state.height_limit_active:
                 handles += [Patch(facecolor=c, label=lab) for c, lab in zip(colours, _height_bin_labels(lang),
                                                                             strict=True)]
