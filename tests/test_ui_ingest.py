@@ -320,6 +320,20 @@ def test_picking_a_layer_wholly_outside_the_district_in_the_list_asks_too() -> N
     assert not at.exception, at.exception
     assert at.session_state[state.DATASET] == uploaded
     assert not [b for b in at.button if b.key == "switch_outside_anyway"]
+    # in use on purpose: every page's data notice still says, in both languages, where the data lie
+    from streamlit.testing.v1 import AppTest
+
+    notice = AppTest.from_function(_data_notice, args=(uploaded,), default_timeout=60)
+    notice.run()
+    assert not notice.exception, notice.exception
+    warned = [w.value for w in notice.warning if "当前数据的 1 宗地块全部位于区界" in w.value]
+    assert warned and "All 1 parcels of the data in use lie outside the district" in warned[0]
+
+
+def _data_notice(dataset_id: str) -> None:
+    from ui.frame import data_notice
+
+    data_notice(dataset_id, "zh")
 
 
 def test_data_page_uses_a_layer_in_the_district_at_once() -> None:

@@ -315,13 +315,19 @@ def guard() -> Iterator[None]:
 
 
 def data_notice(dataset_id: str, lang: str) -> None:
-    """Say plainly which data are shown (the embedded ones are illustrative)."""
+    """Say plainly which data are shown (the embedded ones are illustrative; data wholly outside the
+    district are said to be, in both languages)."""
     if dataset_id == workspace.EMBEDDED:
         st.info(t("demo.notice", lang), icon="ℹ️")
     else:
-        if workspace.read_options(dataset_id).get("embedded_base"):  # the embedded parcels with a table joined on
+        options = workspace.read_options(dataset_id)
+        if options.get("embedded_base"):  # the embedded parcels with a table joined on
             st.info(t("demo.notice", lang), icon="ℹ️")
         st.caption(t("uploaded.notice", lang, name=workspace.dataset_name(dataset_id)))
+        usable = int(options.get("n_usable_rows") or 0)
+        if 0 < usable <= int(options.get("n_outside") or 0):  # chosen on purpose, or a HULI_PARCELS layer
+            n = f"{usable:,}"
+            st.warning(t("data.outside_in_use", "zh", n=n) + "\n\n" + t("data.outside_in_use", "en", n=n))
 
 
 def show_map(

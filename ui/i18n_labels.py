@@ -1,5 +1,5 @@
-"""More labels, Chinese first (values shown in tables: report codes, severities, actions, efficiency reasons,
-amounts); merged into :data:`ui.i18n.TEXT`."""
+"""More labels, Chinese first (values shown in tables: report codes, severities, actions, amounts; the
+data-in-use warning); merged into :data:`ui.i18n.TEXT`."""
 
 from __future__ import annotations
 
@@ -54,4 +54,8 @@ LABEL_TEXT: dict[str, tuple[str, str]] = {
     # amounts in 亿元 (10^8 yuan): English in billions, or millions below one billion
     "yi.amount": ("{v} 亿元", "¥{v} bn"),
     "yi.amount_m": ("{v} 亿元", "¥{v} M"),
+    # the data in use lie wholly outside the district (ui.frame.data_notice)
+    "data.outside_in_use": ("当前数据的 {n} 宗地块全部位于区界（含边距）之外：请检查坐标系或 GCJ-02 选项。",
+                            "All {n} parcels of the data in use lie outside the district (margin included): "
+                            "check the CRS or the GCJ-02 option."),
 }

@@ -296,7 +296,7 @@ def ingest_startup_layer(path: str | Path, *, crs: str | None, encoding: str | N
                    "encoding": encoding or "", "layer": layer or "", "field_mapping": dict(result.field_mapping),
                    "unmapped": list(result.unmapped), "source_crs": str(result.source_crs),
                    "n_input_rows": int(result.report.n_input_rows), "n_usable_rows": int(result.report.n_usable_rows),
-                   "usable": True}
+                   "usable": True, "n_outside": int(result.n_outside)}
         workspace.save_report(dataset_id, report)
         workspace.write_options(dataset_id, options)
         layers.save_layer(store, dataset_id, result.frame)
