@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from office import audit
 from office.store import Store
-from office.tables import Dataset, Profile, Scenario, ScenarioVersion, SharedSetting, utcnow
+from office.tables import Dataset, Profile, Publication, Scenario, ScenarioVersion, SharedSetting, utcnow
 
 __all__ = ["import_workspace", "MARKER", "UI_DEFAULTS"]
 
@@ -101,10 +101,12 @@ def import_workspace(store: Store, root: Path) -> dict[str, int] | None:
                 session.add(prow)
                 session.flush()
                 session.add(SharedSetting(key="default_profile", value=prow.id, updated_at=utcnow()))
+                session.add(Publication(key="default_profile", value=prow.id, published_at=utcnow()))
                 counts["profile"] = 1
             active = _json(root / "active.json")
             if isinstance(active, dict) and isinstance(active.get("dataset"), str):
                 session.add(SharedSetting(key="default_dataset", value=active["dataset"], updated_at=utcnow()))
+                session.add(Publication(key="default_dataset", value=active["dataset"], published_at=utcnow()))
                 counts["default_dataset"] = 1
             ui_state = _json(root / "ui_state.json")
             if isinstance(ui_state, dict) and ui_state:

@@ -26,14 +26,23 @@ from core.errors import ConfigError, PlanningError
 from office import audit
 from office.roles import require
 from office.store import Store
-from office.tables import Dataset, PersonSetting, Profile, Scenario, ScenarioVersion, SharedSetting, utcnow
+from office.tables import (
+    Dataset,
+    PersonSetting,
+    Profile,
+    Publication,
+    Scenario,
+    ScenarioVersion,
+    SharedSetting,
+    utcnow,
+)
 
 __all__ = ["Actor", "LOCAL", "Conflict", "person_settings", "save_person_settings", "save_own_profile", "OWN_PROFILE", "shared", "publish",
            "publish_profile", "district_profile", "publish_control_standard", "district_control_standard",
            "register_dataset", "list_datasets", "dataset_record",
            "delete_dataset", "check_scenario_name", "save_scenario", "list_scenarios", "scenario_text",
            "scenario_versions", "delete_scenario", "DEFAULT_DATASET", "DEFAULT_PROFILE", "CONTROL_STANDARD",
-           "DEVELOPMENT_TYPES", "publish_development_types", "development_types_text"]
+           "DEVELOPMENT_TYPES", "publish_development_types", "development_types_text", "publication_history"]
 
 #: Shared-setting keys.
 DEFAULT_DATASET = "default_dataset"
@@ -123,11 +132,32 @@ def shared(store: Store, key: str, default: Any = None) -> Any:
 def _set_shared(session: sa.orm.Session, key: str, value: Any, by: str | None) -> Any:
     row = session.get(SharedSetting, key)
     before = None if row is None else row.value
+    now = utcnow()
     if row is None:
-        session.add(SharedSetting(key=key, value=value, updated_at=utcnow(), updated_by=by))
+        session.add(SharedSetting(key=key, value=value, updated_at=now, updated_by=by))
     else:
-        row.value, row.updated_at, row.updated_by = value, utcnow(), by
+        row.value, row.updated_at, row.updated_by = value, now, by
+    session.add(Publication(key=key, value=value, published_at=now, published_by=by))  # the setting's history
     return before
+
+
+def publication_history(store: Store, key: str, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The publications of the district-wide setting ``key``, newest first: ``at`` (ISO, UTC), ``by``
+    and ``value`` (as published; for the efficiency profile, its content; None: back to the shipped
+    one).  At most ``limit``."""
+    query = (sa.select(Publication).where(Publication.key == key)
+             .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(limit))
+    with store.session() as session:
+        rows = session.scalars(query).all()
+        out = []
+        for r in rows:
+            value = r.value
+            if key == DEFAULT_PROFILE and value is not None:  # the profile's id: its content
+                profile = session.get(Profile, value)
+                value = None if profile is None else profile.content
+            out.append({"at": r.published_at.isoformat(timespec="seconds") + "Z", "by": r.published_by or "",
+                        "value": value})
+        return out
 
 
 def publish(store: Store, key: str, value: Any, *, actor: Actor) -> None:

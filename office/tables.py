@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "User", "LoginSession", "StoredLayer", "AuditEntry", "PersonSetting", "SharedSetting", "Dataset", "Scenario",
-           "ScenarioVersion", "Profile", "utcnow"]
+__all__ = ["Base", "User", "LoginSession", "StoredLayer", "AuditEntry", "PersonSetting", "SharedSetting", "Publication", "Dataset",
+           "Scenario", "ScenarioVersion", "Profile", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
@@ -92,6 +92,18 @@ class SharedSetting(Base):
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class Publication(Base):
+    """One publication of a district-wide setting: the value it was given, by whom and when (the
+    history an editor looks back on and restores from; :class:`SharedSetting` holds the current one)."""
+
+    __tablename__ = "publications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Dataset(Base):

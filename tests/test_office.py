@@ -46,7 +46,7 @@ def test_the_migrations_create_exactly_the_schema_of_the_tables(store: Store) ->
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn, opts={"include_name": _ours}), Base.metadata) == []
         version = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
-    assert version == "0003"
+    assert version == "0004"
 
 
 def test_the_default_store_is_an_sqlite_file_in_the_workspace(_isolated_workspace: Path) -> None:
@@ -305,13 +305,18 @@ def test_a_store_of_the_first_revision_is_upgraded_with_its_records(request: pyt
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO users (name, role, password_hash, created_at, failed_logins) "
                              "VALUES ('wang', 'editor', NULL, '2026-01-01 00:00:00', 0)"))
+        conn.execute(sa.text("INSERT INTO shared_settings (key, value, updated_at, updated_by) VALUES "
+                             "('control_standard', '{\"title\": \"old\"}', '2026-01-02 00:00:00', 'wang')"))
     engine.dispose()
     store = open_store(url)
     try:
         assert accounts.account(store, "wang") == accounts.Account("wang", "editor")
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        # a setting published before the history existed starts its history
+        assert records.publication_history(store, records.CONTROL_STANDARD) == [
+            {"at": "2026-01-02T00:00:00Z", "by": "wang", "value": {"title": "old"}}]
     finally:
         forget_stores()
 
@@ -340,3 +345,22 @@ def test_a_published_control_standard_is_shared_audited_and_editors_only(store: 
     trail = audit.entries(store, action="publish")
     assert [(e["user"], e["object"]) for e in trail] == [("wang", "control_standard"), ("li", "control_standard")]
     assert '"edition": 2025' in trail[0]["after"]
+
+
+def test_every_publication_is_kept_newest_first_with_whole_values(store: Store) -> None:
+    """The history holds each value whole (the audit trail shortens long ones), with who and when."""
+    big = {"title": "t" * 3000, "edition": 2020, "divisions": {}}  # longer than the audit trail keeps
+    records.publish_control_standard(store, {"title": "a", "edition": 2020, "divisions": {}}, actor=EDITOR)
+    records.publish_control_standard(store, big, actor=OTHER_EDITOR)
+    records.publish_control_standard(store, None, actor=EDITOR)
+    history = records.publication_history(store, records.CONTROL_STANDARD)
+    assert [(h["by"], h["value"]) for h in history] == [
+        ("wang", None), ("li", big), ("wang", {"title": "a", "edition": 2020, "divisions": {}})]
+    assert all(h["at"].endswith("Z") for h in history)
+    assert records.publication_history(store, records.CONTROL_STANDARD, limit=1)[0]["value"] is None
+    records.publish_development_types(store, "types: {}\n", actor=EDITOR)
+    assert records.publication_history(store, records.DEVELOPMENT_TYPES)[0]["value"] == {"text": "types: {}\n"}
+    content = {"method": "percentiles"}
+    records.publish_profile(store, content, actor=EDITOR)
+    assert records.publication_history(store, records.DEFAULT_PROFILE)[0]["value"] == content  # the content, not its id
+    assert records.publication_history(store, "nothing_of_that_name") == []
