@@ -128,3 +128,43 @@ def test_the_standard_table_shows_the_factory_coverage_and_the_admin_floor_share
     assert row["行政办公及生活服务设施建筑面积占比"] == "≤ 20 %"
     en = standard_table(default_control_standard(), "en")
     assert {"Building coverage (Standard factory)", "Administrative and service floor share"} <= set(en.columns)
+
+
+def _shipped_table() -> dict:
+    return yaml.safe_load(DEFAULT_STANDARD_PATH.read_text(encoding="utf-8"))
+
+
+def test_an_earlier_control_standard_is_restored_from_its_history() -> None:
+    from office.records import Actor
+
+    editor = Actor("wang", "editor")
+    first = {**_shipped_table(), "title": "第一版标准"}
+    second = {**_shipped_table(), "title": "第二版标准"}
+    records.publish_control_standard(store(), first, actor=editor)
+    records.publish_control_standard(store(), second, actor=editor)
+    at = _app()
+    table = next(d.value for d in at.dataframe if "发布人" in d.value.columns)
+    assert table["发布人"].tolist()[:2] == ["wang", "wang"]
+    assert table["内容"].tolist()[:2] == ["第二版标准 (2020)", "第一版标准 (2020)"]
+    at.selectbox(key="std_history_pick").set_value(1).run()  # the older one
+    at.button(key="std_history_restore").click().run()
+    assert not at.exception, at.exception
+    assert records.district_control_standard(store())["title"] == "第一版标准"
+    assert any("已恢复" in s.value for s in at.success), [s.value for s in at.success]
+    restored = records.publication_history(store(), records.CONTROL_STANDARD)
+    assert [h["value"]["title"] for h in restored[:3]] == ["第一版标准", "第二版标准", "第一版标准"]
+    assert restored[0]["by"] == ""  # the single-user tool (no accounts): nobody by name
+
+
+def test_a_restore_no_longer_valid_is_refused_in_both_languages() -> None:
+    from office.records import Actor
+
+    editor = Actor("wang", "editor")
+    records.publish(store(), records.CONTROL_STANDARD, {"title": "旧表", "edition": 2020}, actor=editor)  # no divisions
+    records.publish_control_standard(store(), {**_shipped_table(), "title": "在用"}, actor=editor)
+    at = _app()
+    at.selectbox(key="std_history_pick").set_value(1).run()
+    at.button(key="std_history_restore").click().run()
+    assert not at.exception, at.exception
+    assert at.error and "divisions" in at.error[0].value
+    assert records.district_control_standard(store())["title"] == "在用"  # the table in use stays

@@ -169,6 +169,26 @@ def test_a_broken_library_is_refused_in_both_languages_and_a_valid_one_published
     assert records.development_types_text(store()) == text
 
 
+def test_the_shipped_library_is_restored_from_the_history() -> None:
+    from office_support import store
+
+    from analysis.whatif.types import development_types_yaml, load_development_types
+    from office import records
+    from office.records import Actor
+
+    text = development_types_yaml(load_development_types()).replace("far: 3.5", "far: 4.0", 1)
+    records.publish_development_types(store(), text, actor=Actor("wang", "editor"))
+    at = _whatif()
+    assert at.text_area(key="whatif.types_text").value == text
+    table = next(d.value for d in at.dataframe if "发布人" in d.value.columns)
+    assert table["内容"].tolist()[0] == f"{len(load_development_types())} 种开发类型"
+    at.selectbox(key="whatif_types_history_pick").set_value(None).run()  # the shipped library
+    at.button(key="whatif_types_history_restore").click().run()
+    assert not at.exception, at.exception
+    assert records.development_types_text(store()) is None  # back to the shipped library
+    assert at.text_area(key="whatif.types_text").value != text  # the editor shows what is in force
+
+
 def test_the_page_in_english_has_every_label_in_english() -> None:
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state[state.LANG] = "en"

@@ -65,4 +65,17 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "admin.done": ("已完成。", "Done."),
     "admin.cli": ("也可在服务器上用命令管理：python -m analysis users / audit",
                   "Also on the server: python -m analysis users / audit"),
+    # the history of a district-wide setting (ui.publish_history)
+    "hist.title": ("发布记录（{n} 次）", "Publishing history ({n})"),
+    "hist.none": ("尚未发布过：使用内置版本。", "Never published: the shipped version is in use."),
+    "hist.at": ("发布时间", "Published"),
+    "hist.by": ("发布人", "By"),
+    "hist.what": ("内容", "Content"),
+    "hist.pick": ("恢复为之前的版本", "Restore an earlier version"),
+    "hist.restore": ("恢复所选版本并发布", "Restore and publish the chosen version"),
+    "hist.restored": ("已恢复并重新发布为全区版本：{what}", "Restored and published for the district again: {what}"),
+    "hist.shipped": ("恢复为内置版本", "back to the shipped version"),
+    "hist.types": ("{n} 种开发类型", "{n} development types"),
+    "hist.indicators": ("{n} 项指标", "{n} indicators"),
+    "hist.unreadable": ("（当前版本无法读取）", "(no longer readable)"),
 }

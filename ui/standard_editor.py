@@ -16,9 +16,12 @@ import yaml
 from analysis import control_standard
 from analysis.control_standard import ControlStandard
 from core.errors import PlanningError
+from office import records
+from office.records import Actor
 from ui import data, office, state
 from ui.frame import guarded_write, show_error
 from ui.i18n import field_label, t, unit_label, with_unit
+from ui.publish_history import render_history
 
 __all__ = ["standard_table", "render_standard"]
 
@@ -72,25 +75,33 @@ def _editor(published: dict[str, object] | None, lang: str) -> None:
                 return
             who = guarded_write("publish")
             if who is not None:
-                from office import records
-
                 records.publish_control_standard(office.store(), content, actor=who)
                 st.session_state[state.STANDARD_PUBLISHED] = True
                 st.rerun()  # the page above is analysed again against the table just published
         if published is not None and c2.button(t("std.reset", lang), key="std_reset"):
             who = guarded_write("publish")
             if who is not None:
-                from office import records
-
                 records.publish_control_standard(office.store(), None, actor=who)
                 st.session_state.pop("std_text", None)
                 st.rerun()
 
 
+def _describe(value: object, lang: str) -> str:
+    if not isinstance(value, dict):
+        return t("hist.shipped", lang)
+    title = value.get("title_en") if lang == "en" and value.get("title_en") else value.get("title")
+    return f"{title} ({value.get('edition')})"
+
+
+def _restore(value: object, who: Actor) -> None:
+    if isinstance(value, dict):
+        control_standard.standard_from_dict(value)  # still a valid table (else the bilingual refusal)
+    records.publish_control_standard(office.store(), value if isinstance(value, dict) else None, actor=who)
+    st.session_state.pop("std_text", None)
+
+
 def render_standard(lang: str) -> None:
     """The standard in use as a table; the editor for editors."""
-    from office import records
-
     standard = data.standard_in_use()
     published = records.district_control_standard(office.store())
     st.subheader(t("std.title", lang))
@@ -107,3 +118,4 @@ def render_standard(lang: str) -> None:
         _editor(published, lang)
     else:
         st.caption(t("std.editors_only", lang))
+    render_history(records.CONTROL_STANDARD, lang, describe=_describe, restore=_restore, widget_key="std_history")

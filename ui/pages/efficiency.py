@@ -11,8 +11,9 @@ import streamlit as st
 
 from analysis import efficiency, profile_presets
 from core.errors import PlanningError
+from office.records import Actor
 from parcels.schema import EFFICIENCY_CLASSES
-from ui import data, office
+from ui import data, office, state
 from ui.charts import category_bars, per_mu_scatter
 from ui.filters import display_table
 from ui.frame import (
@@ -30,6 +31,7 @@ from ui.frame import (
 )
 from ui.i18n import class_label, field_label, field_unit, t, with_unit
 from ui.i18n_efficiency import basis_text
+from ui.publish_history import render_history
 from ui.standard_editor import render_standard
 
 __all__ = ["render", "edited_profile"]
@@ -169,6 +171,28 @@ def _own_and_published(base: dict[str, Any], lang: str) -> None:
             if who is not None:
                 records.publish_profile(office.store(), in_use, actor=who)
                 st.success(t("eff.published", lang))
+    render_history(records.DEFAULT_PROFILE, lang, describe=_describe_profile, restore=_restore_profile,
+                   widget_key="profile_history")
+
+
+def _describe_profile(value: object, lang: str) -> str:
+    if not isinstance(value, dict):
+        return t("hist.shipped", lang)
+    name = value.get("name_zh") if lang == "zh" and value.get("name_zh") else value.get("name")
+    indicators = value.get("indicators")
+    return f"{name or '—'} · {t('hist.indicators', lang, n=len(indicators) if isinstance(indicators, list) else 0)}"
+
+
+def _restore_profile(value: object, who: Actor) -> None:
+    from office import records
+
+    if isinstance(value, dict):
+        efficiency.profile_from_dict(value)  # still a valid profile (else the bilingual refusal)
+    records.publish_profile(office.store(), value if isinstance(value, dict) else None, actor=who)
+    if not isinstance(office.load_settings().get(PROFILE_SETTING), dict):  # an editor's own edit stays theirs
+        st.session_state.pop(state.PROFILE_OVERRIDES, None)
+        for key in _KEYS:
+            st.session_state.pop(key, None)
 
 
 def _distribution(frame: pd.DataFrame, lang: str) -> None:

@@ -28,6 +28,7 @@ from analysis.whatif.edits import Edit, select_parcels, whatif_yaml
 from core.errors import PlanningError
 from core.gcj02 import geometry_gcj02_to_wgs84
 from office import records
+from office.records import Actor
 from parcels.schema import LAND_USES
 from ui import data, office, scenarios, state
 from ui import scenario_data as sd
@@ -56,6 +57,7 @@ from ui.i18n import category_label, t
 from ui.map_data import map_sources
 from ui.map_select import read_selection, select_options
 from ui.mapview import build_base_map, parcel_group
+from ui.publish_history import render_history
 from ui.whatif_edits import EditStack, make_edit, read_whatif
 from ui.whatif_view import compare_table, conflict_table, kpi_tiles, show_tiles, show_timelines
 
@@ -365,6 +367,13 @@ def _types_editor(lang: str) -> None:
                 show_error(err)
             else:
                 st.success(t("wi.types_published" if publish else "wi.types_valid", lang, n=len(parsed)))
+    render_history(records.DEVELOPMENT_TYPES, lang, describe=wt.describe_published, restore=_restore_types,
+                   widget_key="whatif_types_history")
+
+
+def _restore_types(value: object, who: Actor) -> None:
+    wt.restore_published(value, who)
+    st.session_state.pop(_TYPES_TEXT, None)  # the editor shows the library restored
 
 
 def _compare(ctx: _Context, saved: list[str], lang: str) -> None:
