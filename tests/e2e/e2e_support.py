@@ -48,6 +48,25 @@ class PageProbe:
         return out
 
 
+def map_frame_where(page: object, script: str, *, timeout_s: float = 90.0, what: str = "map") -> object:
+    """The first map frame (streamlit-folium's) in which ``script`` (a JS function of no argument)
+    is true, polled until ``timeout_s``; frames replaced meanwhile are skipped."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:  # type: ignore[attr-defined]
+            if "streamlit_folium" not in frame.url or frame.is_detached():
+                continue
+            try:
+                if frame.evaluate(script):
+                    return frame
+            except PlaywrightError:
+                continue  # replaced meanwhile
+        page.wait_for_timeout(250)  # type: ignore[attr-defined]
+    raise AssertionError(f"no {what} within {timeout_s:.0f} s")
+
+
 def server_cookie(page: object, name: str, *, timeout_s: float = 30.0) -> dict[str, object]:
     """Wait until the browser holds the app's cookie ``name`` (set by the server, so a reload keeps
     it); the cookie as Playwright reports it (``httpOnly``, ``sameSite``, ...)."""

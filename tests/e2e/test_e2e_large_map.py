@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from e2e_support import ARTIFACTS, ROOT, PageProbe, detail_text, running_app
+from e2e_support import ARTIFACTS, ROOT, PageProbe, detail_text, map_frame_where, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -174,24 +174,9 @@ def test_the_hook_reads_the_large_layer_and_a_click_at_its_point_selects(
 
 def _whatif_frame(page, timeout_s: float = 120.0):  # type: ignore[no-untyped-def]
     """The What-if page's map frame once its tiled layer and drawing tool are there."""
-    import time
-
-    from playwright.sync_api import Error as PlaywrightError
-
     ready = ("() => window.huliMap !== undefined && window.__huliParcelView !== undefined"
              " && document.querySelector('.huli-draw') !== null")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" not in frame.url or frame.is_detached():
-                continue
-            try:
-                if frame.evaluate(ready):
-                    return frame
-            except PlaywrightError:
-                continue  # replaced meanwhile
-        page.wait_for_timeout(250)
-    raise AssertionError(f"no What-if map with its drawing tool within {timeout_s:.0f} s")
+    return map_frame_where(page, ready, timeout_s=timeout_s, what="What-if map with its drawing tool")
 
 
 def test_what_if_selects_on_the_tiles_by_shift_click_and_by_a_rectangle(

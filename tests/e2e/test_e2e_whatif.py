@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import ARTIFACTS, PageProbe, running_app, server_cookie
+from e2e_support import ARTIFACTS, PageProbe, map_frame_where, running_app, server_cookie
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -112,20 +112,7 @@ def _log_in(probe: PageProbe, url: str) -> None:
 def _editor_frame(probe: PageProbe, timeout_s: float = 90.0):  # type: ignore[no-untyped-def]
     """The editor's map frame (the one with the drawing tool; the comparison's small maps have none),
     once its layer is hooked."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in probe.page.frames:
-            if "streamlit_folium" not in frame.url or frame.is_detached():
-                continue
-            try:
-                if frame.evaluate(_EDITOR_HOOKED):
-                    return frame
-            except PlaywrightError:
-                continue  # replaced meanwhile
-        probe.page.wait_for_timeout(250)
-    raise AssertionError(f"no editor map within {timeout_s:.0f} s")
+    return map_frame_where(probe.page, _EDITOR_HOOKED, timeout_s=timeout_s, what="editor map")
 
 
 def _click_parcel(probe: PageProbe, frame, pid: str, *, shift: bool) -> None:  # type: ignore[no-untyped-def]
