@@ -359,3 +359,27 @@ def test_data_page_uses_a_layer_with_some_strays_and_says_how_many() -> None:
     assert any("已读取 7 宗地块，当前使用该数据" in s.value for s in at.success)
     assert any("其中 1 宗地块位于区界（含边距）之外" in w.value for w in at.warning)
     assert not [b for b in at.button if b.key == "use_outside_anyway"]
+
+
+def test_the_district_default_dataset_is_restored_from_its_history_unless_deleted() -> None:
+    from office.records import Actor
+
+    editor = Actor("wang", "editor")
+    at = _page_after("园区地块.geojson", _geojson())
+    [uploaded] = _recorded()
+    records.publish(_store(), records.DEFAULT_DATASET, uploaded, actor=editor)
+    at.run()
+    table = next(d.value for d in at.dataframe if "发布人" in d.value.columns)
+    assert table["内容"].tolist()[0] == "园区地块.geojson"
+    at.selectbox(key="dataset_history_pick").set_value(None).run()  # the embedded data
+    at.button(key="dataset_history_restore").click().run()
+    assert not at.exception, at.exception
+    assert records.shared(_store(), records.DEFAULT_DATASET) == "embedded"
+    # the upload, deleted since, cannot be the default again
+    records.delete_dataset(_store(), uploaded, actor=Actor("chen", "admin"))
+    at.run()
+    at.selectbox(key="dataset_history_pick").set_value(1).run()
+    at.button(key="dataset_history_restore").click().run()
+    assert not at.exception, at.exception
+    assert at.error and "已删除" in at.error[0].value and "has been deleted" in at.error[0].value
+    assert records.shared(_store(), records.DEFAULT_DATASET) == "embedded"

@@ -7,13 +7,15 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from core.errors import PlanningError
+from core.errors import InputFileError, PlanningError
+from office.records import Actor
 from parcels.schema import CANONICAL_FIELDS
 from ui import data, office, state, workspace
 from ui.downloads import parcel_downloads
 from ui.frame import current_as_of, current_lang, current_profile, guard, guarded_write, show_error
 from ui.i18n import field_label, t
 from ui.ingest import UploadOutcome, check_upload_size, ingest_upload, join_upload, reingest, upload_limit_mb
+from ui.publish_history import render_history
 from ui.value_labels import report_table
 
 __all__ = ["render"]
@@ -58,6 +60,10 @@ def _switcher(lang: str) -> None:
         st.rerun()
     _publish(active, names.get(active, active), lang)
     _delete(active, found, names.get(active, active), lang)
+    from office import records
+
+    render_history(records.DEFAULT_DATASET, lang, describe=_describe_dataset, restore=_restore_dataset,
+                   widget_key="dataset_history")
 
 
 def _delete(active: str, found: list[dict], name: str, lang: str) -> None:
@@ -94,6 +100,24 @@ def _publish(active: str, name: str, lang: str) -> None:
         if who is not None:
             records.publish(office.store(), records.DEFAULT_DATASET, active, actor=who)
             st.success(t("data.published", lang, name=name))
+
+
+def _describe_dataset(value: object, lang: str) -> str:
+    if not isinstance(value, str) or value == workspace.EMBEDDED:
+        return t("dataset.embedded", lang)
+    return workspace.dataset_name(value)
+
+
+def _restore_dataset(value: object, who: Actor) -> None:
+    """An earlier district default again, if it is still there to be used."""
+    from office import records
+
+    dataset = value if isinstance(value, str) else workspace.EMBEDDED
+    if dataset != workspace.EMBEDDED and dataset not in {d["id"] for d in data.datasets()}:
+        raise InputFileError(f"The dataset {_describe_dataset(dataset, 'en')!r} has been deleted; it cannot be the "
+                             "district's default again.",
+                             f"数据集“{_describe_dataset(dataset, 'zh')}”已删除，不能再设为全区默认数据。")
+    records.publish(office.store(), records.DEFAULT_DATASET, dataset, actor=who)
 
 
 def _show_outcome(outcome: UploadOutcome, lang: str) -> None:
