@@ -35,6 +35,7 @@ SCENARIO_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("max_far_under_height_limit", "float", "", "限高下最大容积率", "Largest FAR under the height limit"),
     FieldSpec("edited", "bool", "", "情景已编辑", "Edited in the scenario"),
     FieldSpec("development_type", "str", "", "开发类型", "Development type"),
+    FieldSpec("development_type_zh", "str", "", "开发类型（中文）", "Development type (Chinese)"),
     FieldSpec("edit_from_year", "int", "年", "编辑起始年", "Edit in force from"),
     FieldSpec("edit_on_reserve", "bool", "", "占用储备地块", "Edit on a reserve parcel"),
     FieldSpec("jobs", "float", "人", "就业岗位", "Jobs"),
@@ -133,6 +134,8 @@ MEANINGS: dict[str, str] = {
     "edited": "True when a what-if edit of the scenario in force in the year changes the parcel (docs/what-if.md).",
     "development_type": "Code of the development type an edit gave the parcel (development_types.yaml); empty "
     "without one.",
+    "development_type_zh": "Chinese name of development_type in the library the edits were applied with (the "
+    "published one in the app); empty when not edited or without a type.",
     "edit_from_year": "Latest start year of the edits in force on the parcel; empty when not edited.",
     "edit_on_reserve": "True when the edited parcel was a developable reserve parcel of the scenario before "
     "the edit.",

@@ -35,6 +35,7 @@ SHP_NAMES: dict[str, str] = {
     "efficiency_score": "eff_score",
     "efficiency_class": "eff_class",
     "efficiency_reason": "eff_reason",
+    "development_type_zh": "dev_typeZH",
     "standard_factory": "std_fctry",
     "admin_floor_share": "admin_flr",
     "efficiency_reason_zh": "eff_rsnZH",

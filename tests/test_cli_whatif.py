@@ -131,6 +131,7 @@ def test_edits_in_2028_areas_times_far_uses_and_conflicts(tmp_path: Path, capsys
     assert p["P6"]["floor_area"] == pytest.approx(10_000.0, rel=1e-6)  # its edit starts in 2030
     assert [p[f"P{k}"]["edited"] for k in range(1, 7)] == [True, True, True, True, False, False]
     assert p["P1"]["development_type"] == "rd_office" and p["P1"]["edit_from_year"] == 2027
+    assert p["P1"]["development_type_zh"] == "研发办公" and p["P5"]["development_type_zh"] == ""
     assert p["P3"]["land_use"] == "commercial_office" and p["P3"]["edit_from_year"] == 2022
     assert p["P6"]["land_use"] == "industrial" and p["P6"]["development_type"] == ""
     # rd_office in its second year: 2/3 of 1,000 and 60 万元/亩 on 15 mu, 2/3 of 450 jobs/ha on 1 ha

@@ -11,7 +11,8 @@ them).  An edited parcel gets
   per mu × ``area_mu`` × ramp, ``jobs`` (and ``employees``) = jobs per hectare × hectares × ramp,
   where ramp = min(1, (*Y* − start + 1) / ``ramp_up_years``) from the year the type was given;
   the former firm's ``investment``, ``energy``, ``rd_expense`` and ``revenue`` become unknown;
-* ``edited`` = True, ``development_type`` (the code, "" without one), ``edit_from_year`` (the
+* ``edited`` = True, ``development_type`` (the code, "" without one) and ``development_type_zh``
+  (its Chinese name in the library the edits were applied with), ``edit_from_year`` (the
   latest start year of the edits in force on it) and ``edit_on_reserve`` (it was a developable reserve
   parcel of the scenario, :attr:`Placement.developable_recommendations`, before the edit).
 
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
 __all__ = ["EDIT_COLUMNS", "apply_edits", "rederive", "height_conflicts"]
 
 #: Columns :func:`apply_edits` adds to every parcel.
-EDIT_COLUMNS: tuple[str, ...] = ("edited", "development_type", "edit_from_year", "edit_on_reserve", "jobs")
+EDIT_COLUMNS: tuple[str, ...] = ("edited", "development_type", "development_type_zh", "edit_from_year",
+                                  "edit_on_reserve", "jobs")
 _CLEARED = ("investment", "energy", "rd_expense", "revenue")
 _SQM_PER_HA = 10_000.0
 
@@ -108,6 +110,10 @@ def apply_edits(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *,
         if "recommendation" in out else np.zeros(n, dtype=bool)
     out["edited"] = touched
     out["development_type"] = pd.Series(code, index=out.index, dtype="str")
+    name_zh = np.full(n, "", dtype=object)  # the type's name in the library the edits were applied with
+    for c in set(code[touched]) - {""}:
+        name_zh[code == c] = types[c].name_zh if types is not None else ""
+    out["development_type_zh"] = pd.Series(name_zh, index=out.index, dtype="str")
     out["edit_from_year"] = pd.Series(pd.array(last_year, dtype="Int64"), index=out.index).where(touched)
     out["edit_on_reserve"] = touched & on_reserve
     if not touched.any():
