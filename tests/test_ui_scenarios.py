@@ -92,9 +92,10 @@ def test_saved_key_carries_the_text_and_the_library_its_edits_use() -> None:
 
     text = _text(relocation_year=2029)
     save_scenario("p29", text)
-    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, None)  # None: the shipped library
+    # None: the shipped library; (): no saved scenario in its base chain
+    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, None, ())
     records.publish_development_types(store(), "edition: x\n", actor=LOCAL)
-    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, "edition: x\n")
+    assert scenarios.scenario_key("saved:p29") == ("saved:p29", None, text, "edition: x\n", ())
 
 
 @pytest.mark.parametrize(("a", "b"), [("delayed", "on_schedule"), ("on_schedule", "delayed"), ("custom", "delayed")])
@@ -157,3 +158,19 @@ def test_saved_scenario_is_offered_in_a_and_b_survives_a_new_session_and_can_be_
     assert not fresh.exception, fresh.exception
     assert records.list_scenarios(store()) == []
     assert fresh.radio(key=f"{state.SCENARIO_A}.zh").value == "on_schedule"  # back to a built-in
+
+
+def test_a_new_version_of_a_saved_base_is_a_new_key_for_the_scenarios_built_on_it() -> None:
+    from ui.scenario_data import scenario_of
+
+    base = yaml.safe_load(scenarios.template_text("delayed"))
+    save_scenario("晚搬", yaml.safe_dump({**base, "relocation_year": 2031}, allow_unicode=True))
+    save_scenario("在晚搬上", yaml.safe_dump({"name": "在晚搬上", "base": "晚搬",
+                                            "edits": [{"parcels": ["HL-000001"], "far": 2.0}]}, allow_unicode=True))
+    before = scenarios.scenario_key(f"{scenarios.SAVED_PREFIX}在晚搬上")
+    assert scenario_of(before).relocation_year == 2031
+    records.save_scenario(store(), "晚搬", yaml.safe_dump({**base, "relocation_year": 2033}, allow_unicode=True),
+                          actor=LOCAL, base_version=1)
+    after = scenarios.scenario_key(f"{scenarios.SAVED_PREFIX}在晚搬上")
+    assert after != before  # its own text did not change, its base's did
+    assert scenario_of(after).relocation_year == 2033

@@ -77,5 +77,7 @@ OFFICE_TEXT: dict[str, tuple[str, str]] = {
     "hist.shipped": ("恢复为内置版本", "back to the shipped version"),
     "hist.types": ("{n} 种开发类型", "{n} development types"),
     "hist.indicators": ("{n} 项指标", "{n} indicators"),
+    "hist.dataset_gone": ("数据集“{name}”已删除，不能再设为全区默认数据。",
+                          "The dataset “{name}” has been deleted; it cannot be the district's default again."),
     "hist.unreadable": ("（当前版本无法读取）", "(no longer readable)"),
 }

@@ -64,9 +64,11 @@ def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]
     """Cache key of :func:`ui.scenario_data.scenario_of` for a choice.
 
     Returns ``(name, None)`` for a built-in, ``("on_schedule", year)`` for a custom
-    year, ``("saved:<name>", None, yaml_text, types_text)`` for a saved scenario (``types_text``:
-    the published development-type library its edits use, None for the shipped one); a saved
-    scenario that no longer exists falls back to ``("on_schedule", None)``.
+    year, ``("saved:<name>", None, yaml_text, types_text, base_texts)`` for a saved scenario
+    (``types_text``: the published development-type library its edits use, None for the shipped one;
+    ``base_texts``: the texts of the saved scenarios its ``base:`` leads through, so a new version
+    of any of them is a new key); a saved scenario that no longer exists falls back to
+    ``("on_schedule", None)``.
     """
     name = saved_name(choice)
     if name is not None:
@@ -75,10 +77,35 @@ def scenario_key(choice: str, custom_year: int | None = None) -> tuple[Any, ...]
 
         found = records.scenario_text(office.store(), name)
         return ("on_schedule", None) if found is None else \
-            (choice, None, found[0], records.development_types_text(office.store()))
+            (choice, None, found[0], records.development_types_text(office.store()), _base_texts(found[0], name))
     if choice == CUSTOM:
         return ("on_schedule", None if custom_year is None else int(custom_year))
     return (choice if choice in BUILTINS else "on_schedule", None)
+
+
+def _base_texts(text: str, name: str, *, most: int = 16) -> tuple[str, ...]:
+    """The YAML texts of the saved scenarios a saved scenario's ``base:`` chain passes through
+    (built-ins end it; a loop or a missing name ends it too, where parsing refuses it)."""
+    from office import records
+    from ui import office
+
+    out: list[str] = []
+    seen = {name}
+    while len(out) < most:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            break
+        base = data.get("base") if isinstance(data, dict) else None
+        if not isinstance(base, str) or base in BUILTINS or base in seen:
+            break
+        found = records.scenario_text(office.store(), base)
+        if found is None:
+            break
+        seen.add(base)
+        text = found[0]
+        out.append(text)
+    return tuple(out)
 
 
 def saved_mapping(name: str) -> dict[str, Any] | None:

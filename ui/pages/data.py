@@ -114,9 +114,8 @@ def _restore_dataset(value: object, who: Actor) -> None:
 
     dataset = value if isinstance(value, str) else workspace.EMBEDDED
     if dataset != workspace.EMBEDDED and dataset not in {d["id"] for d in data.datasets()}:
-        raise InputFileError(f"The dataset {_describe_dataset(dataset, 'en')!r} has been deleted; it cannot be the "
-                             "district's default again.",
-                             f"数据集“{_describe_dataset(dataset, 'zh')}”已删除，不能再设为全区默认数据。")
+        name = _describe_dataset(dataset, "en")
+        raise InputFileError(t("hist.dataset_gone", "en", name=name), t("hist.dataset_gone", "zh", name=name))
     records.publish(office.store(), records.DEFAULT_DATASET, dataset, actor=who)
 
 
