@@ -318,3 +318,33 @@ def test_compare_saved_scenarios_by_name(tmp_path: Path, capsys: pytest.CaptureF
     edited = table[table["kpi"] == "edited_parcels"].set_index("year")
     assert edited.loc[2028, "difference"] == 4  # B − A
     capsys.readouterr()
+
+
+def test_an_edit_granting_a_new_term_changes_the_expiry_from_its_year(tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """P4 (50 years from 2010: to 2060) is given a 5-year term from 2026: it ends on 2031-01-01, i.e.
+    2,011 days after the as-of date 2025-06-30 = 5.506 years, within 10 years; before 2026 nothing changes."""
+    data = {"name": "renew", "base": "delayed", "edits": [{"parcels": ["P4"], "lease_years": 5, "from_year": 2026}]}
+    path = _write(tmp_path, data)
+    _, p = _run(tmp_path, capsys, "--scenario", str(path), "--year", "2028")
+    assert p["P4"]["edited"] is True and p["P4"]["land_use"] == "industrial"
+    assert str(p["P4"]["lease_start"]).startswith("2026-01-01") and p["P4"]["lease_years"] == 5
+    assert str(p["P4"]["lease_end"]).startswith("2031-01-01")
+    assert p["P4"]["remaining_years"] == pytest.approx(2011 / 365.25, abs=1e-3)
+    assert p["P4"]["expiry_status"] == "within_10y"
+    assert p["P4"]["floor_area"] == pytest.approx(10_000.0)  # nothing else set
+    assert p["P5"]["expiry_status"] == "beyond_10y" and str(p["P5"]["lease_end"]).startswith("2060-01-01")
+    _, before = _run(tmp_path, capsys, "--scenario", str(path), "--year", "2025")
+    assert before["P4"]["edited"] is False and str(before["P4"]["lease_end"]).startswith("2060-01-01")
+    assert before["P4"]["expiry_status"] == "beyond_10y"
+
+
+@pytest.mark.parametrize(("value", "zh"), [(0, "不得小于 1"), (71, "不得大于 70"), ("twenty", "必须是整数")])
+def test_a_bad_term_is_refused_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 value: object, zh: str) -> None:
+    ppath, zpath = _layers(tmp_path)
+    path = _write(tmp_path, {"name": "renew", "base": "delayed", "edits": [{"parcels": ["P4"], "lease_years": value}]})
+    code = main(["run", "--parcels", str(ppath), "--zones", str(zpath), "--scenario", str(path), "--year", "2028",
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and "edits[0].lease_years" in err and zh in err

@@ -14,7 +14,10 @@ them).  An edited parcel gets
 * ``edited`` = True, ``development_type`` (the code, "" without one) and ``development_type_zh``
   (its Chinese name in the library the edits were applied with), ``edit_from_year`` (the
   latest start year of the edits in force on it) and ``edit_on_reserve`` (it was a developable reserve
-  parcel of the scenario, :attr:`Placement.developable_recommendations`, before the edit).
+  parcel of the scenario, :attr:`Placement.developable_recommendations`, before the edit);
+* with ``lease_years``: a new term from 1 January of the edit's start year — ``lease_start``,
+  ``lease_years`` and ``lease_end`` set, and ``remaining_years`` and ``expiry_status`` derived
+  again as of the analysis date (:func:`rederive`).
 
 Every other parcel is unchanged (``edited`` False).  :func:`rederive` derives what depends on
 the edited fields again (``converted_land``, efficiency, recommendations).
@@ -29,6 +32,7 @@ parcel's development type, else from the buildability assumptions of its land us
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -88,6 +92,8 @@ def apply_edits(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *,
     use = np.full(n, None, dtype=object)
     far = np.full(n, np.nan)
     last_year = np.zeros(n, dtype=np.int64)
+    lease_from = np.zeros(n, dtype=np.int64)  # the start year of a new term (0: none)
+    lease_n = np.zeros(n, dtype=np.int64)
     if edits:
         types = types if types is not None else load_development_types()
         position = pd.Series(np.arange(n), index=out.index)
@@ -105,6 +111,8 @@ def apply_edits(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *,
                 use[at] = edit.land_use
             if edit.far is not None:
                 far[at] = edit.far
+            if edit.lease_years is not None:
+                lease_from[at], lease_n[at] = start, edit.lease_years
     developable = tuple(scenario.placement.developable_recommendations)
     on_reserve = out["recommendation"].astype("str").isin(developable).to_numpy() \
         if "recommendation" in out else np.zeros(n, dtype=bool)
@@ -121,7 +129,24 @@ def apply_edits(frame: gpd.GeoDataFrame, scenario: Scenario, year: int, *,
     assert types is not None
     _set_uses_and_far(out, touched, code, use, far, types)
     _set_figures(out, code, type_from, year, types)
+    _set_leases(out, lease_from, lease_n)
     return out
+
+
+def _set_leases(out: gpd.GeoDataFrame, start: np.ndarray, years: np.ndarray) -> None:
+    """A new term of ``years`` from 1 January of ``start`` where an edit grants one."""
+    rows = start > 0
+    if not rows.any():
+        return
+    begin = pd.to_datetime(pd.DataFrame({"year": start[rows], "month": 1, "day": 1})).to_numpy("datetime64[ms]")
+    end = pd.to_datetime(pd.DataFrame({"year": start[rows] + years[rows], "month": 1, "day": 1})).to_numpy(
+        "datetime64[ms]")
+    for column, values, dtype in (("lease_start", begin, "datetime64[ms]"), ("lease_end", end, "datetime64[ms]"),
+                                  ("lease_years", years[rows], "Int64")):
+        current = out[column].astype(dtype) if column in out else pd.Series(pd.NA, index=out.index, dtype=dtype)
+        current = current.copy()
+        current.iloc[np.flatnonzero(rows)] = values
+        out[column] = current
 
 
 def _set_uses_and_far(out: gpd.GeoDataFrame, touched: np.ndarray, code: np.ndarray, use: np.ndarray,
@@ -189,7 +214,8 @@ def _set_figures(out: gpd.GeoDataFrame, code: np.ndarray, type_from: np.ndarray,
 def rederive(frame: gpd.GeoDataFrame, *, profile: EfficiencyProfile | None = None,
              demonstration: DemonstrationAdvice | None = None,
              standard: ControlStandard | None = None) -> gpd.GeoDataFrame:
-    """``converted_land``, the efficiency fields and the recommendations derived again (after edits).
+    """The expiry (a new term an edit granted; as of the frame's ``as_of``), ``converted_land``, the
+    efficiency fields and the recommendations derived again (after edits).
 
     Parameters
     ----------
@@ -208,6 +234,12 @@ def rederive(frame: gpd.GeoDataFrame, *, profile: EfficiencyProfile | None = Non
 
     out = frame.copy()
     out.attrs = dict(frame.attrs)
+    if "as_of" in out.attrs and "lease_end" in out:  # an edit may have granted a new term
+        from analysis.expiry import expiry_status, remaining_years
+
+        as_of = dt.date.fromisoformat(str(out.attrs["as_of"]))
+        out["remaining_years"] = remaining_years(out, as_of=as_of)
+        out["expiry_status"] = expiry_status(out, as_of=as_of)
     out["converted_land"] = converted_land(out)
     rated = efficiency_fields(out, profile=profile, standard=standard)
     for col in rated.columns:

@@ -3,8 +3,9 @@
 Each edit selects parcels by ``parcels: [ids]`` (``parcel_id`` values) or ``within:`` (a GeoJSON
 Polygon or MultiPolygon in EPSG:4326: the parcels whose representative point lies inside it,
 its boundary included) and sets any of ``development_type`` (a code of the development-type
-library, :mod:`analysis.whatif.types`), ``land_use`` (a canonical code), ``far`` (> 0) and
-``from_year`` (default: the scenario's first year).  :func:`parse_edits` validates the list,
+library, :mod:`analysis.whatif.types`), ``land_use`` (a canonical code), ``far`` (> 0),
+``lease_years`` (a new land-use term of 1-70 years from the start year: the renewal or new grant
+that comes with a redevelopment) and ``from_year`` (default: the scenario's first year).  :func:`parse_edits` validates the list,
 :func:`check_edits` checks it against a parcel frame (unknown ids, empty selections), and
 :func:`edit_to_mapping` writes an edit back as YAML/JSON-able data.
 """
@@ -27,10 +28,12 @@ from core.errors import ConfigError
 from core.settings import GEOGRAPHIC_CRS
 from parcels.schema import LAND_USES
 
-__all__ = ["EDIT_KEYS", "Edit", "parse_edits", "edit_to_mapping", "whatif_yaml", "select_parcels", "check_edits"]
+__all__ = ["EDIT_KEYS", "MAX_LEASE_YEARS", "Edit", "parse_edits", "edit_to_mapping", "whatif_yaml", "select_parcels", "check_edits"]
 
 #: Keys an edit may have.
-EDIT_KEYS: tuple[str, ...] = ("parcels", "within", "development_type", "land_use", "far", "from_year")
+EDIT_KEYS: tuple[str, ...] = ("parcels", "within", "development_type", "land_use", "far", "from_year", "lease_years")
+#: The longest land-use term an edit may grant (residential land's statutory 70 years).
+MAX_LEASE_YEARS = 70
 _SHOWN = 8  # ids named in a message at most
 
 
@@ -48,6 +51,7 @@ class Edit:
     land_use: str | None = None
     far: float | None = None
     from_year: int | None = None
+    lease_years: int | None = None  # a new land-use term from the start year (renewal or new grant)
 
     def start_year(self, horizon: tuple[int, int]) -> int:
         """The year the edit takes effect: ``from_year``, or the first year of ``horizon``."""
@@ -87,9 +91,9 @@ def _parse_edit(item: Any, w: str, horizon: tuple[int, int], types: DevelopmentT
         raise ConfigError(f"{w} needs exactly one of 'parcels' (a list of parcel ids) or 'within' (a GeoJSON "
                           f"Polygon); got {sorted(m)}.",
                           f"{w} 必须且只能给出 parcels（宗地编号列表）或 within（GeoJSON 多边形）之一，实际为 {sorted(m)}。")
-    if not any(k in m for k in ("development_type", "land_use", "far")):
-        raise ConfigError(f"{w} sets nothing: give development_type, land_use or far.",
-                          f"{w} 未设置任何内容：请给出 development_type、land_use 或 far。")
+    if not any(k in m for k in ("development_type", "land_use", "far", "lease_years")):
+        raise ConfigError(f"{w} sets nothing: give development_type, land_use, far or lease_years.",
+                          f"{w} 未设置任何内容：请给出 development_type、land_use、far 或 lease_years。")
     ids: tuple[str, ...] = ()
     within = None
     if "parcels" in m:
@@ -117,7 +121,10 @@ def _parse_edit(item: Any, w: str, horizon: tuple[int, int], types: DevelopmentT
     year = None
     if m.get("from_year") is not None:
         year = cfg.integer(m["from_year"], where=f"{w}.from_year", minimum=horizon[0], maximum=horizon[1])
-    return Edit(ids, within, code, use, far, year)
+    lease = None
+    if m.get("lease_years") is not None:
+        lease = cfg.integer(m["lease_years"], where=f"{w}.lease_years", minimum=1, maximum=MAX_LEASE_YEARS)
+    return Edit(ids, within, code, use, far, year, lease)
 
 
 def _polygon(value: Any, where: str) -> Polygon | MultiPolygon:
@@ -151,7 +158,7 @@ def edit_to_mapping(edit: Edit) -> dict[str, Any]:
         out["within"] = {"type": geo["type"], "coordinates": _lists(geo["coordinates"])}
     else:
         out["parcels"] = list(edit.parcels)
-    for key in ("development_type", "land_use", "far", "from_year"):
+    for key in ("development_type", "land_use", "far", "from_year", "lease_years"):
         v = getattr(edit, key)
         if v is not None:
             out[key] = v
