@@ -84,6 +84,22 @@ def test_a_new_base_keeps_the_unsaved_edits_and_says_so() -> None:
     assert not any("已保留" in i.value for i in at.info)  # said once
 
 
+def test_an_edit_with_a_new_term_is_kept_with_it() -> None:
+    import geodata
+
+    at = _whatif()
+    ids = geodata.read_layer("parcels")["parcel_id"].astype(str).tolist()[6:8]
+    at.session_state[state.WHATIF_SELECTION] = {"ids": ids, "within": None}
+    at.run()
+    at.checkbox(key="whatif.set_lease").check().run()
+    at.number_input(key="whatif.lease_years").set_value(20).run()
+    at.button(key="whatif_apply").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    [edit] = at.session_state[state.WHATIF_STACK].edits
+    assert edit["parcels"] == ids and edit["lease_years"] == 20 and edit["development_type"]
+
+
 def test_an_apply_without_a_selection_is_refused() -> None:
     at = _whatif()
     assert at.button(key="whatif_apply").disabled  # nothing selected yet

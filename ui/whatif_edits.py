@@ -77,6 +77,7 @@ def make_edit(
     land_use: str | None = None,
     far: float | None = None,
     from_year: int | None = None,
+    lease_years: int | None = None,
 ) -> dict[str, Any]:
     """One edit of the selection: a drawn shape (``within``, GeoJSON) or the parcels ``ids``.
 
@@ -105,6 +106,8 @@ def make_edit(
         edit["far"] = float(far)
     if from_year is not None:
         edit["from_year"] = int(from_year)
+    if lease_years is not None:
+        edit["lease_years"] = int(lease_years)  # checked with the scenario (1-70 years)
     return edit
 
 

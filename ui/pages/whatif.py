@@ -69,6 +69,7 @@ _MAP = "whatif.map"
 _YEAR = "whatif.year_slider"
 _MODE, _TYPE, _USE, _FAR, _FROM = "whatif.mode", "whatif.type", "whatif.use", "whatif.far", "whatif.from_year"
 _SET_FAR = "whatif.set_far"
+_SET_LEASE, _LEASE = "whatif.set_lease", "whatif.lease_years"
 _NAME = "whatif.name"
 _COMPARE = "whatif.compare"
 _TYPES_TEXT = "whatif.types_text"
@@ -192,6 +193,7 @@ def _apply(ctx: _Context, year: int) -> None:
                          development_type=ss.get(_TYPE) if by_type else None,
                          land_use=None if by_type else ss.get(_USE),
                          far=float(ss.get(_FAR) or 2.0) if ss.get(_SET_FAR) else None,
+                         lease_years=int(ss.get(_LEASE) or 20) if ss.get(_SET_LEASE) else None,
                          from_year=int(ss.get(_FROM) or year))
         stack = _stack().apply(edit)
         sd.scenario_of(ctx.key(stack.edits))  # refused here (a bilingual message) rather than later
@@ -247,6 +249,8 @@ def _controls(ctx: _Context, types: Any, horizon: tuple[int, int], year: int, la
     # a FAR of its own: for a use, or over the type's
     if st.checkbox(t("wi.set_far" if mode == "use" else "wi.own_far", lang), key=_SET_FAR):
         st.number_input(t("wi.far", lang), min_value=0.1, max_value=20.0, value=2.0, step=0.1, key=_FAR)
+    if st.checkbox(t("wi.set_lease", lang), key=_SET_LEASE, help=t("wi.lease_help", lang)):
+        st.number_input(t("wi.lease_years", lang), min_value=1, max_value=70, value=20, step=1, key=_LEASE)
     lo, hi = horizon
     if not lo <= int(st.session_state.get(_FROM) or year) <= hi:
         st.session_state.pop(_FROM, None)
